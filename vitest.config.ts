@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'engine',
+          environment: 'node',
+          include: ['engine/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          testTimeout: 60000,
+        },
+      },
+    ],
+  },
+});
