@@ -1,0 +1,22 @@
+/**
+ * The worker's request handlers: the typed map that `createServer` dispatches
+ * on. To add a request, declare it in `Requests` (protocol.ts) and add its
+ * handler here, e.g. `run: runScenario` from a module of this folder that
+ * imports engine/scenario (the worker is the top layer: it may import all).
+ */
+import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../version';
+import type { VersionInfo } from './protocol';
+import type { Handlers } from './server';
+
+/** Whether SES lockdown() has frozen the primordials of this realm. */
+export function isHardened(): boolean {
+  return Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype);
+}
+
+export function versionInfo(): VersionInfo {
+  return { engine: ENGINE_VERSION, scenarioApi: SCENARIO_API_VERSION, hardened: isHardened() };
+}
+
+export const handlers: Handlers = {
+  version: () => versionInfo(),
+};

@@ -1,0 +1,129 @@
+/**
+ * The engine worker's message protocol: the only door into the engine.
+ *
+ * Three kinds of message cross the boundary, all structured-clone safe:
+ *
+ *   host → worker  RequestMessage   { type: 'request', id, method, params }
+ *                  CancelMessage    { type: 'cancel', id }
+ *   worker → host  ResponseMessage  { type: 'response', id, ok: true, result }
+ *                                 | { type: 'response', id, ok: false, error: WireError }
+ *                  EventMessage     { type: 'event', id?, event, data }
+ *
+ * `id` is chosen by the host and unique among its pending requests. Events
+ * carry the id of the request that caused them (a run streams its timeline as
+ * events, then answers); events without an id belong to the worker itself
+ * (`ready`).
+ *
+ * TO ADD A REQUEST: add an entry to `Requests` below (params and result
+ * types), then a handler to the typed map in `handlers.ts` — the compiler
+ * rejects a map that misses one. New pushed events go into `Events`.
+ */
+import type { Errno } from '../base/errno';
+
+/** Engine identification, answered by the `version` request. */
+export interface VersionInfo {
+  /** ENGINE_VERSION of engine/version.ts. */
+  engine: string;
+  /** Scenario API contract version. */
+  scenarioApi: number;
+  /** Whether SES lockdown() ran before the engine loaded (primordials frozen). */
+  hardened: boolean;
+}
+
+/** Every request the worker answers: method name → params and result. */
+export interface Requests {
+  version: { params: Record<string, never>; result: VersionInfo };
+}
+
+/** Every event the worker pushes: event name → payload. */
+export interface Events {
+  /** Sent once when the worker has locked down and can take requests. */
+  ready: VersionInfo;
+  /** A log line of the worker or of the request it belongs to. */
+  log: { level: 'info' | 'warn' | 'error'; message: string };
+}
+
+export type Method = keyof Requests;
+export type ParamsOf<M extends Method> = Requests[M]['params'];
+export type ResultOf<M extends Method> = Requests[M]['result'];
+export type EventName = keyof Events;
+
+/**
+ * Errnos a response may carry: the engine's own (a LabError) plus the
+ * protocol's: ENOSYS unknown method, EPROTO malformed message, EINTERNAL an
+ * engine bug (a non-LabError exception), ECANCELED the host cancelled the
+ * request, ETIMEDOUT / ECRASHED set by a supervisor that ended the worker.
+ */
+export type WireErrno = Errno | 'ENOSYS' | 'EPROTO' | 'EINTERNAL' | 'ECANCELED' | 'ETIMEDOUT' | 'ECRASHED';
+
+export interface WireError {
+  errno: WireErrno;
+  message: string;
+  detail?: unknown;
+  /** Stack of an EINTERNAL error, for bug reports. */
+  stack?: string;
+}
+
+export type RequestMessage<M extends Method = Method> = {
+  [K in M]: { type: 'request'; id: number; method: K; params: ParamsOf<K> };
+}[M];
+
+export interface CancelMessage {
+  type: 'cancel';
+  id: number;
+}
+
+export type HostToWorker = RequestMessage | CancelMessage;
+
+export type ResponseMessage<M extends Method = Method> =
+  | { type: 'response'; id: number; ok: true; result: ResultOf<M> }
+  | { type: 'response'; id: number; ok: false; error: WireError };
+
+export type EventMessage<E extends EventName = EventName> = {
+  [K in E]: { type: 'event'; id?: number; event: K; data: Events[K] };
+}[E];
+
+export type WorkerToHost = ResponseMessage | EventMessage;
+
+/** The error a client rejects with: the wire error as an Error. */
+export class EngineError extends Error {
+  readonly errno: WireErrno;
+  readonly detail: unknown;
+
+  constructor(e: WireError) {
+    super(e.message);
+    this.name = 'EngineError';
+    this.errno = e.errno;
+    this.detail = e.detail;
+    if (e.stack !== undefined) this.stack = e.stack;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function isId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Shape check of an incoming host message (params are checked by each handler). */
+export function parseHostMessage(v: unknown): HostToWorker | WireError {
+  if (!isRecord(v)) return { errno: 'EPROTO', message: 'message is not an object' };
+  if (v.type === 'cancel' && isId(v.id)) return { type: 'cancel', id: v.id };
+  if (v.type !== 'request') return { errno: 'EPROTO', message: `unknown message type ${String(v.type)}` };
+  if (!isId(v.id)) return { errno: 'EPROTO', message: 'request id must be a non-negative safe integer' };
+  if (typeof v.method !== 'string') return { errno: 'EPROTO', message: 'request method must be a string' };
+  const params = v.params === undefined ? {} : v.params;
+  if (!isRecord(params)) return { errno: 'EPROTO', message: 'request params must be an object' };
+  // The method name is checked against the handler map by the server.
+  return { type: 'request', id: v.id, method: v.method, params } as RequestMessage;
+}
+
+/** Shape check of an incoming worker message, for clients. */
+export function isWorkerMessage(v: unknown): v is WorkerToHost {
+  if (!isRecord(v)) return false;
+  if (v.type === 'response') return isId(v.id) && typeof v.ok === 'boolean';
+  if (v.type === 'event') return typeof v.event === 'string' && (v.id === undefined || isId(v.id));
+  return false;
+}
