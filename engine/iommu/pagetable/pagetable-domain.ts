@@ -1,0 +1,289 @@
+import { fail, type Kernel } from '../../base';
+import { hex } from '../align';
+import { DomainBase } from '../domain-base';
+import { IotlbGather } from '../gather';
+import { IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE, type MappedRange } from '../types';
+import {
+  CONT_PTES,
+  entrySize,
+  leafLevel,
+  PTES_PER_TABLE,
+  pteIndex,
+  SZ_64K,
+  TABLE_BYTES,
+  type PagetableFormat,
+} from './formats';
+import { PTE_CACHE, PTE_CONT, PTE_LEAF, PTE_READ, PTE_VALID, PTE_WRITE, TablePool } from './table-pool';
+
+const TOP = 3; // root level of the 4-level formats
+
+/**
+ * A domain backed by a real 4-level radix IO page table (x86_64 or
+ * arm64_4k). Table pages are allocated as a driver would when a walk finds
+ * an empty slot, and freed (after the IOTLB flush) when their last entry
+ * goes; the root is allocated on the first map and freed with the last
+ * entry. Large leaves (and arm64 contiguous runs) are never split: an unmap
+ * that covers part of one stops there with a warning.
+ */
+export class PagetableDomain extends DomainBase {
+  private readonly pool = new TablePool();
+  private root = -1;
+  private leaves = 0;
+  private readonly pathT = new Int32Array(TOP + 1);
+  private readonly pathI = new Int32Array(TOP + 1);
+  // mappedRanges() run state
+  private runStart = 0;
+  private runEnd = -1;
+  private runPg = 0;
+
+  constructor(
+    kernel: Kernel,
+    id: number,
+    readonly fmt: PagetableFormat,
+    pageSizes: readonly number[],
+    batchApi: boolean,
+  ) {
+    super(kernel, id, 'pagetable', {
+      pageSizes,
+      apertureStart: 0,
+      apertureEnd: 2 ** fmt.vaBits - 1,
+      batchApi,
+      format: fmt.name,
+    });
+  }
+
+  protected install(iova: number, paddr: number, pgsize: number, pgcount: number, prot: number): void {
+    const level = leafLevel(pgsize);
+    const cont = pgsize === SZ_64K;
+    const n = cont ? CONT_PTES : 1;
+    const bits = PTE_VALID | PTE_LEAF | (cont ? PTE_CONT : 0) | protBits(prot);
+    let done = 0;
+    for (let i = 0; i < pgcount; i++) {
+      const at = iova + done;
+      const pa = paddr + done;
+      const t = this.walkAlloc(at, level);
+      const e = t < 0 ? -1 : t * PTES_PER_TABLE + pteIndex(at, level);
+      if (e < 0 || !this.slotsFree(e, n)) {
+        this.kernel.warn(this.source, `map_pages over an existing mapping at IOVA ${hex(at)}`);
+        if (done > 0) this.erase(iova, done);
+        fail('EEXIST', `${this.source}: IOVA ${hex(at)} is already mapped`);
+      }
+      const vals = this.pool.vals;
+      const flags = this.pool.flags;
+      for (let j = 0; j < n; j++) {
+        vals[e + j] = pa + j * 4096;
+        flags[e + j] = bits;
+      }
+      this.pool.used[t] += n;
+      this.leaves += n;
+      this.counters.mapped(n, pgsize, n);
+      done += pgsize;
+    }
+  }
+
+  private slotsFree(e: number, n: number): boolean {
+    const flags = this.pool.flags;
+    for (let j = 0; j < n; j++) if (flags[e + j] & PTE_VALID) return false;
+    return true;
+  }
+
+  /** The table at `level` covering iova, allocating tables on the way; -1 if a leaf is in the way. */
+  private walkAlloc(iova: number, level: number): number {
+    if (this.root < 0) this.root = this.allocTable();
+    let t = this.root;
+    for (let l = TOP; l > level; l--) {
+      const e = t * PTES_PER_TABLE + pteIndex(iova, l);
+      const f = this.pool.flags[e];
+      if (!(f & PTE_VALID)) {
+        const c = this.allocTable(); // may grow the pool: index the arrays afterwards
+        this.pool.vals[e] = c;
+        this.pool.flags[e] = PTE_VALID;
+        this.pool.used[t]++;
+        this.counters.pte(1);
+        t = c;
+        continue;
+      }
+      if (f & PTE_LEAF) return -1;
+      t = this.pool.vals[e];
+    }
+    return t;
+  }
+
+  private allocTable(): number {
+    const t = this.pool.alloc();
+    this.counters.tables(TABLE_BYTES);
+    return t;
+  }
+
+  protected override releaseFreed(gather: IotlbGather): void {
+    for (const t of gather.freelist) {
+      this.pool.release(t);
+      this.counters.tables(-TABLE_BYTES);
+    }
+    gather.freelist.length = 0;
+  }
+
+  protected erase(iova: number, size: number): void {
+    const g = new IotlbGather();
+    this.unmapRange(iova, size, g, false);
+    this.iotlbSync(g);
+  }
+
+  unmapPages(iova: number, pgsize: number, pgcount: number, gather: IotlbGather): number {
+    this.counters.unmapPagesCalls++;
+    return this.unmapRange(iova, pgsize * pgcount, gather, true);
+  }
+
+  /**
+   * Clear every leaf in [iova, iova+size), freeing tables that become empty.
+   * Stops at a hole or at a leaf that sticks out of the range (warning when
+   * `strict`). Returns the bytes unmapped.
+   */
+  private unmapRange(iova: number, size: number, gather: IotlbGather, strict: boolean): number {
+    const end = iova + size;
+    let cur = iova;
+    outer: while (cur < end) {
+      let t = this.root;
+      for (let l = TOP; l >= 0 && t >= 0; l--) {
+        const idx = pteIndex(cur, l);
+        const e = t * PTES_PER_TABLE + idx;
+        const f = this.pool.flags[e];
+        if (!(f & PTE_VALID)) break;
+        if (!(f & PTE_LEAF)) {
+          this.pathT[l] = t;
+          this.pathI[l] = idx;
+          t = this.pool.vals[e];
+          continue;
+        }
+        const cont = (f & PTE_CONT) !== 0;
+        const s = cont ? SZ_64K : entrySize(l);
+        const n = cont ? CONT_PTES : 1;
+        const start = cur - (cur % s);
+        if (start !== cur || cur + s > end) {
+          if (strict) {
+            this.kernel.warn(
+              this.source,
+              `unmap_pages [${hex(iova)}, ${hex(end - 1)}] would split the ${s / 1024} KiB leaf at ${hex(
+                start,
+              )}; refused`,
+            );
+          }
+          return cur - iova;
+        }
+        const e0 = cont ? e - (idx % CONT_PTES) : e;
+        this.pool.flags.fill(0, e0, e0 + n);
+        this.pool.vals.fill(0, e0, e0 + n);
+        this.pool.used[t] -= n;
+        this.leaves -= n;
+        this.counters.unmapped(n, s, n);
+        gather.add(cur, s);
+        this.pathT[l] = t;
+        this.collapse(l, gather);
+        cur += s;
+        continue outer;
+      }
+      if (strict) this.kernel.warn(this.source, `unmap_pages of unmapped IOVA ${hex(cur)}`);
+      return cur - iova;
+    }
+    return cur - iova;
+  }
+
+  /** Free the tables on the current path that became empty, bottom up. */
+  private collapse(level: number, gather: IotlbGather): void {
+    let l = level;
+    let t = this.pathT[l];
+    while (this.pool.used[t] === 0) {
+      gather.freelist.push(t);
+      if (l === TOP) {
+        this.root = -1;
+        return;
+      }
+      const parent = this.pathT[l + 1];
+      const e = parent * PTES_PER_TABLE + this.pathI[l + 1];
+      this.pool.flags[e] = 0;
+      this.pool.vals[e] = 0;
+      this.pool.used[parent]--;
+      this.counters.pte(1);
+      l++;
+      t = parent;
+    }
+  }
+
+  protected lookup(iova: number): number {
+    if (iova > this.apertureEnd) return -1;
+    let t = this.root;
+    for (let l = TOP; l >= 0 && t >= 0; l--) {
+      const e = t * PTES_PER_TABLE + pteIndex(iova, l);
+      const f = this.pool.flags[e];
+      if (!(f & PTE_VALID)) return -1;
+      if (f & PTE_LEAF) return this.pool.vals[e] + (iova % entrySize(l));
+      t = this.pool.vals[e];
+    }
+    return -1;
+  }
+
+  translate(iova: number): number {
+    return this.lookup(iova);
+  }
+
+  entryCount(): number {
+    return this.leaves;
+  }
+
+  /** Live page-table pages. */
+  tableCount(): number {
+    return this.pool.live;
+  }
+
+  mappedRanges(): MappedRange[] {
+    const out: MappedRange[] = [];
+    this.runEnd = -1;
+    if (this.root >= 0) this.walkRanges(this.root, TOP, 0, out);
+    if (this.runEnd >= 0)
+      out.push({ iova: this.runStart, length: this.runEnd - this.runStart, pageSize: this.runPg });
+    return out;
+  }
+
+  private walkRanges(t: number, level: number, base: number, out: MappedRange[]): void {
+    const es = entrySize(level);
+    for (let i = 0; i < PTES_PER_TABLE; i++) {
+      const e = t * PTES_PER_TABLE + i;
+      const f = this.pool.flags[e];
+      if (!(f & PTE_VALID)) continue;
+      const va = base + i * es;
+      if (!(f & PTE_LEAF)) {
+        this.walkRanges(this.pool.vals[e], level - 1, va, out);
+        continue;
+      }
+      let s = es;
+      if (f & PTE_CONT) {
+        s = SZ_64K;
+        i += CONT_PTES - 1;
+      }
+      if (this.runEnd === va && this.runPg === s) {
+        this.runEnd += s;
+        continue;
+      }
+      if (this.runEnd >= 0)
+        out.push({ iova: this.runStart, length: this.runEnd - this.runStart, pageSize: this.runPg });
+      this.runStart = va;
+      this.runEnd = va + s;
+      this.runPg = s;
+    }
+  }
+
+  protected releaseAll(): void {
+    this.counters.tables(-this.counters.tableBytes);
+    this.pool.reset();
+    this.root = -1;
+    this.leaves = 0;
+  }
+}
+
+function protBits(prot: number): number {
+  return (
+    (prot & IOMMU_READ ? PTE_READ : 0) |
+    (prot & IOMMU_WRITE ? PTE_WRITE : 0) |
+    (prot & IOMMU_CACHE ? PTE_CACHE : 0)
+  );
+}
