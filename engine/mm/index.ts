@@ -1,0 +1,14 @@
+/** engine/mm — the emulated machine memory. See README.md. */
+export { MemorySystem, resolveMachineOptions, type EngineMemory } from './memory-system';
+export { Process } from './process';
+export { MmStruct } from './mm';
+export { PhysMemory } from './phys';
+export {
+  UserStruct,
+  accountLockedVm,
+  incUserLockedVm,
+  decUserLockedVm,
+  memlockLimitPages,
+} from './accounting';
+export type { MachineOptions, MmapOptions, Pfn, RlimitTask, AccountingView } from './types';
+export { TASK_SIZE } from './mmap';
