@@ -5,15 +5,15 @@
  * or nowhere (not pinned).
  */
 import { fail, PAGE_SIZE, type Kernel } from '../../base';
-import type { MmStruct, Process, UserStruct } from '../../mm';
+import type { MmStruct, PhysMemory, Process, UserStruct } from '../../mm';
 import type { IoptArea } from '../area';
-import { DoubleSpanIter, IntervalTree, Xarray } from '../ds';
+import { DoubleSpanIter, IntervalTree, Xarray, type ItNode } from '../ds';
 
 export type AccountMode = 'none' | 'user' | 'mm';
 
 /** struct iopt_pages_access: an interval lock on [start, last]. */
 export interface IoptPagesAccess {
-  node: { start: number; last: number } | null;
+  node: ItNode<number, IoptPagesAccess> | null;
   users: number;
 }
 
@@ -62,6 +62,11 @@ export class IoptPages {
       fail('EOVERFLOW', 'uptr + length overflows');
     if (kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'iopt_pages allocation failed');
     return new IoptPages(kernel, task, uptr, length, writable);
+  }
+
+  /** The emulated physical memory behind the source mm. */
+  get phys(): PhysMemory {
+    return this.sourceMm.phys;
   }
 
   /** kref_get */
