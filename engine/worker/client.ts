@@ -25,6 +25,8 @@ export interface Endpoint {
 export interface RequestOptions {
   /** Events that belong to this request (e.g. a run's timeline). */
   onEvent?: (e: EventMessage) => void;
+  /** Called with the request's id once it is sent (to `cancel` it later). */
+  onSent?: (id: number) => void;
 }
 
 interface Pending {
@@ -49,6 +51,7 @@ export class EngineClient {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: opts.onEvent });
       try {
         this.endpoint.post({ type: 'request', id, method, params } as HostToWorker);
+        opts.onSent?.(id);
       } catch (e) {
         this.pending.delete(id);
         reject(new EngineError({ errno: 'EPROTO', message: e instanceof Error ? e.message : String(e) }));
