@@ -141,7 +141,11 @@ interface IovaRange {
 interface Ioas {
   readonly id: number;
   /** IOMMU_IOAS_MAP. Default: kernel-chosen IOVA, read and write. Returns the IOVA. */
-  map(uptr: number, length: U64, opts?: { iova?: U64; read?: boolean; write?: boolean; process?: Process }): bigint;
+  map(
+    uptr: number,
+    length: U64,
+    opts?: { iova?: U64; read?: boolean; write?: boolean; process?: Process },
+  ): bigint;
   /** IOMMU_IOAS_UNMAP. Returns bytes unmapped. (0, U64_MAX) unmaps everything. Not atomic. */
   unmap(iova: U64, length: U64): bigint;
   /** IOMMU_IOAS_COPY from `src` into this IOAS, sharing the source pages. Returns the IOVA. */

@@ -1,0 +1,216 @@
+/**
+ * The per-run recorder behind every facade method: copies the arguments in,
+ * calls the engine, copies the result out, and records one timeline event
+ * (position, counter deltas, warnings, state digest). It also enforces the
+ * run's rules: `--check` invariants after each op, failures that the
+ * scenario cannot catch (fatal), and no calls after the run ended.
+ */
+import { isLabError, LabError } from '../../base/errno';
+import { snapshotCounters, type Counters } from '../../base/counters';
+import type { EngineEvent } from '../../base/events';
+import type { Kernel } from '../../base/kernel';
+import type { EngineMachine } from '../engine-types';
+import { ScenarioError } from '../scenario-error';
+import type { SourceLocator, SourcePosition } from '../source-position';
+import { nonZeroDeltas, type Timeline, type TimelineEvent } from '../timeline';
+import { copyIn, copyOut, jsonSafe, Registry } from './values';
+
+/** Read-only ops leave the state alone: no digest is taken after them. */
+export type OpKind = 'read' | 'write';
+
+export interface ContextOptions {
+  machine: EngineMachine;
+  timeline: Timeline;
+  locator: SourceLocator;
+  now: () => number;
+  /** Run checkInvariants() after every op and fail on driver warnings. */
+  check: boolean;
+  /** Record a state digest after every state-changing op. */
+  digests: boolean;
+  /** Called when an op fails while the armed fault fired during it (failnth). */
+  onInjectedFailure?: (info: InjectedFailure) => void;
+}
+
+export interface InjectedFailure {
+  seq: number;
+  op: string;
+  errno: string;
+  /** Digest text before and after the failed op. */
+  before: string;
+  after: string;
+}
+
+export class FacadeContext {
+  readonly registry = new Registry();
+  readonly machine: EngineMachine;
+  readonly timeline: Timeline;
+  readonly locator: SourceLocator;
+  private readonly opts: ContextOptions;
+  private readonly t0: number;
+  /** A failure the scenario cannot catch: --check violations, engine bugs. */
+  fatal: ScenarioError | null = null;
+  /** Stack of the engine exception behind an EINTERNAL fatal error. */
+  internalStack: string | undefined;
+  ended = false;
+  /** File descriptor numbers for iommufd labels (0-2 are stdio). */
+  nextFd = 3;
+  /** Set once any process mapped memory: configure() is EBUSY from then on. */
+  mmapped = false;
+  private kernel: Kernel | null = null;
+  private pendingWarnings: string[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private depth = 0;
+  private lastDigest = -1;
+
+  constructor(opts: ContextOptions) {
+    this.opts = opts;
+    this.machine = opts.machine;
+    this.timeline = opts.timeline;
+    this.locator = opts.locator;
+    this.t0 = opts.now();
+  }
+
+  elapsed(): number {
+    return this.opts.now() - this.t0;
+  }
+
+  counters(): Counters {
+    return this.machine.kernel.counters;
+  }
+
+  here(): SourcePosition {
+    return this.locator.here() ?? { line: 0, column: 0 };
+  }
+
+  /** Throw if the run may not continue. */
+  guard(): void {
+    if (this.fatal) throw this.fatal;
+    if (this.ended)
+      throw new ScenarioError('EINVAL', 'the run has ended: lab calls after the scenario finished', 0, 0);
+  }
+
+  private watchKernel(): void {
+    const k = this.machine.kernel;
+    if (k === this.kernel) return;
+    this.unsubscribe?.();
+    this.kernel = k;
+    this.unsubscribe = k.events.subscribe((e: EngineEvent) => {
+      if (e.kind === 'warning') this.pendingWarnings.push(`${e.source}: ${e.message}`);
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /**
+   * One API call. `run` gets the copied-in arguments and returns the value
+   * for the scenario (engine objects already wrapped by the caller).
+   */
+  call<R>(op: string, target: string, rawArgs: unknown[], kind: OpKind, run: (args: unknown[]) => R): R {
+    this.guard();
+    if (this.depth > 0) {
+      throw new LabError('EBUSY', `${op}: lab calls cannot nest inside another lab call`);
+    }
+    this.watchKernel();
+    const tl = this.timeline;
+    const seq = tl.nextSeq();
+    const pos = this.here();
+    const before = snapshotCounters(this.counters());
+    const faults = this.machine.kernel.faults;
+    const watchFault = this.opts.onInjectedFailure !== undefined && faults.armed;
+    const digestBefore = watchFault ? JSON.stringify(jsonSafe(this.machine.digest(), undefined)) : '';
+    this.pendingWarnings = [];
+    const t = this.elapsed();
+    let result: R | undefined;
+    let error: unknown;
+    let failed = false;
+    let args: unknown[] = [];
+    this.depth++;
+    try {
+      args = rawArgs.map((a, i) => copyIn(a, this.registry, `${op} argument ${i + 1}`));
+      result = run(args);
+    } catch (e) {
+      failed = true;
+      error = e;
+    } finally {
+      this.depth--;
+    }
+    const dur = this.elapsed() - t;
+    const ev: TimelineEvent = {
+      seq,
+      op,
+      target,
+      args:
+        args.length > 0
+          ? args.map((a) => jsonSafe(a, this.registry))
+          : rawArgs.map((a) => jsonSafe(a, this.registry)),
+      line: pos.line,
+      column: pos.column,
+      t,
+      dur,
+      deltas: nonZeroDeltas(this.counters(), before),
+      digest: -1,
+    };
+    if (!failed && result !== undefined) ev.result = jsonSafe(result, this.registry);
+    let thrown: unknown;
+    if (failed) {
+      if (isLabError(error)) {
+        ev.errno = error.errno;
+        ev.message = error.message;
+        thrown = harden(new LabError(error.errno, error.message, copyOut(error.detail)));
+        if (watchFault && !faults.armed) {
+          const after = JSON.stringify(jsonSafe(this.machine.digest(), undefined));
+          this.opts.onInjectedFailure?.({ seq, op, errno: error.errno, before: digestBefore, after });
+        }
+      } else {
+        const msg = error instanceof Error ? error.message : String(error);
+        ev.errno = 'EINTERNAL';
+        ev.message = msg;
+        this.internalStack = error instanceof Error ? error.stack : undefined;
+        this.fatal = new ScenarioError(
+          'EINTERNAL',
+          `internal engine error in ${op}: ${msg}`,
+          pos.line,
+          pos.column,
+        );
+        harden(this.fatal);
+        thrown = this.fatal;
+      }
+    }
+    if (this.pendingWarnings.length > 0) ev.warnings = this.pendingWarnings;
+    if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
+      this.lastDigest = tl.digests.add(this.machine.digest());
+    }
+    ev.digest = this.lastDigest;
+    if (this.opts.check && !this.fatal) this.checkAfter(op, pos, ev);
+    tl.addEvent(ev);
+    if (this.fatal) throw this.fatal;
+    if (failed) throw thrown;
+    return result as R;
+  }
+
+  private checkAfter(op: string, pos: SourcePosition, ev: TimelineEvent): void {
+    if (ev.warnings !== undefined) {
+      this.fatal = new ScenarioError(
+        'WARN',
+        `--check: driver warning after ${op}: ${ev.warnings[0]}`,
+        pos.line,
+        pos.column,
+      );
+      return;
+    }
+    try {
+      this.machine.checkInvariants();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.fatal = new ScenarioError(
+        'INVARIANT',
+        `--check: invariant violated after ${op}: ${msg}`,
+        pos.line,
+        pos.column,
+      );
+    }
+  }
+}

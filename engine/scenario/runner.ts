@@ -1,0 +1,145 @@
+/**
+ * One scenario run: transpile, build a fresh machine and its `lab` facade,
+ * evaluate in the sandbox, and report how it ended. Pure engine code: the
+ * wall-clock and memory budgets are enforced from outside the worker (the
+ * host terminates it), because a scenario stuck in `while (true) {}` never
+ * gives control back.
+ */
+import { isLabError, LabError } from '../base/errno';
+import { newCounters, snapshotCounters, type Counters } from '../base/counters';
+import { Rng } from '../base/rng';
+import type { EngineMachine, MachineFactory } from './engine-types';
+import { FacadeContext, type InjectedFailure } from './facade/context';
+import { makeConsole, makeLab } from './facade/lab';
+import { evaluateInSandbox } from './sandbox';
+import { ScenarioError } from './scenario-error';
+import { SourceLocator } from './source-position';
+import { Timeline, type TimelineData, type TimelineSink } from './timeline';
+import { transpile } from './transpile';
+
+export interface RunOptions {
+  source: string;
+  /** Name shown in stacks and messages; default 'scenario.ts'. */
+  fileName?: string;
+  /** Seeds lab.random() and the machine; default 1. */
+  seed?: number;
+  /** checkInvariants() after every op; fail on driver warnings. */
+  check?: boolean;
+  /** Record state digests (default true). */
+  digests?: boolean;
+  /** Keep the timeline events in the result (default true). */
+  keepEvents?: boolean;
+  /** Arm kernel.faults.failNth(n) when the run starts (failnth). */
+  failNth?: number;
+  onInjectedFailure?: (f: InjectedFailure) => void;
+  sink?: TimelineSink;
+  now?: () => number;
+}
+
+export interface RunError {
+  /** A kernel errno ('ENOENT'), or a runtime kind: 'SyntaxError', 'TypeError', 'EINTERNAL', 'WARN', 'INVARIANT'. */
+  errno: string;
+  message: string;
+  line: number;
+  column: number;
+  /** Engine stack of an EINTERNAL error. */
+  stack?: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  error?: RunError;
+  counters: Counters;
+  ops: number;
+  wallMs: number;
+  timeline: TimelineData;
+  /** Whether the armed fault fired (failnth runs). */
+  faultConsumed?: boolean;
+}
+
+/** The machine and facade state a finished run leaves behind (failnth checks it). */
+export interface RunOutcome {
+  result: RunResult;
+  machine: EngineMachine | null;
+}
+
+const defaultNow = (): number => performance.now();
+
+function describeThrown(e: unknown, locator: SourceLocator | null): RunError {
+  if (e instanceof ScenarioError)
+    return { errno: e.kind, message: e.message, line: e.line, column: e.column };
+  const pos = locator?.fromStack((e as { stack?: unknown } | null)?.stack) ?? { line: 0, column: 0 };
+  if (isLabError(e)) return { errno: e.errno, message: e.message, ...pos };
+  if (e instanceof Error) {
+    const errno = (e as { errno?: unknown }).errno;
+    return { errno: typeof errno === 'string' ? errno : e.name || 'Error', message: e.message, ...pos };
+  }
+  let text: string;
+  try {
+    text = String(e);
+  } catch {
+    text = 'a value that cannot be printed';
+  }
+  return { errno: 'Error', message: `uncaught throw of ${text}`, ...pos };
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
+export async function runScenario(createMachine: MachineFactory, opts: RunOptions): Promise<RunOutcome> {
+  harden(LabError);
+  harden(ScenarioError);
+  const now = opts.now ?? defaultNow;
+  const t0 = now();
+  const fileName = opts.fileName ?? 'scenario.ts';
+  const seed = opts.seed ?? 1;
+  const timeline = new Timeline(opts.sink, opts.keepEvents ?? true);
+  let locator: SourceLocator | null = null;
+  let machine: EngineMachine | null = null;
+  let ctx: FacadeContext | null = null;
+  let error: RunError | undefined;
+  try {
+    const js = transpile(opts.source, fileName);
+    locator = new SourceLocator(fileName, js.mappings);
+    machine = createMachine({ seed });
+    ctx = new FacadeContext({
+      machine,
+      timeline,
+      locator,
+      now,
+      check: opts.check ?? false,
+      digests: opts.digests ?? true,
+      onInjectedFailure: opts.onInjectedFailure,
+    });
+    const lab = makeLab(ctx, new Rng(seed));
+    if (opts.failNth !== undefined) machine.kernel.faults.failNth(opts.failNth);
+    const completion = evaluateInSandbox(js.code, fileName, { lab, console: makeConsole(ctx) });
+    if (isThenable(completion)) await completion;
+  } catch (e) {
+    error = describeThrown(e, locator);
+  }
+  if (ctx) {
+    ctx.ended = true;
+    ctx.dispose();
+    if (ctx.fatal) {
+      error = describeThrown(ctx.fatal, locator);
+      if (ctx.internalStack !== undefined) error.stack = ctx.internalStack;
+    }
+  }
+  const counters = machine ? snapshotCounters(machine.kernel.counters) : newCounters();
+  const result: RunResult = {
+    ok: error === undefined,
+    counters,
+    ops: timeline.seq,
+    wallMs: now() - t0,
+    timeline: timeline.data(counters),
+  };
+  if (error) result.error = error;
+  if (opts.failNth !== undefined && machine) result.faultConsumed = machine.kernel.faults.consumed();
+  return { result, machine };
+}
