@@ -1,0 +1,57 @@
+/**
+ * The one object the renderer talks to: `window.lab` in the desktop app
+ * (electron/preload), the same interface served by the engine in a Web Worker
+ * in browser mode (renderer/bridge). Everything crossing it is
+ * structured-clone safe; errors come back as values (`LabResult`) because an
+ * Error's own properties (errno, detail) do not survive Electron's IPC.
+ */
+import type {
+  EventMessage,
+  Method,
+  ParamsOf,
+  ResultOf,
+  VersionInfo,
+  WireError,
+} from '../../engine/worker/protocol';
+
+export type { EventMessage, Method, ParamsOf, ResultOf, VersionInfo, WireError };
+
+export type LabResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export type LabHost = 'electron' | 'web';
+
+/**
+ * Engine requests the app may make, each a deliberate decision: adding a
+ * request to the protocol's `Requests` map without listing it here is a
+ * compile error. `false` keeps a request internal to the engine's hosts.
+ */
+export const APP_METHODS = {
+  version: true,
+} as const satisfies Record<Method, boolean>;
+
+export type AppMethod = { [M in Method]: (typeof APP_METHODS)[M] extends true ? M : never }[Method];
+
+export function isAppMethod(v: unknown): v is AppMethod {
+  return (
+    typeof v === 'string' &&
+    Object.prototype.hasOwnProperty.call(APP_METHODS, v) &&
+    APP_METHODS[v as Method] === true
+  );
+}
+
+export interface LabApi {
+  /** Which host serves the engine (for display only; behaviour is the same). */
+  readonly host: LabHost;
+  /**
+   * Make an engine request. Events the request pushes (a run's timeline)
+   * arrive through `onEvent` before the promise settles. Never rejects:
+   * engine and transport errors come back as `{ ok: false, error }`.
+   */
+  call<M extends AppMethod>(
+    method: M,
+    params: ParamsOf<M>,
+    onEvent?: (e: EventMessage) => void,
+  ): Promise<LabResult<ResultOf<M>>>;
+  /** Ask the engine to stop the request started by the latest `call` of this method (no-op if none). */
+  cancel(method: AppMethod): void;
+}
