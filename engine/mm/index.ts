@@ -12,3 +12,4 @@ export {
 } from './accounting';
 export type { MachineOptions, MmapOptions, Pfn, RlimitTask, AccountingView } from './types';
 export { TASK_SIZE } from './mmap';
+export { memoryViolations } from './invariants';

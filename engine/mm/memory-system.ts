@@ -1,5 +1,6 @@
 import { fail, type Kernel, PAGE_SIZE } from '../base';
 import { UserStruct } from './accounting';
+import { memoryViolations } from './invariants';
 import { MmStruct, type MmHost } from './mm';
 import { PhysMemory } from './phys';
 import { Process, type ProcessHost } from './process';
@@ -139,6 +140,12 @@ export class MemorySystem implements MmHost, ProcessHost {
     if (!Number.isSafeInteger(uptr) || uptr < 0) fail('EINVAL', `pinCount uptr ${uptr}`);
     const pfn = process.translate(uptr);
     return pfn < 0 ? 0 : this.phys.frames.pin[pfn];
+  }
+
+  /** Full consistency check of frames, mappings, pins and pools (slow); EINVAL listing violations. */
+  checkInvariants(): void {
+    const bad = memoryViolations(this);
+    if (bad.length > 0) fail('EINVAL', `mm invariants violated: ${bad.join('; ')}`, bad);
   }
 
   /** The emulator's own memory cost. */

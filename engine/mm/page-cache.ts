@@ -39,6 +39,11 @@ export class PageCache {
     this.pages.set(index, mkPte(pfn, 0));
   }
 
+  /** fn(index, headPfn) for every cached page. */
+  forEachPage(fn: (index: number, pfn: number) => void): void {
+    this.pages.forEach(0, Number.MAX_SAFE_INTEGER, (i, e) => fn(i, ptePfn(e)));
+  }
+
   get nrPages(): number {
     return this.pages.present * 2 ** this.order;
   }
