@@ -1,0 +1,236 @@
+/**
+ * MachineDigest: a compact, JSON-serialisable snapshot of the emulated state
+ * after an operation, stable for equality comparison (failnth compares the
+ * digest before and after a failed operation). Size is O(runs): tier runs,
+ * areas, mapped-range runs, pin-count runs — never one entry per page.
+ *
+ * IoptPages are numbered in order of first appearance (contexts, IOASes,
+ * areas in IOVA order) so that two machines running the same scenario
+ * produce equal digests.
+ */
+import type { MemorySystem } from '../mm';
+import type { IoptPages } from './pages';
+import type { IommufdCtx } from './objects/context';
+
+export interface PagesDigest {
+  id: number;
+  npages: number;
+  npinned: number;
+  lastNpinned: number;
+  accountMode: string;
+  writable: boolean;
+  /** [start, last, tier] runs. */
+  tiers: [number, number, string][];
+  accessNodes: number;
+  xarrayEntries: number;
+}
+
+export interface AreaDigest {
+  iova: string;
+  length: string;
+  pages: number;
+  index: number;
+  lastIndex: number;
+  pageOffset: number;
+  prot: number;
+  storageDomain: number | null;
+  numAccesses: number;
+  preventAccess: boolean;
+}
+
+export interface DomainDigest {
+  id: number;
+  deviceId: number;
+  kind: string;
+  /** [iova, length, pageSize] runs (decimal strings). */
+  mapped: [string, string, number][];
+  entries: number;
+  /** State, not work: mappedBytes and tableBytes (work counters differ after an undone failure). */
+  stats: { mappedBytes: number; tableBytes: number };
+}
+
+export interface AccessDigest {
+  id: number;
+  needsPinPages: boolean;
+  items: [number, string, string][];
+}
+
+export interface IoasDigest {
+  id: number;
+  iovaAlignment: number;
+  disableLargePages: boolean;
+  areas: AreaDigest[];
+  reserved: [string, string, string][];
+  allowed: [string, string][];
+  domains: DomainDigest[];
+  accesses: AccessDigest[];
+}
+
+export interface ContextDigest {
+  serial: number;
+  owner: number;
+  accountModeMm: boolean;
+  objects: [number, string][];
+  ioas: IoasDigest[];
+}
+
+export interface AccountingDigest {
+  pid: number;
+  uid: number;
+  alive: boolean;
+  userLockedVm: number;
+  mmLockedVm: number;
+  mmPinnedVm: number;
+}
+
+export interface MachineDigest {
+  contexts: ContextDigest[];
+  pages: PagesDigest[];
+  accounting: AccountingDigest[];
+  pins: {
+    /** Frames with a non-zero pin count. */
+    pinnedFrames: number;
+    /** Sum of all pin counts. */
+    totalPins: number;
+    /** (pfn, count) runs. */
+    runs: number;
+    /** FNV-1a of the (pfn, length, count) runs, hex. */
+    hash: string;
+  };
+}
+
+function fnv(h: number, x: number): number {
+  // mix a 53-bit integer as two 32-bit halves
+  const lo = x >>> 0;
+  const hi = Math.floor(x / 4294967296) >>> 0;
+  h = Math.imul(h ^ lo, 16777619) >>> 0;
+  h = Math.imul(h ^ hi, 16777619) >>> 0;
+  return h;
+}
+
+function ownerTag(owner: object | null): string {
+  if (owner === null) return 'test';
+  const o = owner as { id?: unknown; deviceId?: unknown };
+  if (typeof o.id === 'number') return `domain ${o.id}`;
+  if (typeof o.deviceId === 'number') return `device ${o.deviceId}`;
+  return 'device';
+}
+
+export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[]): MachineDigest {
+  const pagesIds = new Map<IoptPages, number>();
+  const pagesOrder: IoptPages[] = [];
+  const pid = (p: IoptPages): number => {
+    let n = pagesIds.get(p);
+    if (n === undefined) {
+      n = pagesOrder.length + 1;
+      pagesIds.set(p, n);
+      pagesOrder.push(p);
+    }
+    return n;
+  };
+  const ctxs: ContextDigest[] = [];
+  for (const ctx of contexts) {
+    const ioasList: IoasDigest[] = [];
+    for (const ioas of ctx.ioases()) {
+      const iopt = ioas.iopt;
+      const domainId = new Map<object, number>();
+      for (const d of ioas.domains) domainId.set(d.hw, d.id);
+      const areas: AreaDigest[] = [];
+      for (const a of iopt.areas())
+        areas.push({
+          iova: a.iova.toString(),
+          length: a.length.toString(),
+          pages: a.pages === null ? 0 : pid(a.pages),
+          index: a.index,
+          lastIndex: a.lastIndex,
+          pageOffset: a.pageOffset,
+          prot: a.iommuProt,
+          storageDomain: a.storageDomain === null ? null : (domainId.get(a.storageDomain) ?? -1),
+          numAccesses: a.numAccesses,
+          preventAccess: a.preventAccess,
+        });
+      ioasList.push({
+        id: ioas.id,
+        iovaAlignment: iopt.iovaAlignment,
+        disableLargePages: iopt.disableLargePages,
+        areas,
+        reserved: [...iopt.reservedItree].map((n) => [
+          n.start.toString(),
+          n.last.toString(),
+          ownerTag(n.value.owner),
+        ]),
+        allowed: [...iopt.allowedItree].map((n) => [n.start.toString(), n.last.toString()]),
+        domains: ioas.domains.map((d) => ({
+          id: d.id,
+          deviceId: d.deviceId,
+          kind: d.kind,
+          mapped: d.hw
+            .mappedRanges()
+            .map((m) => [String(m.iova), String(m.length), m.pageSize] as [string, string, number]),
+          entries: d.hw.entryCount(),
+          stats: { mappedBytes: d.hw.stats().mappedBytes, tableBytes: d.hw.stats().tableBytes },
+        })),
+        accesses: ioas.accesses.map((acc) => ({
+          id: acc.id,
+          needsPinPages: acc.needsPinPages,
+          items: acc.items.map(
+            (it) => [it.id, it.iova.toString(), it.length.toString()] as [number, string, string],
+          ),
+        })),
+      });
+    }
+    ctxs.push({
+      serial: ctx.serial,
+      owner: ctx.owner.pid,
+      accountModeMm: ctx.accountModeMm,
+      objects: ctx.objectList().map((o) => [o.id, o.kind] as [number, string]),
+      ioas: ioasList,
+    });
+  }
+
+  const pages: PagesDigest[] = pagesOrder.map((p) => ({
+    id: pagesIds.get(p) as number,
+    npages: p.npages,
+    npinned: p.npinned,
+    lastNpinned: p.lastNpinned,
+    accountMode: p.accountMode,
+    writable: p.writable,
+    tiers: p.tierRuns().map((r) => [r.start, r.last, r.tier] as [number, number, string]),
+    accessNodes: p.accessItree.size,
+    xarrayEntries: p.pinnedPfns.size,
+  }));
+
+  const accounting: AccountingDigest[] = memory.processes().map((proc) => {
+    const a = proc.accounting();
+    return { pid: proc.pid, uid: proc.user.uid, alive: proc.alive, ...a };
+  });
+
+  // pin-count runs over the frame array: one pass, O(nframes) typed-array reads
+  const pin = memory.phys.frames.pin;
+  let pinnedFrames = 0;
+  let totalPins = 0;
+  let runs = 0;
+  let hash = 2166136261;
+  const n = memory.phys.nframes;
+  let f = 0;
+  while (f < n) {
+    const c = pin[f];
+    if (c === 0) {
+      f++;
+      continue;
+    }
+    const start = f;
+    while (f < n && pin[f] === c) f++;
+    const len = f - start;
+    pinnedFrames += len;
+    totalPins += len * c;
+    runs++;
+    hash = fnv(fnv(fnv(hash, start), len), c);
+  }
+  return {
+    contexts: ctxs,
+    pages,
+    accounting,
+    pins: { pinnedFrames, totalPins, runs, hash: hash.toString(16) },
+  };
+}

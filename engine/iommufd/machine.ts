@@ -1,0 +1,216 @@
+/**
+ * Machine: one emulated machine — the kernel (counters, faults, events), the
+ * memory (frames, processes) and the iommufd contexts opened on it. This is
+ * what the scenario layer's `lab` wraps (SCENARIO-API.md, interface Lab).
+ */
+import { fail, Kernel } from '../base';
+import type { IommuDomain } from '../iommu';
+import { MemorySystem, Process, resolveMachineOptions, type MachineOptions } from '../mm';
+import { machineDigest, type MachineDigest } from './digest';
+import { livePages, machineViolations } from './invariants';
+import { describeValue, optsArg, uintArg } from './objects/args';
+import { IommufdCtx, type MachineEnv } from './objects/context';
+
+const MACHINE_OPTION_NAMES = ['physicalMemory', 'fragmentation', 'seed', 'hugetlbPages2M', 'hugetlbPages1G'];
+
+/** Live objects of one context, for the UI and failnth. */
+export interface ContextSummary {
+  serial: number;
+  owner: number;
+  ioas: {
+    id: number;
+    areas: number;
+    domains: { id: number; deviceId: number; kind: string }[];
+    accesses: { id: number; items: number; needsPinPages: boolean }[];
+  }[];
+}
+
+export class Machine implements MachineEnv {
+  readonly kernel: Kernel;
+  memory: MemorySystem;
+  /** The initial process (the scenario runs as it). */
+  process: Process;
+  private readonly open_: IommufdCtx[] = [];
+  /** Every domain ever created, for teardownCheck (freed and empty). */
+  private readonly createdDomains: IommuDomain[] = [];
+
+  constructor(opts?: MachineOptions) {
+    this.kernel = new Kernel();
+    const o = Machine.validateOptions(opts);
+    this.memory = new MemorySystem(this.kernel, o);
+    this.process = this.memory.createProcess();
+  }
+
+  private static validateOptions(opts: unknown): MachineOptions {
+    const o = optsArg(opts, 'opts');
+    for (const k of Object.keys(o))
+      if (!MACHINE_OPTION_NAMES.includes(k))
+        fail('EINVAL', `${k} is not a machine option (${MACHINE_OPTION_NAMES.join(', ')})`);
+    for (const k of MACHINE_OPTION_NAMES)
+      if (o[k] !== undefined && typeof o[k] !== 'number')
+        fail('EINVAL', `${k} must be a number, got ${describeValue(o[k])}`);
+    const mo = o as MachineOptions;
+    resolveMachineOptions(mo); // EINVAL naming the option
+    return mo;
+  }
+
+  // ------------------------------------------------------------ MachineEnv
+
+  isProcess(p: unknown): p is Process {
+    return p instanceof Process && this.memory.processes().includes(p);
+  }
+
+  contextClosed(ctx: IommufdCtx): void {
+    const i = this.open_.indexOf(ctx);
+    if (i >= 0) this.open_.splice(i, 1);
+  }
+
+  /** Called by the objects layer for every new domain (teardown bookkeeping). */
+  domainCreated(d: IommuDomain): void {
+    this.createdDomains.push(d);
+  }
+
+  // ------------------------------------------------------------ Lab API
+
+  /** Machine settings: only before the first mmap (EBUSY after), and with no context open. */
+  configure(opts: unknown): void {
+    const o = Machine.validateOptions(opts);
+    if (this.memory.touched)
+      fail('EBUSY', 'configure: memory was already mapped (configure must come before the first mmap)');
+    if (this.open_.length !== 0) fail('EBUSY', 'configure: an iommufd context is open');
+    this.memory = new MemorySystem(this.kernel, o);
+    this.process = this.memory.createProcess();
+  }
+
+  open(opts?: unknown): IommufdCtx {
+    const o = optsArg(opts, 'opts');
+    let proc = this.process;
+    if (o.process !== undefined) {
+      if (!this.isProcess(o.process))
+        fail('EINVAL', `opts.process must be a Process of this machine, got ${describeValue(o.process)}`);
+      proc = o.process;
+    }
+    if (!proc.alive) fail('EINVAL', `opts.process: process ${proc.pid} has exited`);
+    const ctx = new IommufdCtx(this, proc);
+    this.open_.push(ctx);
+    return ctx;
+  }
+
+  private processOpt(opts: unknown): Process {
+    const o = optsArg(opts, 'opts');
+    if (o.process === undefined) return this.process;
+    if (!this.isProcess(o.process))
+      fail('EINVAL', `opts.process must be a Process of this machine, got ${describeValue(o.process)}`);
+    return o.process;
+  }
+
+  checkRefs(uptr: unknown, length: unknown, refs: unknown, opts?: unknown): void {
+    const u = uintArg(uptr, 'uptr');
+    const len = uintArg(length, 'length');
+    const r = uintArg(refs, 'refs');
+    const p = this.processOpt(opts);
+    this.memory.checkRefs(p, u, len, r);
+  }
+
+  pinCount(uptr: unknown, opts?: unknown): number {
+    const u = uintArg(uptr, 'uptr');
+    const p = this.processOpt(opts);
+    return this.memory.pinCountAt(p, u);
+  }
+
+  setTempMemoryLimit(bytes: unknown): void {
+    const b = uintArg(bytes, 'bytes');
+    if (b < 12) fail('EINVAL', `bytes ${b} must be at least 12 (one batch element)`);
+    this.kernel.tempMemoryLimit = b;
+  }
+
+  /** Throws EINVAL describing every violation. */
+  checkInvariants(): void {
+    const v = machineViolations(this.kernel, this.memory, this.open_);
+    if (v.length !== 0)
+      fail('EINVAL', `invariant violations (${v.length}):\n  ${v.slice(0, 40).join('\n  ')}`, {
+        violations: v,
+      });
+  }
+
+  /** Every violation (empty when consistent). */
+  violations(): string[] {
+    return machineViolations(this.kernel, this.memory, this.open_);
+  }
+
+  digest(): MachineDigest {
+    return machineDigest(this.memory, this.open_);
+  }
+
+  /** Open contexts, in open order. */
+  contexts(): readonly IommufdCtx[] {
+    return this.open_;
+  }
+
+  liveObjects(): ContextSummary[] {
+    return this.open_.map((ctx) => ({
+      serial: ctx.serial,
+      owner: ctx.owner.pid,
+      ioas: ctx.ioases().map((ioas) => ({
+        id: ioas.id,
+        areas: ioas.iopt.areaItree.size,
+        domains: ioas.domains.map((d) => ({ id: d.id, deviceId: d.deviceId, kind: d.kind })),
+        accesses: ioas.accesses.map((a) => ({
+          id: a.id,
+          items: a.items.length,
+          needsPinPages: a.needsPinPages,
+        })),
+      })),
+    }));
+  }
+
+  /** Live IoptPages reachable from the open contexts. */
+  livePages(): ReturnType<typeof livePages> {
+    return livePages(this.open_);
+  }
+
+  /**
+   * Close every context, then report what leaked: frames still pinned,
+   * accounting counters not back to zero, domains not freed or not empty,
+   * kernel warnings. Empty when the teardown was clean.
+   */
+  teardownCheck(): string[] {
+    for (const ctx of [...this.open_]) ctx.close();
+    const leaks: string[] = [];
+    const pin = this.memory.phys.frames.pin;
+    let pinned = 0;
+    let first = -1;
+    for (let f = 0; f < this.memory.phys.nframes; f++)
+      if (pin[f] !== 0) {
+        pinned++;
+        if (first < 0) first = f;
+      }
+    if (pinned !== 0)
+      leaks.push(`${pinned} frame(s) still pinned (first: frame ${first}, count ${pin[first]})`);
+    const users = new Set<object>();
+    const mms = new Set<object>();
+    for (const p of this.memory.processes()) {
+      if (!users.has(p.user)) {
+        users.add(p.user);
+        if (p.user.lockedVm !== 0) leaks.push(`user ${p.user.uid}: locked_vm ${p.user.lockedVm} pages`);
+      }
+      if (!mms.has(p.mm)) {
+        mms.add(p.mm);
+        if (p.mm.lockedVm !== 0) leaks.push(`mm ${p.mm.id} (pid ${p.pid}): locked_vm ${p.mm.lockedVm} pages`);
+        if (p.mm.pinnedVm !== 0) leaks.push(`mm ${p.mm.id} (pid ${p.pid}): pinned_vm ${p.mm.pinnedVm} pages`);
+      }
+    }
+    for (const d of this.createdDomains) {
+      if (!d.freed) leaks.push(`${d.source} was never freed`);
+      if (d.entryCount() !== 0) leaks.push(`${d.source} still has ${d.entryCount()} entries`);
+    }
+    this.createdDomains.length = 0;
+    if (this.kernel.counters.warnings !== 0) {
+      const last = this.kernel.events.events.filter((e) => e.kind === 'warning').slice(-3);
+      leaks.push(
+        `${this.kernel.counters.warnings} kernel warning(s): ${last.map((e) => `${e.source}: ${e.message}`).join('; ')}`,
+      );
+    }
+    return leaks;
+  }
+}
