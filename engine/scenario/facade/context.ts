@@ -6,14 +6,14 @@
  * scenario cannot catch (fatal), and no calls after the run ended.
  */
 import { isLabError, LabError } from '../../base/errno';
-import { snapshotCounters, type Counters } from '../../base/counters';
+import { COUNTER_NAMES, type CounterName, type Counters } from '../../base/counters';
 import type { EngineEvent } from '../../base/events';
 import type { Kernel } from '../../base/kernel';
 import type { EngineMachine } from '../engine-types';
 import { ScenarioError } from '../scenario-error';
 import type { SourceLocator, SourcePosition } from '../source-position';
-import { nonZeroDeltas, type Timeline, type TimelineEvent } from '../timeline';
-import { copyIn, copyOut, jsonSafe, Registry } from './values';
+import type { CounterDeltas, Timeline, TimelineEvent } from '../timeline';
+import { copyIn, copyOut, FULL, jsonSafe, Registry } from './values';
 
 /** Read-only ops leave the state alone: no digest is taken after them. */
 export type OpKind = 'read' | 'write';
@@ -38,6 +38,8 @@ export interface InjectedFailure {
   /** Digest text before and after the failed op. */
   before: string;
   after: string;
+  /** checkInvariants() message right after the failed op, or null when they hold. */
+  invariants: string | null;
 }
 
 export class FacadeContext {
@@ -60,6 +62,8 @@ export class FacadeContext {
   private pendingWarnings: string[] = [];
   private unsubscribe: (() => void) | null = null;
   private depth = 0;
+  /** Counters before the op in progress (calls never nest). */
+  private readonly before = new Float64Array(COUNTER_NAMES.length);
   private lastDigest = -1;
 
   constructor(opts: ContextOptions) {
@@ -70,8 +74,9 @@ export class FacadeContext {
     this.t0 = opts.now();
   }
 
+  /** ms since the run started, rounded to µs (keeps the timeline compact). */
   elapsed(): number {
-    return this.opts.now() - this.t0;
+    return Math.round((this.opts.now() - this.t0) * 1000) / 1000;
   }
 
   counters(): Counters {
@@ -117,10 +122,10 @@ export class FacadeContext {
     const tl = this.timeline;
     const seq = tl.nextSeq();
     const pos = this.here();
-    const before = snapshotCounters(this.counters());
+    this.snapshot(this.counters());
     const faults = this.machine.kernel.faults;
     const watchFault = this.opts.onInjectedFailure !== undefined && faults.armed;
-    const digestBefore = watchFault ? JSON.stringify(jsonSafe(this.machine.digest(), undefined)) : '';
+    const digestBefore = watchFault ? JSON.stringify(jsonSafe(this.machine.digest(), undefined, FULL)) : '';
     this.pendingWarnings = [];
     const t = this.elapsed();
     let result: R | undefined;
@@ -137,7 +142,7 @@ export class FacadeContext {
     } finally {
       this.depth--;
     }
-    const dur = this.elapsed() - t;
+    const dur = Math.round((this.elapsed() - t) * 1000) / 1000;
     const ev: TimelineEvent = {
       seq,
       op,
@@ -150,7 +155,7 @@ export class FacadeContext {
       column: pos.column,
       t,
       dur,
-      deltas: nonZeroDeltas(this.counters(), before),
+      deltas: this.deltas(this.counters()),
       digest: -1,
     };
     if (!failed && result !== undefined) ev.result = jsonSafe(result, this.registry);
@@ -161,8 +166,21 @@ export class FacadeContext {
         ev.message = error.message;
         thrown = harden(new LabError(error.errno, error.message, copyOut(error.detail)));
         if (watchFault && !faults.armed) {
-          const after = JSON.stringify(jsonSafe(this.machine.digest(), undefined));
-          this.opts.onInjectedFailure?.({ seq, op, errno: error.errno, before: digestBefore, after });
+          const after = JSON.stringify(jsonSafe(this.machine.digest(), undefined, FULL));
+          let invariants: string | null = null;
+          try {
+            this.machine.checkInvariants();
+          } catch (e) {
+            invariants = e instanceof Error ? e.message : String(e);
+          }
+          this.opts.onInjectedFailure?.({
+            seq,
+            op,
+            errno: error.errno,
+            before: digestBefore,
+            after,
+            invariants,
+          });
         }
       } else {
         const msg = error instanceof Error ? error.message : String(error);
@@ -189,6 +207,21 @@ export class FacadeContext {
     if (this.fatal) throw this.fatal;
     if (failed) throw thrown;
     return result as R;
+  }
+
+  private snapshot(c: Counters): void {
+    for (let i = 0; i < COUNTER_NAMES.length; i++) this.before[i] = c[COUNTER_NAMES[i] as CounterName];
+  }
+
+  private deltas(c: Counters): CounterDeltas {
+    const d: CounterDeltas = {};
+    for (let i = 0; i < COUNTER_NAMES.length; i++) {
+      const name = COUNTER_NAMES[i] as CounterName;
+      const v = c[name];
+      const b = this.before[i] as number;
+      if (v !== b) d[name] = name === 'tempMemoryPeakBytes' ? v : v - b;
+    }
+    return d;
   }
 
   private checkAfter(op: string, pos: SourcePosition, ev: TimelineEvent): void {
