@@ -4,11 +4,15 @@
  * spawn-node.ts) and a browser Web Worker (the renderer's web bridge imports
  * it `?worker`).
  *
- * Order matters: SES lockdown runs first; everything else is imported
- * dynamically after it, so no bundler chunk ordering can evaluate engine
- * code (or protocol code shared with the host bundle) before the freeze.
+ * Order matters: SES lockdown runs first. The host port listens right away
+ * (a browser drops messages that find no listener) and queues what arrives
+ * while the engine loads. The engine is imported dynamically after the
+ * freeze, so no bundler chunk ordering can evaluate engine code (or protocol
+ * code shared with the host bundle) before it.
  */
 import './lockdown';
+import { findHostPort } from './host';
 
+const port = findHostPort();
 const { start } = await import('./start');
-start();
+start(port);

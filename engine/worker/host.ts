@@ -9,6 +9,7 @@ import type { WorkerToHost } from './protocol';
 
 export interface HostPort {
   post(msg: WorkerToHost, transfer?: ArrayBuffer[]): void;
+  /** The one consumer of incoming messages; those that arrived earlier are delivered first. */
   listen(fn: (data: unknown) => void): void;
 }
 
@@ -26,7 +27,32 @@ interface NodeProcess {
   getBuiltinModule?(id: 'node:worker_threads'): { parentPort: NodeParentPort | null } | undefined;
 }
 
+/**
+ * The host port, listening at once: a browser drops messages that arrive at a
+ * worker before it has a listener, and the host may post its first request
+ * while the worker is still loading the engine. Early messages are queued
+ * until `listen`.
+ */
 export function findHostPort(): HostPort {
+  const raw = rawHostPort();
+  let queue: unknown[] | null = [];
+  let consumer: ((data: unknown) => void) | null = null;
+  raw.listen((data) => {
+    if (consumer) consumer(data);
+    else queue?.push(data);
+  });
+  return {
+    post: raw.post,
+    listen(fn) {
+      consumer = fn;
+      const early = queue ?? [];
+      queue = null;
+      for (const d of early) fn(d);
+    },
+  };
+}
+
+function rawHostPort(): HostPort {
   const g = globalThis as { WorkerGlobalScope?: unknown; process?: NodeProcess };
   if (g.WorkerGlobalScope !== undefined) {
     const scope = globalThis as unknown as WebWorkerScope;

@@ -4,11 +4,10 @@
  * bundler shares with the host) is evaluated before the primordials freeze.
  */
 import { handlers, versionInfo } from './handlers';
-import { findHostPort } from './host';
+import type { HostPort } from './host';
 import { createServer } from './server';
 
-export function start(): void {
-  const port = findHostPort();
+export function start(port: HostPort): void {
   const server = createServer(handlers, port.post);
   port.listen((data) => void server.handle(data));
   server.emit('ready', versionInfo());
