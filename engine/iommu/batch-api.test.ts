@@ -55,7 +55,8 @@ for (const opts of [{}, { kind: 'pagetable' }] as CreateDomainOptions[]) {
       expect(d2.stats().mapCalls).toBe(3);
       expect(k2.counters.iommuMapCalls).toBe(3);
       expect(d1.mappedRanges()).toEqual(d2.mappedRanges());
-      for (let off = 0; off < 8 * PAGE_SIZE; off += 2048) expect(d1.translate(base + off)).toBe(d2.translate(base + off));
+      for (let off = 0; off < 8 * PAGE_SIZE; off += 2048)
+        expect(d1.translate(base + off)).toBe(d2.translate(base + off));
       // Segment boundaries stay legal unmap cut points (the mock checks START/LAST).
       expect(iommuUnmap(d1, base + 3 * PAGE_SIZE, PAGE_SIZE)).toBe(PAGE_SIZE);
       expect(iommuUnmap(d1, base, 3 * PAGE_SIZE)).toBe(3 * PAGE_SIZE);

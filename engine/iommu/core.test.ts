@@ -20,7 +20,10 @@ function errnoOf(fn: () => unknown): string {
 describe('iommu_pgsize', () => {
   const x86 = [4 * KiB, 2 * MiB, GiB];
   it('picks the largest size allowed by size and alignment', () => {
-    expect({ ...iommuPgsize(x86, 2 * MiB, 4 * MiB, 4 * MiB + 8 * KiB) }).toEqual({ pgsize: 2 * MiB, count: 2 });
+    expect({ ...iommuPgsize(x86, 2 * MiB, 4 * MiB, 4 * MiB + 8 * KiB) }).toEqual({
+      pgsize: 2 * MiB,
+      count: 2,
+    });
     expect({ ...iommuPgsize(x86, 0, 0, 3 * GiB) }).toEqual({ pgsize: GiB, count: 3 });
     // The kernel cuts the run at iova|paddr's next 2 MiB boundary even when
     // iova and paddr disagree mod 2 MiB (so no larger page ever fits).
