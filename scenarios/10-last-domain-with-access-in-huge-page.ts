@@ -21,9 +21,10 @@
  *   domain checks START/LAST), 1025 iova_to_phys reads, index 1 stays pinned
  *   (held by the xarray), every other page is unpinned: checkRefs proves it.
  *   (v6.2 computed batch_last from read_from and overran here; fixed in v6.3.)
- *   If the emulated hugetlb pool happens to hand out two physically adjacent
- *   huge pages, the area is one run and the walk degenerates to a single
- *   unmap; the scenario detects that and checks the matching figures.
+ *   The buffer's two huge pages are made non-adjacent on purpose (take three
+ *   from the pool, free the outer two). Were they adjacent, the area would be
+ *   one run and the walk would degenerate to a single unmap; the scenario
+ *   detects that case and checks its figures instead.
  *
  * KERNEL FUNCTIONS
  *   pages.c:        __iopt_area_unfill_domain, iopt_area_unpin_domain,
@@ -64,6 +65,14 @@ function phys(d: Domain, iova: bigint): bigint {
 const ctx = lab.open();
 const ioas = ctx.ioasAlloc();
 const dom = ioas.attachDomain();
+// A long-running system's hugetlb pool is not handed out in address order.
+// Take three huge pages and give back the outer two: the 4 MiB buffer then
+// gets them in the order H2, H0 — two runs, not physically adjacent.
+const h0 = lab.process.mmap(HUGE, { hugetlb: '2M', populate: true });
+const h1 = lab.process.mmap(HUGE, { hugetlb: '2M', populate: true });
+const h2 = lab.process.mmap(HUGE, { hugetlb: '2M', populate: true });
+lab.process.munmap(h0, HUGE);
+lab.process.munmap(h2, HUGE);
 const buf = lab.process.mmap(LEN, { hugetlb: '2M', populate: true });
 
 lab.mark('map 4 MiB of hugetlb memory: two runs of 512 PFNs');
@@ -123,5 +132,7 @@ lab.checkRefs(buf, LEN, 0);
 lab.mark('teardown');
 ctx.close();
 lab.checkRefs(buf, LEN, 0);
+lab.process.munmap(buf, LEN);
+lab.process.munmap(h1, HUGE);
 expect('user locked_vm after close', lab.process.accounting().userLockedVm, 0);
 lab.log('ok: carry across the huge-page boundary; only the accessed page stays pinned');
