@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,8 +8,22 @@ export default defineConfig({
         test: {
           name: 'engine',
           environment: 'node',
-          include: ['engine/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: [
+            'engine/**/*.test.ts',
+            'cli/**/*.test.ts',
+            'electron/**/*.test.ts',
+            'tests/unit/**/*.test.ts',
+          ],
           testTimeout: 60000,
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'renderer',
+          environment: 'happy-dom',
+          include: ['renderer/**/*.test.ts'],
+          testTimeout: 30000,
         },
       },
     ],

@@ -1,0 +1,188 @@
+// ESLint flat config: recommended sets of @eslint/js, typescript-eslint and
+// eslint-plugin-vue, Prettier owning formatting, and the engine's LAYER RULE.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import vue from 'eslint-plugin-vue';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Engine layers, bottom up. A layer imports only layers below it:
+ * base ← mm ← iommu ← iommufd ← scenario ← worker.
+ */
+const LAYERS = ['base', 'mm', 'iommu', 'iommufd', 'scenario', 'worker'];
+/** Layers that must run unchanged in a Node worker thread and a Web Worker. */
+const CORE = ['base', 'mm', 'iommu', 'iommufd', 'scenario'];
+
+const HOST_MESSAGE =
+  'The engine core is host-neutral: no node:*, Node built-ins or electron (host glue lives in engine/worker, electron/, cli/).';
+const hostImportPattern = { regex: '^(node:|electron($|/))', message: HOST_MESSAGE };
+const hostImportPaths = builtinModules.map((name) => ({ name, message: HOST_MESSAGE }));
+
+/** DOM and Node globals the engine core must not touch. */
+const hostGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'Worker',
+  'self',
+  'postMessage',
+  'addEventListener',
+  'removeEventListener',
+  'requestAnimationFrame',
+  'HTMLElement',
+  'process',
+  'Buffer',
+  'require',
+  'module',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+].map((name) => ({
+  name,
+  message: 'The engine core runs in Node and browser workers alike: no host globals.',
+}));
+
+function layerRules(layer) {
+  const above = LAYERS.slice(LAYERS.indexOf(layer) + 1);
+  // A relative import that names a higher layer's folder as a path segment
+  // ('../iommufd', '../../scenario/api/x'): the engine has no subfolders named like a layer.
+  const patterns = above.map((l) => ({
+    regex: `^\\.{1,2}/(.*/)?${l}(/|$)`,
+    message: `Layer rule: engine/${layer} must not import engine/${l} (imports only go downward: ${LAYERS.join(' ← ')}).`,
+  }));
+  const isCore = CORE.includes(layer);
+  if (isCore) patterns.push(hostImportPattern);
+  return {
+    files: [`engine/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns, ...(isCore ? { paths: hostImportPaths } : {}) }],
+      ...(isCore ? { 'no-restricted-globals': ['error', ...hostGlobals] } : {}),
+    },
+  };
+}
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'dist-web/**',
+      'node_modules/**',
+      'test-results/**',
+      'coverage/**',
+      '.vite/**',
+      '**/*.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { ...globals.es2021 },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' },
+      ],
+      // Scenarios and the scenario facade reference the global-script lab.d.ts by path.
+      '@typescript-eslint/triple-slash-reference': [
+        'error',
+        { path: 'always', types: 'prefer-import', lib: 'always' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  { files: ['renderer/**/*.{ts,vue}'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: [
+      '**/*.{js,mjs,cjs}',
+      'electron/**/*.ts',
+      'cli/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**',
+      'tests/**',
+      '*.config.ts',
+      'build/**/*.ts',
+    ],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  ...LAYERS.map(layerRules),
+  {
+    // The worker runs in Electron's main process but must never load electron.
+    files: ['engine/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^electron($|/)', message: 'The engine worker must not import electron.' },
+            {
+              regex: '^\\.{1,2}/(.*/)?(renderer|electron)(/|$)',
+              message: 'The engine does not import the app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Sandboxed preload: electron and bundled shared code only. Renderer: no host modules at all.
+    files: ['electron/preload/**/*.ts', 'electron/shared/**/*.ts', 'renderer/**/*.{ts,vue}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'No Node modules in the preload, shared types or renderer.' },
+          ],
+          paths: builtinModules.map((name) => ({
+            name,
+            message: 'No Node modules in the preload, shared types or renderer.',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/shared/**/*.ts', 'renderer/**/*.{ts,vue}'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'No Node modules in shared types or the renderer.' },
+            { regex: '^electron($|/)', message: 'The renderer reaches Electron only through window.lab.' },
+          ],
+          paths: builtinModules.map((name) => ({
+            name,
+            message: 'No Node modules in shared types or the renderer.',
+          })),
+        },
+      ],
+    },
+  },
+  prettier,
+);
