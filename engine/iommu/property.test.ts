@@ -105,7 +105,7 @@ for (const cfg of CONFIGS) {
         const doUnmap = () => {
           if (calls.length === 0) return;
           calls.sort((a, b) => a.iova - b.iova);
-          let i = rng.int(calls.length);
+          const i = rng.int(calls.length);
           let j = i;
           while (
             j + 1 < calls.length &&
@@ -119,7 +119,6 @@ for (const cfg of CONFIGS) {
           unmapCalls++;
           for (let a = iova; a < end; a += io) ref.delete((a - cfg.base) / io);
           calls.splice(i, j - i + 1);
-          i = 0;
         };
 
         const check = () => {

@@ -47,9 +47,11 @@ export function isFormatName(x: unknown): x is PagetableFormatName {
   return x === 'x86_64' || x === 'arm64_4k';
 }
 
-/** Bytes mapped by one entry at `level`. */
+const ENTRY_SIZE = [2 ** 12, 2 ** 21, 2 ** 30, 2 ** 39];
+
+/** Bytes mapped by one entry at `level` (0..3). */
 export function entrySize(level: number): number {
-  return 2 ** (12 + 9 * level);
+  return ENTRY_SIZE[level];
 }
 
 /** Level at which a leaf of `pgsize` lives (64 KiB: level 0 with the hint). */
@@ -61,5 +63,5 @@ export function leafLevel(pgsize: number): number {
 
 /** Index of iova's entry in its table at `level`. */
 export function pteIndex(iova: number, level: number): number {
-  return Math.floor(iova / entrySize(level)) % PTES_PER_TABLE;
+  return Math.floor(iova / ENTRY_SIZE[level]) % PTES_PER_TABLE;
 }

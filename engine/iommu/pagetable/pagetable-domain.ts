@@ -31,6 +31,14 @@ export class PagetableDomain extends DomainBase {
   private leaves = 0;
   private readonly pathT = new Int32Array(TOP + 1);
   private readonly pathI = new Int32Array(TOP + 1);
+  // Walk cache for install(): the last leaf-level table found, valid until a table is freed.
+  private cacheTable = -1;
+  private cacheLevel = -1;
+  private cacheKey = -1;
+  // Leaf cache for lookup(): the last leaf found, valid until anything is unmapped.
+  private leafStart = 0;
+  private leafEnd = 0; // exclusive; leafEnd === 0 means empty
+  private leafPhys = 0;
   // mappedRanges() run state
   private runStart = 0;
   private runEnd = -1;
@@ -61,7 +69,7 @@ export class PagetableDomain extends DomainBase {
     for (let i = 0; i < pgcount; i++) {
       const at = iova + done;
       const pa = paddr + done;
-      const t = this.walkAlloc(at, level);
+      const t = this.tableFor(at, level);
       const e = t < 0 ? -1 : t * PTES_PER_TABLE + pteIndex(at, level);
       if (e < 0 || !this.slotsFree(e, n)) {
         this.kernel.warn(this.source, `map_pages over an existing mapping at IOVA ${hex(at)}`);
@@ -85,6 +93,19 @@ export class PagetableDomain extends DomainBase {
     const flags = this.pool.flags;
     for (let j = 0; j < n; j++) if (flags[e + j] & PTE_VALID) return false;
     return true;
+  }
+
+  /** walkAlloc through the one-entry walk cache (consecutive pages land in the same table). */
+  private tableFor(iova: number, level: number): number {
+    const key = Math.floor(iova / (entrySize(level) * PTES_PER_TABLE));
+    if (this.cacheTable >= 0 && this.cacheLevel === level && this.cacheKey === key) return this.cacheTable;
+    const t = this.walkAlloc(iova, level);
+    if (t >= 0) {
+      this.cacheTable = t;
+      this.cacheLevel = level;
+      this.cacheKey = key;
+    }
+    return t;
   }
 
   /** The table at `level` covering iova, allocating tables on the way; -1 if a leaf is in the way. */
@@ -140,6 +161,7 @@ export class PagetableDomain extends DomainBase {
    * `strict`). Returns the bytes unmapped.
    */
   private unmapRange(iova: number, size: number, gather: IotlbGather, strict: boolean): number {
+    this.leafEnd = 0;
     const end = iova + size;
     let cur = iova;
     outer: while (cur < end) {
@@ -155,31 +177,44 @@ export class PagetableDomain extends DomainBase {
           t = this.pool.vals[e];
           continue;
         }
-        const cont = (f & PTE_CONT) !== 0;
-        const s = cont ? SZ_64K : entrySize(l);
-        const n = cont ? CONT_PTES : 1;
-        const start = cur - (cur % s);
-        if (start !== cur || cur + s > end) {
-          if (strict) {
-            this.kernel.warn(
-              this.source,
-              `unmap_pages [${hex(iova)}, ${hex(end - 1)}] would split the ${s / 1024} KiB leaf at ${hex(
-                start,
-              )}; refused`,
-            );
+        // A leaf: clear it, then keep scanning this table while leaves follow.
+        let li = idx;
+        let lf = f;
+        for (;;) {
+          const cont = (lf & PTE_CONT) !== 0;
+          const s = cont ? SZ_64K : entrySize(l);
+          const n = cont ? CONT_PTES : 1;
+          const start = cur - (cur % s);
+          if (start !== cur || cur + s > end) {
+            if (strict) {
+              this.kernel.warn(
+                this.source,
+                `unmap_pages [${hex(iova)}, ${hex(end - 1)}] would split the ${s / 1024} KiB leaf at ${hex(
+                  start,
+                )}; refused`,
+              );
+            }
+            return cur - iova;
           }
-          return cur - iova;
+          const e0 = t * PTES_PER_TABLE + (cont ? li - (li % CONT_PTES) : li);
+          const flags = this.pool.flags;
+          const vals = this.pool.vals;
+          for (let j = 0; j < n; j++) {
+            flags[e0 + j] = 0;
+            vals[e0 + j] = 0;
+          }
+          this.pool.used[t] -= n;
+          this.leaves -= n;
+          this.counters.unmapped(n, s, n);
+          gather.add(cur, s);
+          cur += s;
+          li = (cont ? li - (li % CONT_PTES) : li) + n;
+          if (this.pool.used[t] === 0 || cur >= end || li >= PTES_PER_TABLE) break;
+          lf = flags[t * PTES_PER_TABLE + li];
+          if ((lf & (PTE_VALID | PTE_LEAF)) !== (PTE_VALID | PTE_LEAF)) break;
         }
-        const e0 = cont ? e - (idx % CONT_PTES) : e;
-        this.pool.flags.fill(0, e0, e0 + n);
-        this.pool.vals.fill(0, e0, e0 + n);
-        this.pool.used[t] -= n;
-        this.leaves -= n;
-        this.counters.unmapped(n, s, n);
-        gather.add(cur, s);
         this.pathT[l] = t;
         this.collapse(l, gather);
-        cur += s;
         continue outer;
       }
       if (strict) this.kernel.warn(this.source, `unmap_pages of unmapped IOVA ${hex(cur)}`);
@@ -192,6 +227,7 @@ export class PagetableDomain extends DomainBase {
   private collapse(level: number, gather: IotlbGather): void {
     let l = level;
     let t = this.pathT[l];
+    if (this.pool.used[t] === 0) this.cacheTable = -1;
     while (this.pool.used[t] === 0) {
       gather.freelist.push(t);
       if (l === TOP) {
@@ -210,13 +246,21 @@ export class PagetableDomain extends DomainBase {
   }
 
   protected lookup(iova: number): number {
+    if (iova >= this.leafStart && iova < this.leafEnd) return this.leafPhys + (iova - this.leafStart);
     if (iova > this.apertureEnd) return -1;
     let t = this.root;
     for (let l = TOP; l >= 0 && t >= 0; l--) {
       const e = t * PTES_PER_TABLE + pteIndex(iova, l);
       const f = this.pool.flags[e];
       if (!(f & PTE_VALID)) return -1;
-      if (f & PTE_LEAF) return this.pool.vals[e] + (iova % entrySize(l));
+      if (f & PTE_LEAF) {
+        const s = entrySize(l);
+        const off = iova % s;
+        this.leafStart = iova - off;
+        this.leafEnd = this.leafStart + s;
+        this.leafPhys = this.pool.vals[e];
+        return this.leafPhys + off;
+      }
       t = this.pool.vals[e];
     }
     return -1;
@@ -276,6 +320,8 @@ export class PagetableDomain extends DomainBase {
     this.counters.tables(-this.counters.tableBytes);
     this.pool.reset();
     this.root = -1;
+    this.cacheTable = -1;
+    this.leafEnd = 0;
     this.leaves = 0;
   }
 }
