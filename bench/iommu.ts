@@ -48,7 +48,7 @@ const RUNS = [4 * KiB, 2 * MiB, GiB];
 function paddrOf(i: number, nruns: number, run: number): number {
   const stride = nruns > 7 ? 7 : 1;
   const slot = (i * stride) % nruns; // a permutation when gcd(stride, nruns) = 1
-  return 8 * GiB + slot * run + (nruns % 7 === 0 ? 0 : 0);
+  return 8 * GiB + slot * run;
 }
 
 function fmt(n: number): string {
@@ -56,6 +56,7 @@ function fmt(n: number): string {
 }
 
 function bytes(n: number): string {
+  if (n >= GiB) return `${(n / GiB).toFixed(0)} GiB`;
   if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
   if (n >= KiB) return `${(n / KiB).toFixed(0)} KiB`;
   return `${n} B`;

@@ -108,6 +108,30 @@ describe('alignment and argument errors', () => {
   });
 });
 
+describe('aperture', () => {
+  it('an unmap outside the aperture warns and touches nothing (no wrap-around in the table)', () => {
+    const { k, d } = newDomain({ kind: 'pagetable' });
+    iommuMap(d, 0, 0, 4 * KiB, RW);
+    expect(iommuUnmap(d, 2 ** 48, 4 * KiB)).toBe(0);
+    expect(iommuUnmap(d, 2 ** 48 - 4 * KiB, 8 * KiB)).toBe(0);
+    expect(warnings(k)).toHaveLength(2);
+    expect(d.entryCount()).toBe(1);
+    expect(iommuIovaToPhys(d, 2 ** 48, { probe: true })).toBe(0);
+  });
+
+  it('iova_to_phys rejects a non-integer IOVA', () => {
+    const { d } = newDomain();
+    expect(errnoOf(() => iommuIovaToPhys(d, 1.5))).toBe('EINVAL');
+  });
+
+  it('a freed domain refuses further use', () => {
+    const { d } = newDomain();
+    d.free();
+    expect(d.freed).toBe(true);
+    expect(errnoOf(() => iommuMap(d, 16 * MiB, 0, 4096, RW))).toBe('EINVAL');
+  });
+});
+
 describe('IOTLB gather', () => {
   it('flushes once per unmap call however many unmap_pages calls it takes', () => {
     const { k, d } = newDomain({ kind: 'pagetable' });

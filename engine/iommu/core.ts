@@ -82,7 +82,7 @@ export function iommuMap(domain: IommuDomain, iova: number, paddr: number, size:
  * iommu_unmap(domain, iova, size): bytes unmapped; 0 when iova or size is
  * not aligned to the smallest page size (or size is 0). One IOTLB flush per
  * call. Stops where the driver stops (a refused split or a hole; the driver
- * warns).
+ * warns). A range outside the aperture WARNs and unmaps nothing.
  */
 export function iommuUnmap(domain: IommuDomain, iova: number, size: number): number {
   const d = asBase(domain);
@@ -91,6 +91,11 @@ export function iommuUnmap(domain: IommuDomain, iova: number, size: number): num
   if (!isU64Number(iova) || !isU64Number(size) || size === 0) return 0;
   const min = d.minPageSize;
   if (iova % min !== 0 || size % min !== 0) return 0;
+  if (iova < d.apertureStart || iova + size - 1 > d.apertureEnd) {
+    // What a driver does with an IOVA its table cannot hold (io-pgtable: WARN, return 0).
+    d.kernel.warn(d.source, `unmap [${hex(iova)}, ${hex(iova + size - 1)}] outside the aperture`);
+    return 0;
+  }
   const gather = new IotlbGather();
   let unmapped = 0;
   while (unmapped < size) {
@@ -113,6 +118,8 @@ export function iommuUnmap(domain: IommuDomain, iova: number, size: number): num
 export function iommuIovaToPhys(domain: IommuDomain, iova: number, opts?: { probe?: boolean }): number {
   const d = asBase(domain);
   d.assertLive();
+  if (!isU64Number(iova))
+    fail('EINVAL', `iova_to_phys: iova ${String(iova)} is not a non-negative safe integer`);
   const phys = d.iovaToPhys(iova, opts?.probe === true);
   return phys < 0 ? 0 : phys;
 }

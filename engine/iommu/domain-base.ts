@@ -205,6 +205,7 @@ export abstract class DomainBase implements IommuDomain {
     const n = this.entryCount();
     if (n > 0) this.kernel.warn(this.source, `domain freed with ${n} entries still mapped`);
     this.releaseAll();
+    this.counters.mappedBytes = 0;
     this.freed = true;
   }
 }
