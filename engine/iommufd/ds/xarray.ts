@@ -71,6 +71,17 @@ export class Xarray {
   /** Erase every entry in [start, last]; returns how many were present. */
   eraseRange(start: number, last: number): number {
     let erased = 0;
+    if (this.n === 0 || last < start) return 0;
+    if ((last - start) / XA_CHUNK_SIZE > this.leaves.size) {
+      // sparse: visit only the populated leaves in range
+      const keys = [...this.leaves.keys()].sort((a, b) => a - b);
+      for (const key of keys) {
+        const base = key * XA_CHUNK_SIZE;
+        if (base + XA_CHUNK_SIZE - 1 < start || base > last) continue;
+        erased += this.eraseRange(Math.max(start, base), Math.min(last, base + XA_CHUNK_SIZE - 1));
+      }
+      return erased;
+    }
     let i = start;
     while (i <= last) {
       const key = Math.floor(i / XA_CHUNK_SIZE);
@@ -112,16 +123,27 @@ export class Xarray {
 
   /** Number of present entries in [start, last]. */
   countRange(start: number, last: number): number {
+    if (last < start || this.n === 0) return 0;
+    const k0 = Math.floor(start / XA_CHUNK_SIZE);
+    const k1 = Math.floor(last / XA_CHUNK_SIZE);
     let c = 0;
-    for (let i = start; i <= last;) {
-      const key = Math.floor(i / XA_CHUNK_SIZE);
-      const chunkLast = Math.min(last, key * XA_CHUNK_SIZE + XA_CHUNK_SIZE - 1);
-      const leaf = this.leaves.get(key);
-      if (leaf !== undefined) {
-        if (i === key * XA_CHUNK_SIZE && chunkLast === i + XA_CHUNK_SIZE - 1) c += leaf.count;
-        else for (let j = i; j <= chunkLast; j++) if (leaf.slots[j % XA_CHUNK_SIZE] !== -1) c++;
+    const one = (key: number, leaf: Leaf): void => {
+      const base = key * XA_CHUNK_SIZE;
+      if (base >= start && base + XA_CHUNK_SIZE - 1 <= last) {
+        c += leaf.count;
+        return;
       }
-      i = chunkLast + 1;
+      const lo = Math.max(start, base) - base;
+      const hi = Math.min(last, base + XA_CHUNK_SIZE - 1) - base;
+      for (let s = lo; s <= hi; s++) if (leaf.slots[s] !== -1) c++;
+    };
+    if (k1 - k0 + 1 > this.leaves.size) {
+      for (const [key, leaf] of this.leaves) if (key >= k0 && key <= k1) one(key, leaf);
+    } else {
+      for (let key = k0; key <= k1; key++) {
+        const leaf = this.leaves.get(key);
+        if (leaf !== undefined) one(key, leaf);
+      }
     }
     return c;
   }
