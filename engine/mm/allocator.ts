@@ -236,8 +236,9 @@ export class BuddyAllocator {
   /** For tests and invariant checks: mark every free frame (slow: walks the lists). */
   markFree(out: Uint8Array): void {
     const f = this.f;
+    const nil = NIL;
     for (let o = 0; o <= MAX_ORDER; o++) {
-      for (let p = this.head[o]; p !== NIL; p = f.ref[p]) out.fill(1, p, p + (1 << o));
+      for (let p = this.head[o]; p !== nil; p = f.ref[p]) out.fill(1, p, p + (1 << o));
     }
     for (let i = this.wholePos; i < this.wholeLen; i++) {
       const p = this.wholePfn[i];

@@ -57,13 +57,16 @@ export function memoryViolations(sys: MemorySystem, max = 20): string[] {
   if (resv[1] !== phys.hugetlb1G.reserved)
     bad.push(`1G reservations ${phys.hugetlb1G.reserved}, areas hold ${resv[1]}`);
   const free = phys.freeMap();
+  // locals: module bindings are getters under the test runner's transform
+  const FREE = FRAME_FREE;
+  const COMPOUND = FRAME_COMPOUND;
   for (let pfn = 0; pfn < n && bad.length < max; pfn++) {
-    const isFree = (f.flags[pfn] & FRAME_FREE) !== 0;
+    const isFree = (f.flags[pfn] & FREE) !== 0;
     const ref = isFree ? 0 : f.ref[pfn];
     const pin = isFree ? 0 : f.pin[pfn];
     const want = holds[pfn] + pin;
     if (ref !== want) bad.push(`frame ${pfn}: ref ${ref}, expected ${holds[pfn]} holds + ${pin} pins`);
-    if ((f.flags[pfn] & FRAME_COMPOUND) !== 0) {
+    if ((f.flags[pfn] & COMPOUND) !== 0) {
       const nr = 2 ** f.order[pfn];
       if (pfn % nr !== 0) continue;
       let sum = 0;
