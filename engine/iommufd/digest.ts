@@ -9,6 +9,7 @@
  * produce equal digests.
  */
 import type { MemorySystem } from '../mm';
+import { FRAME_FREE } from '../mm/frames';
 import type { IoptPages } from './pages';
 import type { IommufdCtx } from './objects/context';
 
@@ -206,7 +207,8 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
   });
 
   // pin-count runs over the frame array: one pass, O(nframes) typed-array reads
-  const pin = memory.phys.frames.pin;
+  const { pin, flags } = memory.phys.frames;
+  const pinAt = (i: number): number => (flags[i] & FRAME_FREE ? 0 : pin[i]);
   let pinnedFrames = 0;
   let totalPins = 0;
   let runs = 0;
@@ -214,13 +216,13 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
   const n = memory.phys.nframes;
   let f = 0;
   while (f < n) {
-    const c = pin[f];
+    const c = pinAt(f);
     if (c === 0) {
       f++;
       continue;
     }
     const start = f;
-    while (f < n && pin[f] === c) f++;
+    while (f < n && pinAt(f) === c) f++;
     const len = f - start;
     pinnedFrames += len;
     totalPins += len * c;

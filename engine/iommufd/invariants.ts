@@ -8,6 +8,7 @@
  */
 import type { Kernel } from '../base';
 import type { MemorySystem } from '../mm';
+import { FRAME_FREE } from '../mm/frames';
 import { calculatedAlignment } from './io-pagetable/domains';
 import type { IoPagetable } from './io-pagetable/io-pagetable';
 import type { IommufdCtx } from './objects/context';
@@ -105,15 +106,16 @@ function checkPinCounts(memory: MemorySystem, pages: IoptPages[], v: string[]): 
   const idx: number[] = [];
   for (let i = 0; i < ev.length; i += 2) idx.push(i);
   idx.sort((a, b) => ev[a] - ev[b]);
-  const pin = memory.phys.frames.pin;
+  const { pin, flags } = memory.phys.frames;
   const nframes = memory.phys.nframes;
   let reported = 0;
   let level = 0;
   let pos = 0;
   const scan = (from: number, to: number, want: number): void => {
     for (let f = from; f < to && f < nframes; f++) {
-      if (pin[f] !== want) {
-        if (reported < 8) v.push(`frame ${f}: pin count ${pin[f]}, but ${want} iopt_pages hold it`);
+      const c = flags[f] & FRAME_FREE ? 0 : pin[f];
+      if (c !== want) {
+        if (reported < 8) v.push(`frame ${f}: pin count ${c}, but ${want} iopt_pages hold it`);
         reported++;
       }
     }

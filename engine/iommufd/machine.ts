@@ -3,9 +3,10 @@
  * memory (frames, processes) and the iommufd contexts opened on it. This is
  * what the scenario layer's `lab` wraps (SCENARIO-API.md, interface Lab).
  */
-import { fail, Kernel } from '../base';
+import { fail, isLabError, Kernel, PAGE_SIZE } from '../base';
 import type { IommuDomain } from '../iommu';
 import { MemorySystem, Process, resolveMachineOptions, type MachineOptions } from '../mm';
+import { FRAME_FREE } from '../mm/frames';
 import { machineDigest, type MachineDigest } from './digest';
 import { livePages, machineViolations } from './invariants';
 import { describeValue, optsArg, uintArg } from './objects/args';
@@ -109,13 +110,31 @@ export class Machine implements MachineEnv {
     const len = uintArg(length, 'length');
     const r = uintArg(refs, 'refs');
     const p = this.processOpt(opts);
+    if (u % PAGE_SIZE !== 0) fail('EINVAL', `uptr 0x${u.toString(16)} must be page aligned`);
+    if (len % PAGE_SIZE !== 0) fail('EINVAL', `length 0x${len.toString(16)} must be a multiple of PAGE_SIZE`);
+    for (let a = u; a < u + len; a += PAGE_SIZE) this.faultIn(p, a);
     this.memory.checkRefs(p, u, len, r);
   }
 
   pinCount(uptr: unknown, opts?: unknown): number {
     const u = uintArg(uptr, 'uptr');
     const p = this.processOpt(opts);
+    this.faultIn(p, u);
     return this.memory.pinCountAt(p, u);
+  }
+
+  /**
+   * MD_CHECK_REFS looks pages up with get_user_pages_fast, which faults a
+   * page in (e.g. a MAP_SHARED page another process already touched).
+   * Unmapped addresses count 0 here instead of EFAULT.
+   */
+  private faultIn(p: Process, uptr: number): void {
+    if (!p.alive || p.translate(uptr) >= 0) return;
+    try {
+      p.read(uptr - (uptr % PAGE_SIZE), 1);
+    } catch (e) {
+      if (!isLabError(e) || e.errno !== 'EFAULT') throw e;
+    }
   }
 
   setTempMemoryLimit(bytes: unknown): void {
@@ -177,11 +196,11 @@ export class Machine implements MachineEnv {
   teardownCheck(): string[] {
     for (const ctx of [...this.open_]) ctx.close();
     const leaks: string[] = [];
-    const pin = this.memory.phys.frames.pin;
+    const { pin, flags } = this.memory.phys.frames;
     let pinned = 0;
     let first = -1;
     for (let f = 0; f < this.memory.phys.nframes; f++)
-      if (pin[f] !== 0) {
+      if (pin[f] !== 0 && (flags[f] & FRAME_FREE) === 0) {
         pinned++;
         if (first < 0) first = f;
       }

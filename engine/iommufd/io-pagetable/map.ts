@@ -163,8 +163,18 @@ export function mapUserPages(
   iommuProt: number,
   flags: MapFlags,
 ): bigint {
-  if (length > BigInt(Number.MAX_SAFE_INTEGER - PAGE_SIZE))
-    fail('EINVAL', `length ${hex(length)} is too large for a user mapping`);
+  if (length > BigInt(Number.MAX_SAFE_INTEGER - PAGE_SIZE)) {
+    // iopt_alloc_pages' checks, then iopt_alloc_iova's, in the kernel's order
+    if (length === 0n || length > ULONG_MAX - BigInt(PAGE_SIZE))
+      fail('EINVAL', `length ${hex(length)} must be non-zero and at most SIZE_MAX - PAGE_SIZE`);
+    if (BigInt(uptr) + length > ULONG_MAX)
+      fail('EOVERFLOW', `uptr ${hex(uptr)} + length ${hex(length)} overflows`);
+    if (flags.allocIova && length >= ULONG_MAX / 2n)
+      fail('EOVERFLOW', `length ${hex(length)} is too large for automatic IOVA allocation`);
+    // Deviation: the emulator's pages index with JS numbers; such a length
+    // could only ever be mapped lazily without domains.
+    fail('EINVAL', `length ${hex(length)} is beyond what the emulator maps (2^53 - PAGE_SIZE bytes)`);
+  }
   const pages = IoptPages.alloc(iopt.kernel, current, uptr, Number(length), (iommuProt & IOMMU_WRITE) !== 0);
   if (ctx.accountModeMm && pages.accountMode === 'user') pages.accountMode = 'mm';
   const elm: IoptPagesListElm = { pages, area: null, startByte: uptr - pages.uptr, length };

@@ -104,7 +104,8 @@ export class Domain {
   /** Physical address mapped at iova, or null. */
   iovaToPhys(iova: unknown): bigint | null {
     const i = u64Arg(iova, 'iova');
-    this.live('iovaToPhys');
+    this.ioas.ctx.checkOpen('iovaToPhys');
+    if (this.detached) return null; // a freed domain maps nothing
     if (i > BigInt(Number.MAX_SAFE_INTEGER)) return null;
     const p = this.hw.translate(Number(i));
     return p < 0 ? null : BigInt(p);
