@@ -104,6 +104,12 @@ export class PfnBatch {
     this.pfns[0] += n;
     this.npfns[0] -= n;
     this.totalPfns -= n;
+    // Deviation (documented in README): the kernel leaves a zero-length run
+    // in slot 0. With a one-run batch (TEMP_MEMORY_LIMIT < 24) that run makes
+    // the batch "full", the next read adds nothing and unpin_domain unmaps
+    // [unmapped_end, start - 1] on its own — a cut through a map call. An
+    // empty carry is an empty batch, so reset it.
+    if (this.totalPfns === 0) this.clear();
   }
 
   /** batch_add_pfn: false when the batch is full (nothing added). */
