@@ -81,6 +81,7 @@ export default tseslint.config(
       'test-results/**',
       'coverage/**',
       '.vite/**',
+      '.tmp*/**',
       '**/*.d.ts',
     ],
   },
@@ -127,6 +128,11 @@ export default tseslint.config(
       'build/**/*.ts',
     ],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Browser-driving tests: callbacks of page.evaluate run in the page.
+    files: ['tests/e2e/**', 'tests/electron-smoke/**'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   ...LAYERS.map(layerRules),
   {
