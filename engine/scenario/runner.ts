@@ -116,7 +116,7 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
       digests: opts.digests ?? true,
       onInjectedFailure: opts.onInjectedFailure,
     });
-    const lab = makeLab(ctx, new Rng(seed));
+    const lab = makeLab(ctx, new Rng(seed), seed);
     if (opts.failNth !== undefined) machine.kernel.faults.failNth(opts.failNth);
     const completion = evaluateInSandbox(js.code, fileName, { lab, console: makeConsole(ctx) });
     if (isThenable(completion)) await completion;

@@ -6,6 +6,7 @@
  */
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../version';
 import type { VersionInfo } from './protocol';
+import { handleFailnth, handleRun } from './run-handlers';
 import type { Handlers } from './server';
 
 /** Whether SES lockdown() has frozen the primordials of this realm. */
@@ -19,4 +20,6 @@ export function versionInfo(): VersionInfo {
 
 export const handlers: Handlers = {
   version: () => versionInfo(),
+  run: handleRun,
+  failnth: handleFailnth,
 };

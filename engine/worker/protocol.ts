@@ -19,6 +19,11 @@
  * rejects a map that misses one. New pushed events go into `Events`.
  */
 import type { Errno } from '../base/errno';
+import type { FailnthResult } from '../scenario/failnth';
+import type { RunResult } from '../scenario/runner';
+import type { TimelineEvent, TimelineLog, TimelineMark, TimelineSpan } from '../scenario/timeline';
+
+export type { FailnthResult, RunResult, TimelineEvent, TimelineLog, TimelineMark, TimelineSpan };
 
 /** Engine identification, answered by the `version` request. */
 export interface VersionInfo {
@@ -33,6 +38,37 @@ export interface VersionInfo {
 /** Every request the worker answers: method name → params and result. */
 export interface Requests {
   version: { params: Record<string, never>; result: VersionInfo };
+  /** Run one scenario (engine/scenario/runner.ts); streams `progress`, `runLog` and, with `stream`, `timeline`. */
+  run: { params: RunParams; result: RunResult };
+  /** Fault-inject every fallible step of a scenario in turn (engine/scenario/failnth.ts); streams `progress`. */
+  failnth: { params: FailnthParams; result: FailnthResult };
+}
+
+/** Params of `run`. */
+export interface RunParams {
+  /** Scenario source (TypeScript or JavaScript). */
+  source: string;
+  /** Name in stacks and messages; default 'scenario.ts'. */
+  fileName?: string;
+  /** Seeds the machine and lab.random(); default 1. */
+  seed?: number;
+  /** checkInvariants() after every op; driver warnings fail the run. */
+  check?: boolean;
+  /** Keep the events in the result's timeline (default true). */
+  keepEvents?: boolean;
+  /** Record state digests (default true). */
+  digests?: boolean;
+  /** Push timeline batches as `timeline` events while running (default false). */
+  stream?: boolean;
+}
+
+/** Params of `failnth`. */
+export interface FailnthParams {
+  source: string;
+  fileName?: string;
+  seed?: number;
+  /** Stop after this many failure points (default 100000). */
+  maxPoints?: number;
 }
 
 /** Every event the worker pushes: event name → payload. */
@@ -41,6 +77,12 @@ export interface Events {
   ready: VersionInfo;
   /** A log line of the worker or of the request it belongs to. */
   log: { level: 'info' | 'warn' | 'error'; message: string };
+  /** Progress of a long request: ops done (run) or failure points tried (failnth). */
+  progress: { phase: 'run' | 'failnth'; done: number; leaks?: number };
+  /** A line the scenario printed (lab.log / console). */
+  runLog: TimelineLog;
+  /** A batch of timeline records of a running scenario (`run` with `stream`). */
+  timeline: { events: TimelineEvent[]; marks: TimelineMark[]; spans: TimelineSpan[] };
 }
 
 export type Method = keyof Requests;

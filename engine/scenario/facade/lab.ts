@@ -39,7 +39,7 @@ export function makeConsole(ctx: FacadeContext): object {
   });
 }
 
-export function makeLab(ctx: FacadeContext, rng: Rng): Lab {
+export function makeLab(ctx: FacadeContext, rng: Rng, seed: number): Lab {
   const m = ctx.machine;
   const copy = (c: EngineCounters): Counters => ({ ...c });
   const log = makeLog(ctx, 'log');
@@ -54,7 +54,9 @@ export function makeLab(ctx: FacadeContext, rng: Rng): Lab {
       ctx.call('lab.configure', '', [opts], 'write', ([o]) => {
         if (ctx.mmapped)
           throw new LabError('EBUSY', 'configure: the machine is configured before the first mmap');
-        m.configure(o);
+        // the run's seed (--seed) stays the seed of a reconfigured machine unless given
+        const withSeed = typeof o === 'object' && o !== null && !('seed' in o) ? { ...o, seed } : o;
+        m.configure(withSeed);
       });
     },
     get process(): Process {
