@@ -60,10 +60,15 @@ export class FrameArrays {
     );
   }
 
+  /** Slot of the huge page holding pfn in compoundRefs (pfn must be compound). */
+  compoundSlot(pfn: number): number {
+    return (pfn & ~((1 << this.order[pfn]) - 1)) >>> HPAGE_ORDER;
+  }
+
   /** Head frame of the huge page that `pfn` belongs to (pfn itself when not compound). */
   compoundHead(pfn: number): number {
     if ((this.flags[pfn] & FRAME_COMPOUND) === 0) return pfn;
-    const nr = 2 ** this.order[pfn];
-    return pfn - (pfn % nr);
+    // pfn < 2^28 (MAX_PHYSICAL_MEMORY), so 32-bit bit operations are exact
+    return (pfn & ~((1 << this.order[pfn]) - 1)) >>> 0;
   }
 }

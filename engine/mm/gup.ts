@@ -1,15 +1,8 @@
 import { fail, type Errno, PAGE_SIZE } from '../base';
-import {
-  FAULT_READ,
-  FAULT_UNSHARE,
-  FAULT_WRITE,
-  type FaultKind,
-  handleMmFault,
-  needsFault,
-  VM_FAULT_OOM,
-} from './fault';
+import { FAULT_READ, FAULT_UNSHARE, FAULT_WRITE, type FaultKind, handleMmFault, VM_FAULT_OOM } from './fault';
+import { FRAME_COMPOUND } from './frames';
 import type { MmStruct } from './mm';
-import { ptePfn } from './page-table';
+import { CHUNK_NR, PTE_EXCL, PTE_PRESENT, PTE_WRITE } from './page-table';
 import type { Vma } from './vma';
 
 /**
@@ -34,17 +27,21 @@ export function pinUserPages(
   if (!Number.isSafeInteger(uptr) || uptr < 0 || uptr % PAGE_SIZE !== 0)
     fail('EINVAL', `pin_user_pages: start ${uptr} is not page aligned`);
   if (!Number.isSafeInteger(npages) || npages <= 0) fail('EINVAL', `pin_user_pages: nr_pages ${npages}`);
-  if (outOffset < 0 || outOffset + npages > out.length)
+  if (!Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + npages > out.length)
     fail('EINVAL', 'pin_user_pages: output array too small');
   if (!mm.alive) fail('EFAULT', `pin_user_pages: mm ${mm.id} is gone`);
-  const phys = mm.phys;
   const pt = mm.pt;
+  const f = mm.phys.frames;
+  const ref = f.ref;
+  const pin = f.pin;
+  const flags = f.flags;
+  const compound = FRAME_COMPOUND;
+  const vpn0 = uptr / PAGE_SIZE;
   let vma: Vma | null = null;
   let errno: Errno = 'EFAULT';
   let why = '';
   let pinned = 0;
-  const vpn0 = uptr / PAGE_SIZE;
-  for (; pinned < npages; pinned++) {
+  outer: while (pinned < npages) {
     const vpn = vpn0 + pinned;
     const addr = vpn * PAGE_SIZE;
     if (vma === null || addr >= vma.end) {
@@ -59,18 +56,32 @@ export function pinUserPages(
       break;
     }
     const kind: FaultKind = write ? FAULT_WRITE : vma.shared ? FAULT_READ : FAULT_UNSHARE;
-    let e = pt.get(vpn);
-    if (needsFault(vma, e, kind)) {
-      e = handleMmFault(mm, vma, vpn, kind);
-      if (e <= 0) {
-        if (e === VM_FAULT_OOM) errno = 'ENOMEM';
-        why = `fault at ${addr} failed`;
-        break;
+    // a PTE is usable without a fault when all of these bits are set
+    const need = PTE_PRESENT | (kind === FAULT_WRITE ? PTE_WRITE : kind === FAULT_UNSHARE ? PTE_EXCL : 0);
+    // pages of this VMA within one page-table chunk
+    const base = Math.floor(vpn / CHUNK_NR) * CHUNK_NR;
+    const n = Math.min(npages - pinned, base + CHUNK_NR - vpn, vma.endVpn - vpn);
+    let chunk = pt.chunkOf(vpn);
+    for (let j = 0; j < n; j++) {
+      const i = vpn - base + j;
+      let e = chunk === undefined ? 0 : chunk[i];
+      if ((e & need) !== need) {
+        e = handleMmFault(mm, vma, vpn + j, kind);
+        if (e <= 0) {
+          if (e === VM_FAULT_OOM) errno = 'ENOMEM';
+          why = `fault at ${addr + j * PAGE_SIZE} failed`;
+          pinned += j;
+          break outer;
+        }
+        chunk = pt.chunkOf(vpn);
       }
+      const pfn = e >>> 3;
+      pin[pfn]++;
+      ref[pfn]++;
+      if ((flags[pfn] & compound) !== 0) f.compoundRefs[f.compoundSlot(pfn)]++;
+      out[outOffset + pinned + j] = pfn;
     }
-    const pfn = ptePfn(e);
-    phys.pinFrame(pfn);
-    out[outOffset + pinned] = pfn;
+    pinned += n;
   }
   if (pinned === 0) fail(errno, `pin_user_pages: ${why}`, { uptr: vpn0 * PAGE_SIZE });
   mm.kernel.counters.pagesPinned += pinned;

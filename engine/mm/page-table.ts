@@ -42,6 +42,11 @@ export class PageTable {
     return c;
   }
 
+  /** The chunk holding index (entries at index - chunkBase), or undefined. */
+  chunkOf(index: number): Uint32Array | undefined {
+    return this.chunk(Math.floor(index / CHUNK_NR));
+  }
+
   get(index: number): number {
     const ci = Math.floor(index / CHUNK_NR);
     const c = this.chunk(ci);

@@ -124,13 +124,23 @@ export class PhysMemory {
 
   private unpinOne(pfn: number, dirty: boolean): void {
     const f = this.frames;
-    if ((f.flags[pfn] & FRAME_FREE) !== 0 || f.pin[pfn] === 0) {
+    const fl = f.flags[pfn];
+    if ((fl & FRAME_FREE) !== 0 || f.pin[pfn] === 0) {
       this.kernel.warn('mm', `unpin of frame ${pfn} that is not pinned`);
       return;
     }
     f.pin[pfn]--;
-    if (dirty) f.flags[pfn] |= FRAME_DIRTY;
-    this.putRef(pfn);
+    if (dirty) f.flags[pfn] = fl | FRAME_DIRTY;
+    // putRef, with the common cases inline: a pin is never the last reference of a mapped page
+    if ((fl & FRAME_COMPOUND) !== 0) {
+      f.ref[pfn]--;
+      const slot = f.compoundSlot(pfn);
+      if (--f.compoundRefs[slot] === 0) this.freeCompound(f.compoundHead(pfn));
+    } else if (f.ref[pfn] > 1) {
+      f.ref[pfn]--;
+    } else {
+      this.putRef(pfn);
+    }
   }
 
   /** A GUP pin: one more pin and one more reference. */
@@ -142,7 +152,7 @@ export class PhysMemory {
   getRef(pfn: number): void {
     const f = this.frames;
     f.ref[pfn]++;
-    if (f.flags[pfn] & FRAME_COMPOUND) f.compoundRefs[Math.floor(f.compoundHead(pfn) / HPAGE_NR)]++;
+    if (f.flags[pfn] & FRAME_COMPOUND) f.compoundRefs[f.compoundSlot(pfn)]++;
   }
 
   /** Drop one reference; the frame (or its huge page, once all its frames are unreferenced) is freed. */
@@ -154,9 +164,7 @@ export class PhysMemory {
     }
     f.ref[pfn]--;
     if (f.flags[pfn] & FRAME_COMPOUND) {
-      const head = f.compoundHead(pfn);
-      const slot = Math.floor(head / HPAGE_NR);
-      if (--f.compoundRefs[slot] === 0) this.freeCompound(head);
+      if (--f.compoundRefs[f.compoundSlot(pfn)] === 0) this.freeCompound(f.compoundHead(pfn));
     } else if (f.ref[pfn] === 0) {
       this.clearFrame(pfn);
       f.flags[pfn] = 0;
