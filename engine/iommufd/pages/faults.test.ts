@@ -134,7 +134,6 @@ describe('fault injection: every fallible step fails once and rolls back exactly
         expect(s.f.proc.accounting()).toEqual({ userLockedVm: 0, mmLockedVm: 0, mmPinnedVm: 0 });
         expect(s.f.kernel.counters.warnings).toBe(0);
       }
-      if (process.env.PAGES_FAULTS_VERBOSE) console.log(sc.name, failures);
       expect(failures).toBeGreaterThan(0);
     });
   }
