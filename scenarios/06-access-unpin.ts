@@ -24,6 +24,10 @@
  *   "unpin A while B overlaps": pagesUnpinned 8 — only [0,7].
  */
 
+// A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
+// whole machine after every call) fast.
+lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8 });
+
 const PAGE = lab.PAGE_SIZE;
 const NPAGES = 64;
 const LEN = NPAGES * PAGE;

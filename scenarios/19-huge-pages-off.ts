@@ -23,6 +23,10 @@
  *   "map, HUGE_PAGES=1": iommuMapCalls 1.
  */
 
+// A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
+// whole machine after every call) fast.
+lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8 });
+
 const PAGE = lab.PAGE_SIZE;
 const NPAGES = 64;
 const LEN = NPAGES * PAGE; // 256 KiB of one hugetlb page: one physically contiguous run

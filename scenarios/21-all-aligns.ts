@@ -26,6 +26,10 @@
  *   unmap unpins the same number.
  */
 
+// A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
+// whole machine after every call) fast.
+lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8 });
+
 const PAGE = lab.PAGE_SIZE;
 const STEP = lab.MOCK_PAGE_SIZE; // 2 KiB
 const NPAGES = 4;
