@@ -33,8 +33,9 @@
  */
 
 // A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
-// whole machine after every call) fast.
-lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8 });
+// whole machine after every call) fast. Strongly fragmented free memory, so
+// that the buffer is made of many short physically contiguous runs.
+lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8, fragmentation: 0.8 });
 
 const PAGE = lab.PAGE_SIZE;
 const LEN = 256 * 1024; // 256 KiB
