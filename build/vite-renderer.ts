@@ -49,6 +49,9 @@ export function rendererConfig(outDir: string): UserConfig {
     plugins: [vue(), cspMeta()],
     worker: { format: 'es' },
     server: { fs: { allow: [root] } },
+    // Pre-bundle up front what the app and its workers load, so the dev server does
+    // not discover dependencies at run time and reload the page (and restart the engine).
+    optimizeDeps: { include: ['vue', 'pinia', 'monaco-editor', 'ses', 'sucrase'] },
     build: {
       outDir: fileURLToPath(new URL(`../${outDir}`, import.meta.url)),
       emptyOutDir: true,
