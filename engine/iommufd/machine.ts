@@ -61,6 +61,12 @@ export class Machine implements MachineEnv {
     return p instanceof Process && this.memory.processes().includes(p);
   }
 
+  private ctxSerial = 0;
+
+  nextContextSerial(): number {
+    return ++this.ctxSerial;
+  }
+
   contextClosed(ctx: IommufdCtx): void {
     const i = this.open_.indexOf(ctx);
     if (i >= 0) this.open_.splice(i, 1);

@@ -21,6 +21,8 @@ export interface MachineEnv {
   isProcess(p: unknown): p is Process;
   /** Called when a context closes, so the machine forgets it. */
   contextClosed(ctx: IommufdCtx): void;
+  /** A serial number for a new context, per machine (stable across identical runs). */
+  nextContextSerial(): number;
   /** Called for every domain created (teardown bookkeeping). */
   domainCreated(d: IommuDomain): void;
 }
@@ -31,8 +33,6 @@ export interface IommufdObjectEntry {
   readonly kind: IommufdObjectKind;
   readonly obj: Ioas | Domain | Access;
 }
-
-let nextCtxSerial = 1;
 
 export class IommufdCtx {
   /** A serial number for the UI (not a kernel id). */
@@ -49,7 +49,7 @@ export class IommufdCtx {
     readonly env: MachineEnv,
     owner: Process,
   ) {
-    this.serial = nextCtxSerial++;
+    this.serial = env.nextContextSerial();
     this.kernel = env.kernel;
     this.owner = owner;
   }
