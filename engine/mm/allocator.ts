@@ -5,7 +5,7 @@ import { FRAME_FREE, NIL, type FrameArrays } from './frames';
 export const MAX_ORDER = 10;
 const MAX_NR = 1 << MAX_ORDER;
 /** Max-order blocks scattered into the order-0 free list per refill. */
-const SCATTER_CHUNK_BLOCKS = 16;
+const SCATTER_CHUNK_BLOCKS = 4;
 const SCATTER_CHUNK_FRAMES = SCATTER_CHUNK_BLOCKS * MAX_NR;
 
 /**
@@ -20,7 +20,7 @@ const SCATTER_CHUNK_FRAMES = SCATTER_CHUNK_BLOCKS * MAX_NR;
  * are physically adjacent. The other blocks stay whole (ascending order), so
  * at f = 0 an anonymous mapping gets ascending contiguous frames. To keep a
  * 64 GiB machine cheap to create, blocks enter the free lists lazily: whole
- * blocks when the lists run dry, scattered blocks 16 at a time when the
+ * blocks when the lists run dry, scattered blocks 4 at a time when the
  * order-0 list runs dry. Order-0 requests take scattered frames first (they
  * are the free list's fragmented part); higher orders never see them until
  * freed frames merge back with their buddies.
@@ -165,9 +165,10 @@ export class BuddyAllocator {
   /** Move the next scattered blocks into the order-0 free list as shuffled runs. */
   private refillScatter(): void {
     if (this.runStart === null) {
-      this.runStart = new Int32Array(SCATTER_CHUNK_FRAMES);
-      this.runLen = new Int32Array(SCATTER_CHUNK_FRAMES);
-      this.perm = new Int32Array(SCATTER_CHUNK_FRAMES);
+      const cap = Math.min(SCATTER_CHUNK_FRAMES, this.scatterLen * MAX_NR);
+      this.runStart = new Int32Array(cap);
+      this.runLen = new Int32Array(cap);
+      this.perm = new Int32Array(cap);
     }
     const rs = this.runStart;
     const rl = this.runLen!;

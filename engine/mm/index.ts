@@ -1,8 +1,16 @@
 /** engine/mm — the emulated machine memory. See README.md. */
-export { MemorySystem, resolveMachineOptions, type EngineMemory } from './memory-system';
+export { MemorySystem, resolveMachineOptions, MAX_PHYSICAL_MEMORY, type EngineMemory } from './memory-system';
 export { Process } from './process';
 export { MmStruct } from './mm';
 export { PhysMemory } from './phys';
+export {
+  FrameArrays,
+  FRAME_FREE,
+  FRAME_DIRTY,
+  FRAME_COMPOUND,
+  FRAME_HUGETLB,
+  FRAME_PAGECACHE,
+} from './frames';
 export {
   UserStruct,
   accountLockedVm,

@@ -7,8 +7,8 @@ import { Process, type ProcessHost } from './process';
 import type { MachineOptions } from './types';
 
 export const DEFAULT_PHYSICAL_MEMORY = 4 * 2 ** 30;
-/** Frames are numbered below 2^28 (PTEs keep a 29-bit pfn): at most 1 TiB. */
-export const MAX_PHYSICAL_MEMORY = 2 ** 40;
+/** At most 256 GiB (64 M frames, 640 MiB of frame metadata); PTEs could hold 2^29 frames. */
+export const MAX_PHYSICAL_MEMORY = 2 ** 38;
 export const MIN_PHYSICAL_MEMORY = 16 * 2 ** 20;
 
 export interface EngineMemory {
@@ -36,7 +36,7 @@ export function resolveMachineOptions(opts: MachineOptions = {}): Required<Machi
   };
   const m = r.physicalMemory;
   if (!Number.isSafeInteger(m) || m % PAGE_SIZE !== 0 || m < MIN_PHYSICAL_MEMORY || m > MAX_PHYSICAL_MEMORY)
-    fail('EINVAL', `physicalMemory ${m} must be a multiple of PAGE_SIZE in [16 MiB, 1 TiB]`);
+    fail('EINVAL', `physicalMemory ${m} must be a multiple of PAGE_SIZE in [16 MiB, 256 GiB]`);
   if (typeof r.fragmentation !== 'number' || !(r.fragmentation >= 0 && r.fragmentation <= 1))
     fail('EINVAL', `fragmentation ${r.fragmentation} must be in 0..1`);
   if (!Number.isSafeInteger(r.seed)) fail('EINVAL', `seed ${r.seed} must be an integer`);

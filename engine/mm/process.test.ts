@@ -219,3 +219,73 @@ describe('exit and mm lifetime', () => {
     expect(new Set([p.pid, c.pid, other.pid]).size).toBe(3);
   });
 });
+
+describe('more edges', () => {
+  it('copyToUser / copyFromUser check the whole range first: a failed copy changes nothing', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    const a = p.mmap(2 * PAGE_SIZE);
+    p.munmap(a + PAGE_SIZE, PAGE_SIZE);
+    expect(() => p.write(a + PAGE_SIZE - 2, new Uint8Array([1, 2, 3, 4]))).toThrow(errno('EFAULT'));
+    expect(p.mm.pt.present).toBe(0);
+    const dst = new Uint8Array(8);
+    expect(() => p.mm.copyFromUser(a + PAGE_SIZE - 4, dst, 0, 8)).toThrow(errno('EFAULT'));
+    p.mm.copyToUser(a + 10, new Uint8Array([5, 6, 7]), 1, 2);
+    p.mm.copyFromUser(a + 9, dst, 0, 4);
+    expect(Array.from(dst.subarray(0, 4))).toEqual([0, 6, 7, 0]);
+  });
+
+  it('shared hugetlb mappings reserve at mmap and share huge pages with children', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    const a = p.mmap(4 * MiB, { hugetlb: '2M', shared: true });
+    expect(sys.phys.hugetlb2M.reserved).toBe(2);
+    const c = p.fork();
+    c.write(a + 2 * MiB, new Uint8Array([4]));
+    expect(p.read(a + 2 * MiB, 1)[0]).toBe(4);
+    expect(p.translate(a + 2 * MiB)).toBe(c.translate(a + 2 * MiB));
+    expect(sys.phys.hugetlb2M.reserved).toBe(1);
+    p.exit();
+    c.exit();
+    expect(sys.phys.hugetlb2M.reserved).toBe(0);
+    expect(sys.phys.hugetlb2M.free).toBe(4);
+    sys.checkInvariants();
+  });
+
+  it('munmap of part of a hugetlb area keeps the reservations of the rest', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    const a = p.mmap(6 * MiB, { hugetlb: '2M' });
+    p.write(a, new Uint8Array([1]));
+    p.munmap(a + 2 * MiB, 2 * MiB); // unfaulted middle page: its reservation goes
+    expect(sys.phys.hugetlb2M.reserved).toBe(1);
+    p.write(a + 4 * MiB, new Uint8Array([1]));
+    expect(sys.phys.hugetlb2M.reserved).toBe(0);
+    expect(sys.phys.hugetlb2M.free).toBe(2);
+    sys.checkInvariants();
+  });
+
+  it('createProcess with a parent inherits uid and limits, not memory', () => {
+    const sys = machine();
+    const p = sys.createProcess({ uid: 7 });
+    p.memlockLimit = 4096;
+    p.capIpcLock = true;
+    p.mmap(PAGE_SIZE);
+    const q = sys.createProcess({ parent: p });
+    expect(q.user).toBe(p.user);
+    expect([q.memlockLimit, q.capIpcLock]).toEqual([4096, true]);
+    expect(q.mm.vmas.length).toBe(0);
+  });
+
+  it('reports its own memory cost', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    p.mmap(4 * MiB, { populate: true });
+    const m = sys.engineMemory();
+    expect(m.frames).toBe(32768);
+    expect(m.bytesPerFrame).toBeLessThanOrEqual(16);
+    expect(m.mappedPages).toBe(1024);
+    expect(m.bytesPerMappedPage).toBeLessThanOrEqual(8);
+    expect(m.contentBytes).toBe(0);
+  });
+});
