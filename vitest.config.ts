@@ -13,6 +13,7 @@ export default defineConfig({
             'cli/**/*.test.ts',
             'electron/**/*.test.ts',
             'tests/unit/**/*.test.ts',
+            'tests/scenarios/**/*.test.ts',
           ],
           testTimeout: 60000,
         },

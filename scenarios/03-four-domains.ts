@@ -22,8 +22,8 @@
  *
  * WHAT TO LOOK AT IN THE TIMELINE
  *   "map with 4 domains": iommuMapCalls = 4 × runs, iovaToPhysCalls = 0.
- *   "attach 4 domains after the map": iovaToPhysCalls = 3 × 64.
- *   "unmap": iommuUnmapCalls = 4, iovaToPhysCalls = 64, pagesUnpinned = 64.
+ *   "attach 4 domains after the map": iovaToPhysCalls = 3 × 32.
+ *   "unmap": iommuUnmapCalls = 4, iovaToPhysCalls = 32, pagesUnpinned = 32.
  */
 
 // A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
@@ -32,8 +32,8 @@
 lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8, fragmentation: 0.8 });
 
 const PAGE = lab.PAGE_SIZE;
-const LEN = 256 * 1024; // 256 KiB
-const NPAGES = LEN / PAGE; // 64
+const LEN = 128 * 1024; // 128 KiB
+const NPAGES = LEN / PAGE; // 32
 const NDOMAINS = 4;
 
 function expect(what: string, actual: unknown, expected: unknown): void {
