@@ -1,11 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { handlers } from '../../engine/worker/handlers';
 import { createServer, type Handlers } from '../../engine/worker/server';
+import { APP_METHODS } from '../shared/lab-api';
 import { EngineSupervisor, type SpawnWorker, type WorkerLike } from './engine-supervisor';
 
 vi.mock('electron', () => ({}));
 
 type Listener = (arg: never) => void;
+
+/** Handlers for these tests; every other request of the protocol throws. */
+function only(h: Partial<Handlers>): Handlers {
+  const stub = (): never => {
+    throw new Error('not part of this test');
+  };
+  return { ...Object.fromEntries(Object.keys(APP_METHODS).map((m) => [m, stub])), ...h } as Handlers;
+}
 
 /** A worker_threads Worker stand-in running the real protocol server in process. */
 class FakeWorker implements WorkerLike {
@@ -40,10 +49,10 @@ class FakeWorker implements WorkerLike {
   }
 }
 
-function setup(h: Handlers = handlers, timeoutMs = 1000) {
+function setup(h: Partial<Handlers> = handlers, timeoutMs = 1000) {
   const workers: FakeWorker[] = [];
   const spawn = vi.fn<SpawnWorker>(() => {
-    const w = new FakeWorker(h);
+    const w = new FakeWorker(only(h));
     workers.push(w);
     return w;
   });
@@ -66,7 +75,7 @@ describe('engine supervisor', () => {
   });
 
   it('fails calls in flight with ECRASHED when the worker dies, then restarts', async () => {
-    const never: Handlers = { version: () => new Promise(() => {}) };
+    const never: Partial<Handlers> = { version: () => new Promise(() => {}) };
     const { sup, spawn, workers } = setup(never);
     const p = sup.call('version', {});
     workers[0]?.emit('error', new Error('heap out of memory'));
@@ -78,7 +87,7 @@ describe('engine supervisor', () => {
   });
 
   it('terminates a worker that exceeds the wall-clock budget (ETIMEDOUT)', async () => {
-    const never: Handlers = { version: () => new Promise(() => {}) };
+    const never: Partial<Handlers> = { version: () => new Promise(() => {}) };
     const { sup, workers } = setup(never, 30);
     const r = await sup.call('version', {});
     expect(r).toMatchObject({ ok: false, error: { errno: 'ETIMEDOUT' } });
@@ -87,7 +96,7 @@ describe('engine supervisor', () => {
   });
 
   it('forwards events and cancels a running request (ECANCELED)', async () => {
-    const h: Handlers = {
+    const h: Partial<Handlers> = {
       version: async (_p, ctx) => {
         ctx.emit('log', { level: 'info', message: 'working' });
         await new Promise((r) => setTimeout(r, 20));
@@ -104,7 +113,7 @@ describe('engine supervisor', () => {
   });
 
   it('carries engine errors with errno and detail', async () => {
-    const h: Handlers = {
+    const h: Partial<Handlers> = {
       version: () => {
         throw Object.assign(new Error('busy'), { errno: 'EBUSY', detail: { ioas: 2 } });
       },

@@ -27,6 +27,8 @@ export type LabHost = 'electron' | 'web';
  */
 export const APP_METHODS = {
   version: true,
+  run: true,
+  failnth: true,
 } as const satisfies Record<Method, boolean>;
 
 export type AppMethod = { [M in Method]: (typeof APP_METHODS)[M] extends true ? M : never }[Method];
