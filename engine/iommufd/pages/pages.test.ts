@@ -235,3 +235,53 @@ describe('rw access', () => {
     expectClean(f);
   });
 });
+
+describe('the §7.4 read-ahead probe', () => {
+  it('reads past unmapped_end as a probe, never a warning', () => {
+    const f = new Fixture({ fragmentation: 0 });
+    const dom = f.attachDomain();
+    const len = 10 * PAGE_SIZE;
+    const uptr = f.proc.mmap(len, { populate: true });
+    const p0 = f.pfnAt(uptr);
+    for (let i = 0; i < 10; i++) expect(f.pfnAt(uptr + i * PAGE_SIZE)).toBe(p0 + i);
+    const pages = f.pages(uptr, len);
+    const area = f.mapArea(pages, IOVA, len, 0);
+    addAccess(area, 1, 1, new Uint32Array(1), false, f.proc);
+    addAccess(area, 3, 3, new Uint32Array(1), false, f.proc);
+    const unmaps0 = dom.stats().unmapCalls;
+    f.detachDomain(dom);
+    expect(f.kernel.events.probes).toBe(1);
+    expect(dom.stats().unmapCalls - unmaps0).toBe(1);
+    expect(pages.npinned).toBe(2);
+    expect(f.pinCounts(uptr, 10)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(checkPagesInvariants(pages)).toEqual([]);
+    expectClean(f);
+  });
+});
+
+describe('§13 batch API', () => {
+  it('gives the same domain contents as the per-page / per-run path', () => {
+    for (const kind of ['mock', 'pagetable'] as const) {
+      const f = new Fixture({ fragmentation: 0.6 });
+      const plain = f.attachDomain({ kind });
+      const batch = f.attachDomain({ kind, batchApi: true });
+      f.kernel.tempMemoryLimit = 60; // several batches
+      const len = 300 * PAGE_SIZE;
+      const uptr = f.proc.mmap(len, { populate: true });
+      const pages = f.pages(uptr, len);
+      const area = f.mapArea(pages, IOVA, len, 0);
+      expect(batch.mappedRanges()).toEqual(plain.mappedRanges());
+      for (let a = IOVA; a < IOVA + len; a += 2048) expect(batch.translate(a)).toBe(plain.translate(a));
+      // a third domain filled from the batch-API storage domain
+      f.detachDomain(plain);
+      const again = f.attachDomain({ kind });
+      for (let a = IOVA; a < IOVA + len; a += 2048) expect(again.translate(a)).toBe(batch.translate(a));
+      expect(f.kernel.counters.mapPfnListCalls).toBeGreaterThan(0);
+      expect(f.kernel.counters.readPfnsCalls).toBeGreaterThan(0);
+      expect(checkPagesInvariants(pages)).toEqual([]);
+      f.unmapArea(area);
+      expect(f.pinCounts(uptr, 300)).toEqual(new Array(300).fill(0));
+      expectClean(f);
+    }
+  });
+});
