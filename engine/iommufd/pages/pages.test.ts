@@ -46,7 +46,6 @@ describe('fill and unfill of domains', () => {
     expect(f.proc.accounting().userLockedVm).toBe(0);
     expect(d2.entryCount()).toBe(0);
     expect(d3.entryCount()).toBe(0);
-    expect(pages.refCount === undefined).toBe(true);
     expect(pages.users.count).toBe(1);
     pages.put();
     expect(pages.released).toBe(true);
