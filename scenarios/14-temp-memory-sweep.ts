@@ -26,7 +26,7 @@
  *
  * WHAT TO LOOK AT IN THE TIMELINE
  *   One "map"/"unmap" pair per limit: iommuMapCalls constant (= runs),
- *   pinCalls 64 → 16 → 6 → 1, iommuUnmapCalls = ceil(runs / runs-per-batch).
+ *   pinCalls 32 → 8 → 3 → 1, iommuUnmapCalls = ceil(runs / runs-per-batch).
  */
 
 // A 128 MiB machine is plenty here, and keeps `--check` (which verifies the
@@ -35,7 +35,7 @@
 lab.configure({ physicalMemory: 128 * 1024 * 1024, hugetlbPages2M: 8, fragmentation: 0.8 });
 
 const PAGE = lab.PAGE_SIZE;
-const NPAGES = 64;
+const NPAGES = 32;
 const LEN = NPAGES * PAGE;
 const LIMITS = [12, 32, 100, 1024, 4096, 65536];
 
