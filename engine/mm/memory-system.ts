@@ -59,6 +59,7 @@ export class MemorySystem implements MmHost, ProcessHost {
   private readonly users = new Map<number, UserStruct>();
   private readonly procs: Process[] = [];
   private lastPid = 0;
+  private lastMmId = 0;
 
   constructor(kernel: Kernel, opts?: MachineOptions) {
     this.kernel = kernel;
@@ -74,6 +75,10 @@ export class MemorySystem implements MmHost, ProcessHost {
 
   markTouched(): void {
     this.touched = true;
+  }
+
+  newMmId(): number {
+    return ++this.lastMmId;
   }
 
   newPid(): number {

@@ -12,9 +12,9 @@ export interface MmHost {
   readonly phys: PhysMemory;
   /** Called on every mmap (lab.configure's EBUSY rule). */
   markTouched(): void;
+  /** mm ids are per machine, so that runs reproduce. */
+  newMmId(): number;
 }
-
-let nextMmId = 1;
 
 /**
  * An address space (the kernel's mm_struct): VMAs, the page table, mm_users,
@@ -22,7 +22,7 @@ let nextMmId = 1;
  * mmput() (like an mmgrab'ed pointer) but is empty and `alive` is false.
  */
 export class MmStruct {
-  readonly id = nextMmId++;
+  readonly id: number;
   readonly host: MmHost;
   readonly kernel: Kernel;
   readonly phys: PhysMemory;
@@ -38,6 +38,7 @@ export class MmStruct {
 
   constructor(host: MmHost) {
     this.host = host;
+    this.id = host.newMmId();
     this.kernel = host.kernel;
     this.phys = host.phys;
   }

@@ -2,8 +2,6 @@ import { FRAME_PAGECACHE } from './frames';
 import { mkPte, PageTable, ptePfn } from './page-table';
 import type { PhysMemory } from './phys';
 
-let nextCacheId = 1;
-
 /**
  * The page cache of one memory object (the kernel's address_space): a file
  * behind private file mappings, or the shmem object behind a shared
@@ -12,7 +10,6 @@ let nextCacheId = 1;
  * whole huge pages at unit-aligned indexes.
  */
 export class PageCache {
-  readonly id = nextCacheId++;
   /** VMAs referring to the object. */
   users = 1;
   /** Page order of the object's pages (0, or 9/18 for hugetlb). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Kernel, PAGE_SIZE } from '../base';
 import { MemorySystem } from './memory-system';
 import { TASK_SIZE } from './mmap';
+import type { MachineOptions as MmMachineOptions, MmapOptions as MmMmapOptions } from './types';
 
 const MiB = 2 ** 20;
 
@@ -287,5 +288,26 @@ describe('more edges', () => {
     expect(m.mappedPages).toBe(1024);
     expect(m.bytesPerMappedPage).toBeLessThanOrEqual(8);
     expect(m.contentBytes).toBe(0);
+  });
+});
+
+describe('option shapes match lab.d.ts', () => {
+  it('MachineOptions and MmapOptions are interchangeable with the scenario API globals', () => {
+    const fromLab: MachineOptions = {
+      physicalMemory: 64 * MiB,
+      fragmentation: 0,
+      seed: 3,
+      hugetlbPages2M: 1,
+    };
+    const mine: MmMachineOptions = fromLab;
+    const back: MachineOptions = mine;
+    const m: MmapOptions = { hugetlb: '2M', align: 4096 };
+    const m2: MmMmapOptions = m;
+    const m3: MmapOptions = m2;
+    expect(back).toBe(fromLab);
+    expect(m3).toBe(m);
+    const sys = new MemorySystem(new Kernel(), mine);
+    expect(sys.options.seed).toBe(3);
+    expect(sys.createProcess().mm.id).toBe(1); // ids are per machine
   });
 });
