@@ -88,7 +88,19 @@ const scenarios: Scenario[] = [
       rwAccess(s.pages, 100, data, 0, data.length, { write: false, slowPath: true }, s.other);
     },
   },
+  {
+    name: 'rw of a single page from another process (rw_page)',
+    setup: (s) => {
+      s.map(0, 10, 0);
+    },
+    op: (s) => {
+      const data = new Uint8Array(100).fill(7);
+      rwAccess(s.pages, 5 * PAGE_SIZE + 10, data, 0, data.length, { write: true, slowPath: false }, s.other);
+    },
+  },
 ];
+
+const sitesSeen = new Set<string>();
 
 function snapshot(s: Sequence): unknown {
   return {
@@ -124,6 +136,7 @@ describe('fault injection: every fallible step fails once and rolls back exactly
         }
         expect(threw, `step ${n} (${s.f.kernel.faults.lastSite}) fired but the op succeeded`).toBeDefined();
         failures++;
+        sitesSeen.add(String(s.f.kernel.faults.lastSite));
         expect(snapshot(s), `rollback after failing step ${n} at ${s.f.kernel.faults.lastSite}`).toEqual(
           before,
         );
@@ -137,6 +150,21 @@ describe('fault injection: every fallible step fails once and rolls back exactly
       expect(failures).toBeGreaterThan(0);
     });
   }
+});
+
+describe('fault site coverage', () => {
+  it('every fallible step of pages.c was made to fail at least once', () => {
+    for (const site of [
+      'temp_kmalloc',
+      'pin_user_pages',
+      'update_pinned',
+      'pages_to_xarray',
+      'rw_page',
+      'kzalloc',
+      'iommu_map',
+    ])
+      expect(sitesSeen.has(site), `${site} never failed; seen ${[...sitesSeen].join(', ')}`).toBe(true);
+  });
 });
 
 describe('accounting failures unwind like injected ones', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkPagesInvariants } from './invariants';
+import { checkPagesInvariants, forEachHeldPfn } from './invariants';
+import { PAGE_SIZE } from '../../base';
 import { NPAGES, Sequence, type Op } from './testing/sequence';
 
 const opArb: fc.Arbitrary<Op> = fc.record({
@@ -10,8 +11,9 @@ const opArb: fc.Arbitrary<Op> = fc.record({
   c: fc.nat(1000),
 });
 
-function runAll(ops: Op[], limit: number): string[] {
+function runAll(ops: Op[], limit: number, mmMode: boolean): string[] {
   const s = new Sequence(limit);
+  if (mmMode) s.pages.accountMode = 'mm';
   const log: string[] = [];
   for (const op of ops) {
     log.push(`${s.run(op)} :: ${s.observe()}`);

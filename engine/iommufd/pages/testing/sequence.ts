@@ -141,7 +141,15 @@ export class Sequence {
         const write = op.c % 3 === 0;
         if (write) for (let i = 0; i < length; i++) data[i] = (op.b + i) & 0xff;
         const current = op.c % 5 === 1 ? this.other : this.f.proc;
-        rwAccess(this.pages, startByte, data, 0, length, { write, slowPath: op.c % 2 === 0 }, current);
+        rwAccess(
+          this.pages,
+          startByte,
+          data,
+          0,
+          length,
+          { write, slowPath: op.c % 2 === 0, kthread: op.c % 7 === 3 },
+          current,
+        );
         let h = 0;
         for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + data[i]) | 0;
         return `rw ${write ? 'w' : 'r'} ${startByte}+${length} ${h}`;
