@@ -126,6 +126,9 @@ describeFixture('iommufd_ioas access pin', IOAS_VARIANTS, (fx) => {
     expect(pinCounts(f.m, f.buffer, BUFFER_SIZE)).toEqual(want);
     for (const d of f.domains) d.checkMap(START, BUFFER_SIZE, f.buffer);
     f.m.checkInvariants();
+    // the area stays marked prevent_access: no new pins or rw through it (§2.4, §10)
+    expectErrno(() => access.pin(START + 2n * P, P), 'EINVAL');
+    expectErrno(() => access.read(START, 16), 'EINVAL');
     access.unpin(item);
     expect(f.ioas.unmap(START, BUFFER_SIZE)).toBe(BigInt(BUFFER_SIZE));
     access.close();

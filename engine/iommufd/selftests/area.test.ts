@@ -4,11 +4,12 @@
  * semantics), unmap_fully_contained_areas; and the iommufd_mock_domain
  * `basic` and `ro_unshare` tests. §9.2, §9.4, §11.3.
  */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BUFFER_SIZE,
   describeFixture,
   expectErrno,
+  Fixture,
   IOAS_VARIANTS,
   MOCK_DOMAIN_VARIANTS,
   PAGE_SIZE,
@@ -179,5 +180,25 @@ describeFixture('iommufd_mock_domain', MOCK_DOMAIN_VARIANTS, (fx) => {
     f.m.checkRefs(buf, PAGE_SIZE, 1);
     expect(f.ioas.unmap(iova, PAGE_SIZE)).toBe(P);
     f.munmap(buf, PAGE_SIZE);
+  });
+});
+
+describe('fixture teardown', () => {
+  it('catches pins a test leaves behind in a context it did not close', () => {
+    const f = new Fixture(IOAS_VARIANTS[1]!);
+    const stray = f.m.open();
+    const ioas = stray.ioasAlloc();
+    ioas.attachDomain();
+    ioas.map(f.buffer, PAGE_SIZE);
+    expectErrno(() => f.teardown(), 'EIO');
+    stray.close();
+    expect(f.m.teardownCheck()).toEqual([]);
+  });
+
+  it('catches a wrong errno', () => {
+    const f = new Fixture(IOAS_VARIANTS[0]!);
+    expect(() => expectErrno(() => f.ioas.unmap(0, PAGE_SIZE), 'EINVAL')).toThrow();
+    expect(() => expectErrno(() => f.ioas.unmap(0, U64_MAX), 'ENOENT')).toThrow(/succeeded/);
+    f.teardown();
   });
 });

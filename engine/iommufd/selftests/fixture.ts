@@ -92,7 +92,8 @@ export class Fixture {
   private tornDown = false;
 
   constructor(readonly variant: FixtureVariant) {
-    this.m = new Machine({ seed: 1 });
+    // 512 MiB is plenty (the hugetlb pool is 128 MiB) and 7x cheaper to build than the default.
+    this.m = new Machine({ seed: 1, physicalMemory: 512 * 1024 * 1024 });
     this.processes.push(this.m.process);
     this.ctx = this.open();
     this.ioas = this.ctx.ioasAlloc();
