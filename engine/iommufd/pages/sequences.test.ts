@@ -20,6 +20,17 @@ function runAll(ops: Op[], limit: number, mmMode: boolean): string[] {
     const v = checkPagesInvariants(s.pages);
     if (v.length > 0)
       throw new Error(`invariants after ${JSON.stringify(op)} (limit ${limit}): ${v.join('; ')}`);
+    // every frame's pin count equals the number of holders (one IoptPages here)
+    const held = new Map<number, number>();
+    forEachHeldPfn(s.pages, (pfn, n) => {
+      for (let i = 0; i < n; i++) held.set(pfn + i, (held.get(pfn + i) ?? 0) + 1);
+    });
+    for (let i = 0; i < NPAGES; i++) {
+      const pfn = s.f.pfnAt(s.uptr + i * PAGE_SIZE);
+      expect(s.f.mem.phys.pinCount(pfn)).toBe(held.get(pfn) ?? 0);
+    }
+    const acct = s.f.proc.accounting();
+    expect(mmMode ? acct.mmLockedVm : acct.userLockedVm).toBe(s.pages.npinned);
   }
   s.teardown();
   const c = s.f.kernel.counters;
@@ -36,9 +47,10 @@ describe('random sequences of fills, unfills, accesses and rw', () => {
       fc.property(
         fc.array(opArb, { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 12, max: 65536 }),
-        (ops, randomLimit) => {
-          const ref = runAll(ops, 65536);
-          for (const limit of [12, 24, 36, 100, randomLimit]) expect(runAll(ops, limit)).toEqual(ref);
+        fc.boolean(),
+        (ops, randomLimit, mmMode) => {
+          const ref = runAll(ops, 65536, mmMode);
+          for (const limit of [12, 24, 36, 100, randomLimit]) expect(runAll(ops, limit, mmMode)).toEqual(ref);
         },
       ),
       { numRuns: 150 },
