@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.vue';
 import { setLabApi } from './lab';
-import { FAKE_VERSION, fakeLab } from './tests/fakes';
+import { FAKE_VERSION, fakeLab, runResult } from './tests/fakes';
 
 const markers: { severity: 'error' | 'warning'; line: number; message: string }[][] = [];
 
@@ -44,12 +44,12 @@ describe('app shell', () => {
     expect(line).toContain('scenario API v1');
     expect(line).toContain('SES hardened');
     expect(w.get('[data-testid=output]').text()).toContain('via Web Worker');
-    expect(lab.calls).toEqual(['version']);
+    expect(lab.calls.map((c) => c.method)).toEqual(['version']);
     w.unmount();
   });
 
   it('names the desktop host when served by Electron', async () => {
-    setLabApi(fakeLab(undefined, 'electron'));
+    setLabApi(fakeLab({}, 'electron'));
     const w = mountApp();
     await flushPromises();
     expect(w.text()).toContain('desktop');
@@ -59,7 +59,9 @@ describe('app shell', () => {
 
   it('shows the engine error instead of a version when the engine fails', async () => {
     setLabApi(
-      fakeLab(() => ({ ok: false, error: { errno: 'ECRASHED', message: 'engine exited with code 1' } })),
+      fakeLab({
+        version: () => ({ ok: false, error: { errno: 'ECRASHED', message: 'engine exited with code 1' } }),
+      }),
     );
     const w = mountApp();
     await flushPromises();
@@ -76,7 +78,58 @@ describe('app shell', () => {
     await flushPromises();
     await w.get('[data-testid=ping]').trigger('click');
     await flushPromises();
-    expect(lab.calls).toEqual(['version', 'version']);
+    expect(lab.calls.map((c) => c.method)).toEqual(['version', 'version']);
+    w.unmount();
+  });
+
+  it('runs the scenario and shows the result, its log and its counters', async () => {
+    const lab = fakeLab({
+      run: (emit) => {
+        emit({
+          type: 'event',
+          id: 2,
+          event: 'runLog',
+          data: { seq: 4, level: 'log', text: 'mapped at 16777216n' },
+        });
+        return { ok: true, value: runResult() };
+      },
+    });
+    setLabApi(lab);
+    const w = mountApp();
+    await flushPromises();
+    expect(w.find('[data-testid=run-output]').exists()).toBe(false);
+    await w.get('[data-testid=run]').trigger('click');
+    await flushPromises();
+    expect(lab.calls[1]).toMatchObject({ method: 'run', params: { fileName: 'untitled.ts', check: true } });
+    expect((lab.calls[1]?.params as { source: string }).source).toContain('lab.open()');
+    expect(w.get('[data-testid=run-result]').text()).toBe('✓ ok · 10 ops · 12 ms');
+    expect(w.get('[data-testid=run-log]').text()).toBe('mapped at 16777216n');
+    const counters = w.get('[data-testid=run-output] table').text();
+    expect(counters).toContain('pagesPinned');
+    expect(counters).not.toContain('iommuMapCalls');
+    w.unmount();
+  });
+
+  it('shows where a failing scenario failed', async () => {
+    const error = { errno: 'EADDRINUSE', message: 'reserved range intersects', line: 13, column: 21 };
+    setLabApi(fakeLab({ run: () => ({ ok: true, value: runResult({ ok: false, ops: 6, error }) }) }));
+    const w = mountApp();
+    await flushPromises();
+    await w.get('[data-testid=run]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid=run-result]').text()).toBe(
+      '✗ EADDRINUSE at line 13:21: reserved range intersects (6 ops)',
+    );
+    w.unmount();
+  });
+
+  it('shows an engine failure of a run', async () => {
+    setLabApi(fakeLab({ run: () => ({ ok: false, error: { errno: 'ETIMEDOUT', message: 'over budget' } }) }));
+    const w = mountApp();
+    await flushPromises();
+    await w.get('[data-testid=run]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid=run-result]').text()).toBe('engine: ETIMEDOUT: over budget');
     w.unmount();
   });
 

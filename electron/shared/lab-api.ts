@@ -7,14 +7,27 @@
  */
 import type {
   EventMessage,
+  FailnthResult,
   Method,
   ParamsOf,
   ResultOf,
+  RunResult,
+  TimelineLog,
   VersionInfo,
   WireError,
 } from '../../engine/worker/protocol';
 
-export type { EventMessage, Method, ParamsOf, ResultOf, VersionInfo, WireError };
+export type {
+  EventMessage,
+  FailnthResult,
+  Method,
+  ParamsOf,
+  ResultOf,
+  RunResult,
+  TimelineLog,
+  VersionInfo,
+  WireError,
+};
 
 export type LabResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 

@@ -10,7 +10,7 @@ describe('LabApi factory', () => {
   });
 
   it('uses window.lab when the preload provided it', () => {
-    const lab = fakeLab(undefined, 'electron');
+    const lab = fakeLab({}, 'electron');
     window.lab = lab;
     expect(getLabApi()).toBe(lab);
   });

@@ -126,6 +126,19 @@ try {
     assert(text.includes('0 errors'), `problems: ${text}`);
   });
 
+  await test('Run executes the default scenario in the Web Worker engine', async () => {
+    await page.getByTestId('run').click();
+    const result = page.getByTestId('run-result');
+    await result.waitFor({ timeout: 60000 });
+    const text = (await result.innerText()).trim();
+    assert(text.startsWith('✓ ok'), `run result: ${text}`);
+    const logs = await page.getByTestId('run-log').allInnerTexts();
+    assert(
+      logs.some((l) => l.startsWith('mapped at')),
+      `run log: ${logs.join(' | ')}`,
+    );
+  });
+
   await test('lab.nope() gets an error marker from the scenario API declarations', async () => {
     await typeAtEnd('\nlab.nope();');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor();
