@@ -164,3 +164,57 @@ describeFixture('iommufd_ioas domain lifecycle', IOAS_VARIANTS, (fx) => {
     x.destroy();
   });
 });
+
+describeFixture('iommufd_ioas accounting modes', IOAS_VARIANTS, (fx) => {
+  it('global_options: RLIMIT_MODE get 0, set 1, set 2 is EINVAL, EBUSY once objects exist', () => {
+    const f = fx();
+    // the fixture context already has its IOAS
+    expect(f.ctx.getOption('RLIMIT_MODE')).toBe(0);
+    expectErrno(() => f.ctx.setOption('RLIMIT_MODE', 1), 'EBUSY');
+    const c = f.open();
+    expect(c.getOption('RLIMIT_MODE')).toBe(0);
+    c.setOption('RLIMIT_MODE', 1);
+    expectErrno(() => c.setOption('RLIMIT_MODE', 2), 'EINVAL');
+    expect(c.getOption('RLIMIT_MODE')).toBe(1);
+    c.setOption('RLIMIT_MODE', 0);
+    expect(c.getOption('RLIMIT_MODE')).toBe(0);
+    f.m.process.capSysResource = false;
+    expectErrno(() => c.setOption('RLIMIT_MODE', 1), 'EPERM');
+    f.m.process.capSysResource = true;
+  });
+
+  it('per-mm mode charges the mm, per-user mode the user; CAP_IPC_LOCK charges neither limit', () => {
+    const f = fx();
+    const npages = BUFFER_SIZE / PAGE_SIZE;
+    const c = f.open();
+    c.setOption('RLIMIT_MODE', 1);
+    const x = c.ioasAlloc();
+    const d = x.attachDomain();
+    x.map(f.buffer, BUFFER_SIZE, { iova: START });
+    expect(f.m.process.accounting()).toEqual({ userLockedVm: 0, mmLockedVm: npages, mmPinnedVm: npages });
+    // the limit applies to the mm's locked_vm in this mode
+    f.m.process.memlockLimit = (npages + 1) * PAGE_SIZE;
+    const y = f.mmap(2 * PAGE_SIZE);
+    expectErrno(() => x.map(y, 2 * PAGE_SIZE, { iova: START + 0x100000n }), 'ENOMEM');
+    expect(x.map(y, PAGE_SIZE, { iova: START + 0x100000n })).toBe(START + 0x100000n);
+    expect(f.m.process.accounting().mmLockedVm).toBe(npages + 1);
+    f.m.process.memlockLimit = Infinity;
+    d.detach();
+    expect(f.m.process.accounting()).toEqual({ userLockedVm: 0, mmLockedVm: 0, mmPinnedVm: 0 });
+    c.close();
+
+    // CAP_IPC_LOCK at map time: no limit, no locked_vm charge
+    f.m.process.capIpcLock = true;
+    f.m.process.memlockLimit = 0;
+    const z = f.ctx.ioasAlloc();
+    const dz = z.attachDomain();
+    z.map(f.buffer, BUFFER_SIZE, { iova: START });
+    f.m.checkRefs(f.buffer, BUFFER_SIZE, 1);
+    expect(f.m.process.accounting().userLockedVm).toBe(0);
+    expect(f.m.process.accounting().mmLockedVm).toBe(0);
+    dz.detach();
+    f.m.process.capIpcLock = false;
+    f.m.process.memlockLimit = Infinity;
+    z.destroy();
+  });
+});

@@ -184,6 +184,10 @@ export class Fixture {
       });
     }
     expect(this.m.teardownCheck()).toEqual([]);
+    if (this.variant.memoryLimit) {
+      // the limit caps every temporary buffer; a reader holds at most a batch and a page list
+      expect(this.m.kernel.counters.tempMemoryPeakBytes).toBeLessThanOrEqual(2 * this.variant.memoryLimit);
+    }
     this.m.checkInvariants();
     if (!this.allowWarnings) expect(this.m.kernel.counters.warnings, 'driver warnings').toBe(0);
   }
