@@ -58,7 +58,11 @@ export async function runFailnth(
     keepEvents: false,
     digests: false,
   };
-  const clean = await runScenario(createMachine, base);
+  // The clean run logs the fallible-step count after every op: runs with a
+  // fault armed at step n are identical up to the op that reaches step n, so
+  // that op is known in advance and only it pays for the two digests.
+  const stepLog: number[] = [];
+  const clean = await runScenario(createMachine, { ...base, stepLog });
   const steps = clean.machine?.kernel.faults.steps ?? 0;
   const out: FailnthResult = { ok: true, points: 0, steps, leaks: [], wallMs: 0 };
   opts.onProgress?.(0, 0);
@@ -72,9 +76,11 @@ export async function runFailnth(
   for (let n = 1; n <= max; n++) {
     let injected: InjectedFailure | null = null;
     let lastOp = { op: '', line: 0 };
+    const watchSeq = stepLog.findIndex((steps) => steps !== undefined && steps >= n);
     const { result, machine } = await runScenario(createMachine, {
       ...base,
       failNth: n,
+      watchSeq: watchSeq > 0 ? watchSeq : undefined,
       onInjectedFailure: (f) => {
         injected = f;
       },

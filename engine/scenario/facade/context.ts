@@ -29,6 +29,12 @@ export interface ContextOptions {
   digests: boolean;
   /** Called when an op fails while the armed fault fired during it (failnth). */
   onInjectedFailure?: (info: InjectedFailure) => void;
+  /** Only this op (sequence number) is watched for an injected failure; default every op while armed. */
+  watchSeq?: number;
+  /** Receives the fault injector's step count after each op, at index seq. */
+  stepLog?: number[];
+  /** Stop taking digests after this many events (digests can cost O(machine) each). */
+  digestLimit?: number;
 }
 
 export interface InjectedFailure {
@@ -124,7 +130,10 @@ export class FacadeContext {
     const pos = this.here();
     this.snapshot(this.counters());
     const faults = this.machine.kernel.faults;
-    const watchFault = this.opts.onInjectedFailure !== undefined && faults.armed;
+    const watchFault =
+      this.opts.onInjectedFailure !== undefined &&
+      faults.armed &&
+      (this.opts.watchSeq === undefined || this.opts.watchSeq === seq);
     const digestBefore = watchFault ? JSON.stringify(jsonSafe(this.machine.digest(), undefined, FULL)) : '';
     this.pendingWarnings = [];
     const t = this.elapsed();
@@ -198,7 +207,10 @@ export class FacadeContext {
       }
     }
     if (this.pendingWarnings.length > 0) ev.warnings = this.pendingWarnings;
-    if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
+    if (this.opts.stepLog) this.opts.stepLog[seq] = faults.steps;
+    if (this.opts.digests && seq > (this.opts.digestLimit ?? Infinity)) {
+      this.lastDigest = -1;
+    } else if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
       this.lastDigest = tl.digests.add(this.machine.digest());
     }
     ev.digest = this.lastDigest;

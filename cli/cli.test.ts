@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkFile } from './commands/check';
+import type { TraceFile } from './trace';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'pfnlab-cli-'));
+
+/** Scenario fixtures, written to a temporary folder (as .ts files in cli/ they would join the node program). */
+const FIXTURES: Record<string, string> = {
+  'ok.ts':
+    "const fd: Iommufd = lab.open();\nconst ioas: Ioas = fd.ioasAlloc();\nioas.attachDomain();\nconst buf: number = lab.process.mmap(16 * lab.PAGE_SIZE);\nlab.mark('before map');\nconst d: Counters = lab.measure('map', () => {\n  ioas.map(buf, 16 * lab.PAGE_SIZE, { iova: lab.MOCK_APERTURE_START });\n});\nlab.log('pinned', d.pagesPinned);\nioas.unmap(0, lab.U64_MAX);\nfd.close();\n",
+  'throws.ts':
+    'const fd: Iommufd = lab.open();\nconst ioas: Ioas = fd.ioasAlloc();\nconst n: number = 4096; ioas.unmap(lab.MOCK_APERTURE_START, n);\n',
+  'type-error.ts': 'const fd = lab.open();\nfd.ioasAlloc().mapp(0, 4096);\n',
+  'failnth-small.ts':
+    'lab.setTempMemoryLimit(32);\nconst fd = lab.open();\nconst ioas = fd.ioasAlloc();\nconst buf = lab.process.mmap(64 * lab.PAGE_SIZE);\nioas.attachDomain();\nconst iova = ioas.map(buf, 64 * lab.PAGE_SIZE);\nconst access = fd.createAccess(ioas, { needsPinPages: true });\nconst item = access.pin(iova, 8 * lab.PAGE_SIZE);\naccess.unpin(item);\naccess.close();\nioas.unmap(iova, 64 * lab.PAGE_SIZE);\nfd.close();\n',
+};
+for (const [name, text] of Object.entries(FIXTURES)) writeFileSync(join(tmp, name), text);
+const FIX = (name: string): string => join(tmp, name);
+
+function pfnlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/pfnlab.mjs', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('pfnlab CLI', () => {
+  it('prints help for the program and for every command', () => {
+    const top = pfnlab('--help');
+    expect(top.status).toBe(0);
+    expect(top.stdout).toMatch(/Usage: pfnlab COMMAND/);
+    for (const cmd of ['run', 'failnth', 'check']) {
+      const r = pfnlab(cmd, '--help');
+      expect(r.status, cmd).toBe(0);
+      expect(r.stdout).toContain(`Usage: pfnlab ${cmd} FILE`);
+    }
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(pfnlab().status).toBe(2);
+    expect(pfnlab('frobnicate').status).toBe(2);
+    const bad = pfnlab('run', FIX('ok.ts'), '--seed', 'x');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--seed must be a non-negative integer/);
+    expect(pfnlab('run').status).toBe(2);
+    expect(pfnlab('run', 'no/such/file.ts').status).toBe(2);
+  });
+
+  it('runs a scenario: exit 0, logs, --json, --trace and --csv', () => {
+    const trace = join(tmp, 'ok.trace.json');
+    const csv = join(tmp, 'ok.csv');
+    const r = pfnlab('run', FIX('ok.ts'), '--json', '--check', '--seed', '3', '--trace', trace, '--csv', csv);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      ops: number;
+      counters: Record<string, number>;
+      wallMs: number;
+    };
+    expect(out.ok).toBe(true);
+    expect(out.ops).toBe(7);
+    expect(out.counters.pagesPinned).toBeGreaterThan(0);
+    expect(typeof out.wallMs).toBe('number');
+
+    const t = JSON.parse(readFileSync(trace, 'utf8')) as TraceFile;
+    const ops = t.traceEvents.filter((e) => e.ph === 'X' && e.cat?.startsWith('op'));
+    expect(ops.map((e) => e.name)).toEqual([
+      'lab.open',
+      'iommufd.ioasAlloc',
+      'ioas.attachDomain',
+      'process.mmap',
+      'ioas.map',
+      'ioas.unmap',
+      'iommufd.close',
+    ]);
+    for (const e of t.traceEvents) {
+      expect(Number.isFinite(e.ts)).toBe(true);
+      if (e.ph === 'X') expect(e.dur).toBeGreaterThanOrEqual(0);
+    }
+    expect(t.traceEvents.some((e) => e.ph === 'i' && e.name === 'before map')).toBe(true);
+    expect(t.traceEvents.some((e) => e.ph === 'X' && e.cat === 'span' && e.name === 'map')).toBe(true);
+    expect(t.traceEvents.some((e) => e.ph === 'C' && e.name === 'pagesPinned')).toBe(true);
+
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^seq,op,target,line,errno,t_ms,dur_ms,iommuMapCalls,/);
+    expect(rows).toHaveLength(8);
+
+    const plain = pfnlab('run', FIX('ok.ts'));
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^pinned 16$/m);
+    expect(plain.stdout).toMatch(/ok: ok.ts: 7 ops/);
+  });
+
+  it('exits 1 with errno, message and scenario line:column when the scenario throws', () => {
+    const r = pfnlab('run', FIX('throws.ts'));
+    expect(r.status).toBe(1);
+    const line3 = readFileSync(FIX('throws.ts'), 'utf8').split('\n')[2] ?? '';
+    expect(r.stderr).toContain(`throws.ts:3:${line3.indexOf('unmap') + 1}: ENOENT: `);
+    const j = pfnlab('run', FIX('throws.ts'), '--json');
+    expect(j.status).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { errno: 'ENOENT', line: 3 }, ops: 3 });
+  });
+
+  it('stops an infinite loop at the wall-clock budget', () => {
+    const f = join(tmp, 'loop.ts');
+    writeFileSync(f, "lab.log('spinning');\nwhile (true) {}\n");
+    const t0 = Date.now();
+    const r = pfnlab('run', f, '--timeout', '1');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ETIMEDOUT: wall-clock budget of 1 s exceeded/);
+    expect(Date.now() - t0).toBeLessThan(30000);
+  });
+
+  it('failnth tries every failure point of a small scenario and finds no leak', () => {
+    const r = pfnlab('failnth', FIX('failnth-small.ts'), '--json');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { ok: boolean; points: number; steps: number; leaks: unknown[] };
+    expect(out.points).toBeGreaterThan(0);
+    expect(out.points).toBe(out.steps);
+    expect(out.leaks).toEqual([]);
+    expect(r.status).toBe(0);
+  });
+
+  it('check: exit 0 on a good file, 1 with line:col diagnostics on a bad one', () => {
+    const good = pfnlab('check', FIX('ok.ts'));
+    expect(good.status).toBe(0);
+    const bad = pfnlab('check', FIX('type-error.ts'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/type-error\.ts:2:16: error: Property 'mapp' does not exist on type 'Ioas'/);
+  });
+
+  it('check knows neither node nor the DOM: lab.d.ts is the only ambient declaration', () => {
+    const f = join(tmp, 'ambient.ts');
+    writeFileSync(f, 'process.exit(0);\ndocument.title = "x";\nlab.log(lab.PAGE_SIZE);\n');
+    const d = checkFile(f);
+    expect(d.map((x) => [x.line, x.column])).toEqual([
+      [1, 1],
+      [2, 1],
+    ]);
+  });
+});
