@@ -218,3 +218,60 @@ describeFixture('iommufd_ioas accounting modes', IOAS_VARIANTS, (fx) => {
     z.destroy();
   });
 });
+
+describeFixture('iommufd_ioas huge page unfill', IOAS_VARIANTS, (fx) => {
+  it('removing the last domain keeps exactly the access-pinned pages, around the huge page boundary', () => {
+    const f = fx();
+    const size = 2 * HPAGE_SIZE;
+    const npages = size / PAGE_SIZE;
+    const buf = f.mmap(size, { shared: true, hugetlb: '2M', populate: true });
+    // [first, last] page ranges pinned by the access, one item each
+    const cases: [number, number][][] = [
+      [[0, 0]],
+      [[1, 1]],
+      [[511, 511]],
+      [[512, 512]],
+      [[1023, 1023]],
+      [[510, 513]],
+      [
+        [0, 0],
+        [1023, 1023],
+      ],
+      [
+        [1, 1],
+        [3, 3],
+        [511, 512],
+        [600, 700],
+      ],
+    ];
+    for (const ranges of cases) {
+      const x = f.ctx.ioasAlloc();
+      const d = x.attachDomain();
+      x.map(buf, size, { iova: START });
+      const access = f.ctx.createAccess(x, { needsPinPages: true });
+      const items = ranges.map(([a, b]) =>
+        access.pin(START + BigInt(a) * P, BigInt(b - a + 1) * P, { uptr: buf + a * PAGE_SIZE }),
+      );
+      f.m.checkRefs(buf, size, 1);
+      d.detach();
+      const want = new Array<number>(npages).fill(0);
+      for (const [a, b] of ranges) for (let i = a; i <= b; i++) want[i] = 1;
+      const got = pinCounts(f.m, buf, size);
+      if (got.join() !== want.join()) expect({ ranges, got }).toEqual({ ranges, got: want });
+      expect(f.m.process.accounting().userLockedVm).toBe(want.reduce((s, v) => s + v, 0));
+      f.m.checkInvariants();
+      // and back: a new domain takes the pinned pages from the xarray and pins the rest
+      const d2 = x.attachDomain();
+      d2.checkMap(START, size, buf);
+      f.m.checkRefs(buf, size, 1);
+      d2.detach();
+      for (const it of items) access.unpin(it);
+      f.m.checkRefs(buf, size, 0);
+      access.close();
+      expect(x.unmap(START, size)).toBe(BigInt(size));
+      x.destroy();
+    }
+    expect(f.m.process.accounting().userLockedVm).toBe(0);
+    f.munmap(buf, size);
+  });
+});
