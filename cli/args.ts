@@ -45,7 +45,7 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): Parsed {
     }
     const kind = spec.values[name];
     if (kind === undefined) throw new UsageError(`unknown option --${name}`);
-    let raw: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[i++];
+    const raw: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[i++];
     if (raw === undefined || raw === '') throw new UsageError(`--${name} needs a value`);
     if (kind === 'string') {
       out.values.set(name, raw);
@@ -57,7 +57,6 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): Parsed {
         `--${name} must be a non-negative ${kind === 'int' ? 'integer' : 'number'}, got ${raw}`,
       );
     }
-    raw = undefined;
     out.values.set(name, n);
   }
   return out;

@@ -28,7 +28,7 @@ export class FakeMachine implements EngineMachine {
 
   private makeProcess(pid: number): EngineProcess {
     let brk = 0x10000000;
-    const self = this;
+    const fork = (): EngineProcess => this.makeProcess(pid + 1);
     return {
       pid,
       alive: true,
@@ -47,9 +47,7 @@ export class FakeMachine implements EngineMachine {
         return new Uint8Array(num(length, 'length'));
       },
       write(): void {},
-      fork(): EngineProcess {
-        return self.makeProcess(pid + 1);
-      },
+      fork,
       exit(): void {},
       accounting() {
         return { userLockedVm: 0, mmLockedVm: 0, mmPinnedVm: 0 };
