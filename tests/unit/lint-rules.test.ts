@@ -22,6 +22,7 @@ describe('engine layer rule: imports only go downward', () => {
     ['engine/iommu/probe.ts', "export * from '../iommufd';"],
     ['engine/iommufd/probe.ts', "import { x } from '../scenario/runtime';"],
     ['engine/scenario/probe.ts', "import type { Requests } from '../worker/protocol';"],
+    ['engine/mm/probe.test.ts', "import { x } from '../iommu';"],
   ])('%s: %s is an error', async (file, code) => {
     const msgs = await restricted(file, code);
     expect(msgs.join('\n')).toMatch(/Layer rule/);
@@ -34,6 +35,7 @@ describe('engine layer rule: imports only go downward', () => {
     ['engine/scenario/probe.ts', "import { m } from '../iommufd/machine';"],
     ['engine/worker/probe.ts', "import { s } from '../scenario';\nimport 'node:worker_threads';"],
     ['engine/mm/probe.ts', "import { p } from './process';\nimport { e } from './events';"],
+    ['engine/scenario/probe.test.ts', "import { readFileSync } from 'node:fs';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await restricted(file, code)).toEqual([]);
   });
