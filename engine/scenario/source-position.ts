@@ -11,6 +11,14 @@ export interface SourcePosition {
   column: number;
 }
 
+/** V8's extensions of the Error constructor (absent on other engines). */
+interface V8ErrorConstructor {
+  stackTraceLimit: number;
+  captureStackTrace?: (target: object) => void;
+}
+
+const HERE_FRAMES = 8;
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -34,8 +42,23 @@ export class SourceLocator {
     return { line, column: originalColumn(this.mappings, line, Number(m[2])) };
   }
 
-  /** Position of the scenario frame that is calling the current function. */
+  /**
+   * Position of the scenario frame that is calling the current function.
+   * The scenario frame is at most ~6 frames up (here ← context ← call ←
+   * facade method ← setter ← scenario), so a short capture is enough and
+   * V8's captureStackTrace on a plain object skips the Error constructor.
+   */
   here(): SourcePosition | null {
-    return this.fromStack(new Error().stack);
+    const E = Error as unknown as V8ErrorConstructor;
+    if (typeof E.captureStackTrace !== 'function') return this.fromStack(new Error().stack);
+    const holder: { stack?: unknown } = {};
+    const limit = E.stackTraceLimit;
+    E.stackTraceLimit = HERE_FRAMES;
+    try {
+      E.captureStackTrace(holder);
+    } finally {
+      E.stackTraceLimit = limit;
+    }
+    return this.fromStack(holder.stack);
   }
 }
