@@ -1,10 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+
+/** `electron` resolves to a module that throws unless the test mocks it (see the guard). */
+const electronGuard = {
+  find: /^electron$/,
+  replacement: fileURLToPath(new URL('./tests/unit/electron-guard.ts', import.meta.url)),
+};
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: [electronGuard] },
         test: {
           name: 'engine',
           environment: 'node',
@@ -20,6 +28,7 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
+        resolve: { alias: [electronGuard] },
         test: {
           name: 'renderer',
           environment: 'happy-dom',
