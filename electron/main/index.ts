@@ -41,7 +41,7 @@ function openWindow(): void {
 void app.whenReady().then(() => {
   const csp = contentSecurityPolicy(devServer ? { devServer } : {});
   hardenSession(session.defaultSession, devServer ? { devServer } : {});
-  handleAppProtocol(protocol, (path) => readFile(new URL(path, rendererRoot)), csp);
+  handleAppProtocol(protocol, (path) => readFile(fileURLToPath(new URL(path, rendererRoot))), csp);
   registerIpc(
     ipcMain,
     engine,
