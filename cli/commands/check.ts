@@ -5,14 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { oneFile, parseArgs, type OptionSpec } from '../args';
+import { parseArgs, UsageError, type OptionSpec } from '../args';
 import { EXIT_FAIL, EXIT_OK, readScenario, stdio, type Io } from './shared';
 
 export const LAB_DTS = fileURLToPath(new URL('../../engine/scenario/api/lab.d.ts', import.meta.url));
 
-export const CHECK_HELP = `Usage: pfnlab check FILE
+export const CHECK_HELP = `Usage: pfnlab check FILE...
 
-Type-check a scenario against the lab API declarations
+Type-check scenarios (each on its own) against the lab API declarations
 (engine/scenario/api/lab.d.ts) with strict TypeScript. Prints each
 diagnostic as FILE:LINE:COL: message.
 
@@ -42,8 +42,27 @@ export interface Diagnostic {
   message: string;
 }
 
+/**
+ * Scenarios are scripts sharing one global scope, so each file is checked in
+ * a program of its own; the host caches the parsed lib and lab.d.ts files
+ * across those programs.
+ */
+const shared = new Map<string, ts.SourceFile>();
+const baseHost = ts.createCompilerHost(COMPILER_OPTIONS, true);
+const host: ts.CompilerHost = {
+  ...baseHost,
+  getSourceFile(fileName, languageVersion, onError, shouldCreate) {
+    const cacheable = fileName === LAB_DTS || /[\\/]typescript[\\/]lib[\\/]/.test(fileName);
+    const known = cacheable ? shared.get(fileName) : undefined;
+    if (known) return known;
+    const sf = baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    if (sf && cacheable) shared.set(fileName, sf);
+    return sf;
+  },
+};
+
 export function checkFile(path: string): Diagnostic[] {
-  const program = ts.createProgram({ rootNames: [path, LAB_DTS], options: COMPILER_OPTIONS });
+  const program = ts.createProgram({ rootNames: [path, LAB_DTS], options: COMPILER_OPTIONS, host });
   const all = [
     ...program.getOptionsDiagnostics(),
     ...program.getSyntacticDiagnostics(),
@@ -65,12 +84,17 @@ export async function checkCommand(argv: readonly string[], io: Io = stdio): Pro
     io.out(CHECK_HELP);
     return EXIT_OK;
   }
-  const file = oneFile(p, 'check');
-  readScenario(file); // usage error when unreadable
-  const diags = checkFile(file);
-  for (const d of diags)
-    io.out(d.file ? `${d.file}:${d.line}:${d.column}: error: ${d.message}\n` : `error: ${d.message}\n`);
-  if (diags.length === 0) io.out(`${file}: ok\n`);
-  else io.out(`${diags.length} error(s)\n`);
-  return diags.length === 0 ? EXIT_OK : EXIT_FAIL;
+  if (p.positional.length === 0)
+    throw new UsageError('check takes one or more FILEs; see pfnlab check --help');
+  for (const file of p.positional) readScenario(file); // usage error when unreadable
+  let errors = 0;
+  for (const file of p.positional) {
+    const diags = checkFile(file);
+    for (const d of diags) {
+      io.out(d.file ? `${d.file}:${d.line}:${d.column}: error: ${d.message}\n` : `error: ${d.message}\n`);
+    }
+    io.out(diags.length === 0 ? `${file}: ok\n` : `${file}: ${diags.length} error(s)\n`);
+    errors += diags.length;
+  }
+  return errors === 0 ? EXIT_OK : EXIT_FAIL;
 }
