@@ -25,6 +25,7 @@ function labelArg(op: string, v: unknown): string {
 
 export function makeLog(ctx: FacadeContext, level: TimelineLog['level']) {
   return (...values: unknown[]): void => {
+    ctx.guard();
     ctx.timeline.addLog({ seq: ctx.timeline.seq, level, text: values.map(formatValue).join(' ') });
   };
 }
