@@ -31,17 +31,28 @@ describe('WorkerHost budgets', () => {
     expect(next.ok).toBe(true);
   });
 
-  it('streams log lines and progress of a run', async () => {
+  it('streams log lines, progress and timeline batches of a run', async () => {
     const seen: string[] = [];
+    let streamed = 0;
     const r = await host.request(
       'run',
       {
         source: 'lab.log("hello", 1n); for (let i = 0; i < 1000; i++) lab.pinCount(lab.process.mmap(4096));',
+        stream: true,
+        digests: false,
       },
-      { timeoutMs: 30000, onEvent: (e) => seen.push(e.event === 'runLog' ? `log:${e.data.text}` : e.event) },
+      {
+        timeoutMs: 30000,
+        onEvent: (e) => {
+          seen.push(e.event === 'runLog' ? `log:${e.data.text}` : e.event);
+          if (e.event === 'timeline') streamed += e.data.events.length;
+        },
+      },
     );
     expect(r.ok).toBe(true);
     expect(seen[0]).toBe('log:hello 1n');
     expect(seen).toContain('progress');
+    expect(streamed).toBe(2000);
+    expect(r.timeline.events).toHaveLength(2000);
   });
 });
