@@ -208,27 +208,34 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
 
   // pin-count runs over the frame array: one pass, O(nframes) typed-array reads
   const { pin, flags } = memory.phys.frames;
-  const pinAt = (i: number): number => (flags[i] & FRAME_FREE ? 0 : pin[i]);
   let pinnedFrames = 0;
   let totalPins = 0;
   let runs = 0;
   let hash = 2166136261;
   const n = memory.phys.nframes;
-  let f = 0;
-  while (f < n) {
-    const c = pinAt(f);
-    if (c === 0) {
-      f++;
-      continue;
-    }
-    const start = f;
-    while (f < n && pinAt(f) === c) f++;
-    const len = f - start;
+  let runStart = -1;
+  let runCount = 0;
+  const close = (end: number): void => {
+    if (runStart < 0) return;
+    const len = end - runStart;
     pinnedFrames += len;
-    totalPins += len * c;
+    totalPins += len * runCount;
     runs++;
-    hash = fnv(fnv(fnv(hash, start), len), c);
+    hash = fnv(fnv(fnv(hash, runStart), len), runCount);
+    runStart = -1;
+  };
+  for (let f = 0; f < n; f++) {
+    let c = pin[f];
+    // free frames overlay their free-list links on `pin`: they count 0
+    if (c !== 0 && (flags[f] & FRAME_FREE) !== 0) c = 0;
+    if (runStart >= 0 && c === runCount) continue;
+    close(f);
+    if (c !== 0) {
+      runStart = f;
+      runCount = c;
+    }
   }
+  close(n);
   return {
     contexts: ctxs,
     pages,
