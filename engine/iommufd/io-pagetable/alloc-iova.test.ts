@@ -102,3 +102,61 @@ describe('iopt_alloc_iova: placement', () => {
     teardown(f);
   });
 });
+
+describe('iopt_alloc_iova: the coverage hint never changes an answer', () => {
+  it('random maps, unmaps, reservations and allowed lists agree with a hint-free search', async () => {
+    const { Rng, isLabError, PAGE_SIZE } = await import('../../base');
+    const { allocIova } = await import('./alloc-iova');
+    const rng = new Rng(7);
+    const f = fixture();
+    const iopt = f.ioas.iopt;
+    const live: { iova: bigint; len: number }[] = [];
+    const reference = (addr: number, len: bigint): bigint | string => {
+      const saved = iopt.coveredUpTo;
+      iopt.coveredUpTo = BigInt(PAGE_SIZE);
+      try {
+        return allocIova(iopt, addr, len);
+      } catch (e) {
+        if (isLabError(e)) return e.errno;
+        throw e;
+      } finally {
+        iopt.coveredUpTo = saved;
+      }
+    };
+    for (let step = 0; step < 600; step++) {
+      const r = rng.int(10);
+      if (r < 6) {
+        const len = (1 + rng.int(8)) * (rng.int(3) === 0 ? 0x800 : P);
+        const addr = f.buf + rng.int(64) * 0x800;
+        const want = reference(addr, BigInt(len));
+        let got: bigint | string;
+        try {
+          got = f.ioas.map(addr, len);
+          live.push({ iova: got, len });
+        } catch (e) {
+          if (!isLabError(e)) throw e;
+          got = e.errno;
+        }
+        expect(got, `step ${step}`).toBe(want);
+      } else if (r < 9 && live.length > 0) {
+        const [a] = live.splice(rng.int(live.length), 1);
+        f.ioas.unmap(a.iova, a.len);
+      } else if (rng.int(2) === 0) {
+        const start = BigInt(rng.int(256)) * PB;
+        try {
+          f.ioas.addReserved(start, PB * BigInt(1 + rng.int(4)));
+        } catch (e) {
+          if (!isLabError(e)) throw e;
+        }
+      } else {
+        const start = BigInt(rng.int(64)) * 0x10000n;
+        try {
+          f.ioas.allowIovas(rng.int(3) === 0 ? [] : [{ start, last: start + BigInt(MB) - 1n }]);
+        } catch (e) {
+          if (!isLabError(e)) throw e;
+        }
+      }
+    }
+    teardown(f);
+  });
+});
