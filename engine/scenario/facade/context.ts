@@ -15,7 +15,7 @@ import type { SourceLocator, SourcePosition } from '../source-position';
 import type { CounterDeltas, Timeline, TimelineEvent } from '../timeline';
 import { copyIn, copyOut, FULL, jsonSafe, Registry } from './values';
 
-/** Read-only ops leave the state alone: no digest is taken after them. */
+/** 'read' ops leave the digested state alone: no digest is taken after them. */
 export type OpKind = 'read' | 'write';
 
 export interface ContextOptions {

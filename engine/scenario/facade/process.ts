@@ -1,7 +1,10 @@
 /// <reference path="../api/lab.d.ts" />
 /**
  * The scenario's `Process`: a hardened facade over an engine process. The
- * settable limits go through the recorder like calls ('process.set').
+ * settable limits go through the recorder like calls ('process.memlockLimit').
+ * mmap/munmap/read/write are 'read' ops for the digest: they change VMAs and
+ * frame contents, which the state digest does not cover (pins, accounting,
+ * iommufd objects), so no digest is taken after them.
  */
 import { LabError } from '../../base/errno';
 import type { EngineProcess } from '../engine-types';
@@ -29,26 +32,26 @@ export function wrapProcess(ctx: FacadeContext, e: EngineProcess): Process {
     const p: Process = {
       pid: e.pid,
       mmap(length: number, opts?: MmapOptions): number {
-        return ctx.call('process.mmap', target, [length, opts], 'write', ([l, o]) => {
+        return ctx.call('process.mmap', target, [length, opts], 'read', ([l, o]) => {
           const uptr = e.mmap(l, o);
           ctx.mmapped = true;
           return uptr;
         });
       },
       munmap(uptr: number, length: number): void {
-        ctx.call('process.munmap', target, [uptr, length], 'write', ([u, l]) => e.munmap(u, l));
+        ctx.call('process.munmap', target, [uptr, length], 'read', ([u, l]) => e.munmap(u, l));
       },
       read(uptr: number, length: number): Uint8Array {
         return ctx.call(
           'process.read',
           target,
           [uptr, length],
-          'write',
+          'read',
           ([u, l]) => new Uint8Array(e.read(u, l)),
         );
       },
       write(uptr: number, data: Uint8Array): void {
-        ctx.call('process.write', target, [uptr, data], 'write', ([u, d]) => e.write(u, d));
+        ctx.call('process.write', target, [uptr, data], 'read', ([u, d]) => e.write(u, d));
       },
       fork(): Process {
         return ctx.call('process.fork', target, [], 'write', () => wrapProcess(ctx, e.fork()));
