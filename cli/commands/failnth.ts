@@ -85,6 +85,7 @@ export async function failnthCommand(argv: readonly string[], io: Io = stdio): P
       for (const pr of l.problems) io.out(`    ${pr}\n`);
     }
     io.out(r.leaks.length === 0 ? 'no leaks\n' : `${r.leaks.length} failure point(s) leaked\n`);
+    if (r.note) io.out(`note: ${r.note}\n`);
   }
   return r.ok ? EXIT_OK : EXIT_FAIL;
 }

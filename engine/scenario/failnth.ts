@@ -43,6 +43,8 @@ export interface FailnthResult {
   leaks: FailnthLeak[];
   /** Set when the clean run itself failed. */
   cleanError?: RunError;
+  /** A caveat about the result (e.g. the scenario uses lab.failNth itself). */
+  note?: string;
   wallMs: number;
 }
 
@@ -62,9 +64,24 @@ export async function runFailnth(
   // fault armed at step n are identical up to the op that reaches step n, so
   // that op is known in advance and only it pays for the two digests.
   const stepLog: number[] = [];
-  const clean = await runScenario(createMachine, { ...base, stepLog });
+  let ownFaultsAt = 0;
+  const clean = await runScenario(createMachine, {
+    ...base,
+    stepLog,
+    sink: {
+      onEvent: (e) => {
+        if (ownFaultsAt === 0 && (e.op === 'lab.failNth' || e.op === 'lab.faultConsumed'))
+          ownFaultsAt = e.line;
+      },
+    },
+  });
   const steps = clean.machine?.kernel.faults.steps ?? 0;
   const out: FailnthResult = { ok: true, points: 0, steps, leaks: [], wallMs: 0 };
+  if (ownFaultsAt > 0) {
+    out.note =
+      `the scenario drives fault injection itself (line ${ownFaultsAt}): ` +
+      'its lab.failNth/faultConsumed calls re-arm or disarm the injector, so later failure points may not be reached';
+  }
   opts.onProgress?.(0, 0);
   if (!clean.result.ok) {
     out.ok = false;
