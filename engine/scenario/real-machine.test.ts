@@ -90,4 +90,25 @@ describe('the lab facade over the real engine, under lockdown', () => {
     expect(d[2]).not.toBe(d[3]);
     expect(d[4]).toBe(d[2]);
   });
+
+  it('keeps a 100 000-op run on the real engine under 200 bytes per op', async () => {
+    const { result } = await runScenario(createMachine, {
+      source: `
+        const io = lab.open().ioasAlloc();
+        const buf = lab.process.mmap(2 * 1024 * 1024);
+        const iova = io.map(buf, 2 * 1024 * 1024);
+        for (let i = 0; i < 49998; i++) {
+          lab.pinCount(buf + (i % 512) * 4096);
+          io.getOption('HUGE_PAGES');
+        }
+      `,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.ops).toBe(100000);
+    const bytes = JSON.stringify(result.timeline).length;
+    console.log(
+      `real engine: ${(bytes / result.ops).toFixed(1)} B/op, ${result.timeline.digests.length} digests, ${result.wallMs.toFixed(0)} ms`,
+    );
+    expect(bytes / result.ops).toBeLessThan(200);
+  });
 });
