@@ -6,6 +6,7 @@
  * sucrase emits maps them back (source-position.ts).
  */
 import { transform } from 'sucrase';
+import { guardComments } from './comment-guard';
 import { ScenarioError } from './scenario-error';
 import { decodeMappings, type LineMappings } from './source-map';
 
@@ -44,5 +45,5 @@ export function transpile(source: string, fileName = 'scenario.ts'): Transpiled 
     );
   }
   const mappings = out.sourceMap ? decodeMappings(out.sourceMap.mappings) : [];
-  return { code: out.code, mappings };
+  return { code: guardComments(out.code), mappings };
 }
