@@ -1,7 +1,7 @@
 // Smoke test of the BUILT engine worker of the desktop app (out/main/chunks/entry-*.js,
 // emitted by electron-vite from the `?nodeWorker` import): starts it in a Node worker
 // thread with resource limits, as electron/main does, and checks the version round
-// trip under SES lockdown. Prints "N passed, N failed"; exits non-zero on failure.
+// trip under SES lockdown, and a scenario run. Prints "N passed, N failed"; exits non-zero on failure.
 import { readdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
@@ -34,6 +34,10 @@ try {
         worker.postMessage({ type: 'request', id: 2, method: 'no-such-method', params: {} });
       } else if (m.type === 'response' && m.id === 2) {
         seen.unknown = m;
+        const source = "const b = lab.process.mmap(65536);\nlab.log('ok', lab.pinCount(b));";
+        worker.postMessage({ type: 'request', id: 3, method: 'run', params: { source, check: true } });
+      } else if (m.type === 'response' && m.id === 3) {
+        seen.run = m;
         clearTimeout(timer);
         resolve(seen);
       }
@@ -48,6 +52,12 @@ try {
   check('version round trip', result.version.ok && result.version.result.engine === result.ready.engine);
   check('runs under SES lockdown', result.version.ok && result.version.result.hardened === true);
   check('unknown method is ENOSYS', !result.unknown.ok && result.unknown.error.errno === 'ENOSYS');
+  const run = result.run.ok ? result.run.result : null;
+  check(
+    'runs a scenario (sandbox, transpiler and engine load from the built chunk)',
+    run?.ok === true && run.timeline.logs.some((l) => l.text === 'ok 0'),
+    JSON.stringify(result.run.ok ? (run.error ?? run.timeline.logs) : result.run.error),
+  );
 } catch (e) {
   check('built engine worker', false, e instanceof Error ? e.message : String(e));
 }
