@@ -62,12 +62,18 @@ export function guardComments(src: string): string {
       let inClass = false;
       while (j < n) {
         const e = src[j];
-        if (e === '\\') j += 2;
-        else if (c === '/' && e === '[') ((inClass = true), j++);
-        else if (c === '/' && e === ']') ((inClass = false), j++);
-        else if (e === c && !(c === '/' && inClass)) break;
-        else if (e === '\n' && c !== '`') break;
-        else j++;
+        if (e === '\\') {
+          j += 2;
+        } else if (c === '/' && (e === '[' || e === ']')) {
+          inClass = e === '[';
+          j++;
+        } else if (e === c && !(c === '/' && inClass)) {
+          break;
+        } else if (e === '\n' && c !== '`') {
+          break;
+        } else {
+          j++;
+        }
       }
       out += src.slice(i, j + 1);
       i = j + 1;
