@@ -5,17 +5,7 @@
  * structured-clone safe; errors come back as values (`LabResult`) because an
  * Error's own properties (errno, detail) do not survive Electron's IPC.
  */
-import type {
-  EventMessage,
-  FailnthResult,
-  Method,
-  ParamsOf,
-  ResultOf,
-  RunResult,
-  TimelineLog,
-  VersionInfo,
-  WireError,
-} from '../../engine/worker/protocol';
+import type { EventMessage, Method, ParamsOf, ResultOf, WireError } from '../../engine/worker/protocol';
 
 export type {
   EventMessage,
@@ -27,7 +17,7 @@ export type {
   TimelineLog,
   VersionInfo,
   WireError,
-};
+} from '../../engine/worker/protocol';
 
 export type LabResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
