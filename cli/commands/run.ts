@@ -126,6 +126,11 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   } else if (result.ok) {
     io.out(`ok: ${fileName}: ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
     io.out(`counters: ${nonZero(result.counters)}\n`);
+    if (result.counters.warnings > 0) {
+      io.err(
+        `${result.counters.warnings} driver warning(s) during the run (--check fails on them; --trace shows where)\n`,
+      );
+    }
   } else if (result.error) {
     const { errno, message, line, column } = result.error;
     const where = line > 0 ? `${fileName}:${line}:${column}` : fileName;
