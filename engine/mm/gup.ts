@@ -41,6 +41,7 @@ export function pinUserPages(
   let errno: Errno = 'EFAULT';
   let why = '';
   let pinned = 0;
+  let newlyPinned = 0;
   outer: while (pinned < npages) {
     const vpn = vpn0 + pinned;
     const addr = vpn * PAGE_SIZE;
@@ -68,21 +69,28 @@ export function pinUserPages(
       if ((e & need) !== need) {
         e = handleMmFault(mm, vma, vpn + j, kind);
         if (e <= 0) {
-          if (e === VM_FAULT_OOM) errno = 'ENOMEM';
-          why = `fault at ${addr + j * PAGE_SIZE} failed`;
+          const at = addr + j * PAGE_SIZE;
+          if (e === VM_FAULT_OOM) {
+            errno = 'ENOMEM';
+            why = `fault at ${at}: out of memory (no free frame left outside the hugetlb pools)`;
+          } else {
+            why = `fault at ${at} failed`;
+          }
           pinned += j;
           break outer;
         }
         chunk = pt.chunkOf(vpn);
       }
       const pfn = e >>> 3;
-      pin[pfn]++;
+      if (pin[pfn]++ === 0) newlyPinned++;
       ref[pfn]++;
       if ((flags[pfn] & compound) !== 0) f.compoundRefs[f.compoundSlot(pfn)]++;
       out[outOffset + pinned + j] = pfn;
     }
     pinned += n;
   }
+  mm.phys.totalPins += pinned;
+  mm.phys.pinnedFrames += newlyPinned;
   if (pinned === 0) fail(errno, `pin_user_pages: ${why}`, { uptr: vpn0 * PAGE_SIZE });
   mm.kernel.counters.pagesPinned += pinned;
   return pinned;
