@@ -153,7 +153,7 @@ interface Ioas {
     src: Ioas,
     srcIova: U64,
     length: U64,
-    opts?: { iova?: U64; read?: boolean; write?: boolean },
+    opts?: { iova?: U64; read?: boolean; write?: boolean; process?: Process },
   ): bigint;
   /** IOMMU_IOAS_IOVA_RANGES. capacity too small → EMSGSIZE with detail { numIovas, ranges }. */
   iovaRanges(capacity?: number): { ranges: IovaRange[]; alignment: bigint };

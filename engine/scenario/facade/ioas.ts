@@ -5,7 +5,7 @@ import type { FacadeContext } from './context';
 import { wrapDomain } from './domain';
 
 type MapOpts = { iova?: U64; read?: boolean; write?: boolean; process?: Process };
-type CopyOpts = { iova?: U64; read?: boolean; write?: boolean };
+type CopyOpts = { iova?: U64; read?: boolean; write?: boolean; process?: Process };
 
 export function wrapIoas(ctx: FacadeContext, e: EngineIoas): Ioas {
   const target = `ioas ${e.id}`;
