@@ -185,6 +185,51 @@ describe('pinUserPages (pin_user_pages FOLL_LONGTERM)', () => {
   });
 });
 
+describe('pin totals (PhysMemory.totalPins / pinnedFrames)', () => {
+  it('follow every pin and unpin, THP and hugetlb frames included, and equal a sweep', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    const a = p.mmap(8 * PAGE_SIZE);
+    const t = p.mmap(4 * MiB, { thp: true, align: 2 * MiB });
+    const h = p.mmap(2 * MiB, { hugetlb: '2M' });
+    const out = new Uint32Array(2048);
+    const totals = (): [number, number] => [sys.phys.totalPins, sys.phys.pinnedFrames];
+    expect(totals()).toEqual([0, 0]);
+    p.mm.pinUserPages(a, 8, true, out, 0);
+    p.mm.pinUserPages(a + 2 * PAGE_SIZE, 3, false, out, 8);
+    expect(totals()).toEqual([11, 8]);
+    p.mm.pinUserPages(t, 1024, true, out, 16);
+    p.mm.pinUserPages(h, 512, false, out, 1040);
+    expect(totals()).toEqual([11 + 1536, 8 + 1536]);
+    expect(sys.phys.scanPins()).toEqual({ totalPins: 11 + 1536, pinnedFrames: 8 + 1536 });
+    sys.checkInvariants();
+    sys.phys.unpinPages(out, 8, 3, false);
+    sys.phys.unpinRange(out[16], 1024, true);
+    expect(totals()).toEqual([8 + 512, 8 + 512]);
+    // an unpin of an unpinned frame WARNs and leaves the totals alone
+    sys.phys.unpinRange(out[16], 1, false);
+    expect(totals()).toEqual([8 + 512, 8 + 512]);
+    sys.phys.unpinPages(out, 0, 8, false);
+    sys.phys.unpinPages(out, 1040, 512, false);
+    expect(totals()).toEqual([0, 0]);
+    expect(sys.phys.scanPins()).toEqual({ totalPins: 0, pinnedFrames: 0 });
+    sys.checkInvariants();
+  });
+
+  it('the deep check reports a pin count changed behind the totals', () => {
+    const sys = machine();
+    const p = sys.createProcess();
+    const a = p.mmap(PAGE_SIZE, { populate: true });
+    const pfn = p.translate(a);
+    sys.phys.frames.pin[pfn]++;
+    sys.phys.frames.ref[pfn]++;
+    expect(() => sys.checkInvariants()).toThrow(/pin totals 0 pins on 0 frames, the frames hold 1 on 1/);
+    sys.phys.frames.pin[pfn]--;
+    sys.phys.frames.ref[pfn]--;
+    sys.checkInvariants();
+  });
+});
+
 describe('checkRefs / pinCountAt', () => {
   it('checks every page, huge pages included; EIO names the first bad page', () => {
     const sys = machine();

@@ -11,7 +11,9 @@ import { type PageTable, PTE_EXCL, PTE_WRITE, ptePfn } from './page-table';
  * - a frame is free (in the allocator or a hugetlb pool) exactly when nothing
  *   holds it (for huge pages: when nothing holds any of its frames);
  * - an exclusive or writable private PTE is the only mapping of its frame;
- * - hugetlb reservations equal what the areas and objects still hold.
+ * - hugetlb reservations equal what the areas and objects still hold;
+ * - the running pin totals (PhysMemory.totalPins, pinnedFrames) equal a
+ *   sweep of the frames' pin counts.
  */
 export function memoryViolations(sys: MemorySystem, max = 20): string[] {
   const bad: string[] = [];
@@ -56,6 +58,11 @@ export function memoryViolations(sys: MemorySystem, max = 20): string[] {
     bad.push(`2M reservations ${phys.hugetlb2M.reserved}, areas hold ${resv[0]}`);
   if (resv[1] !== phys.hugetlb1G.reserved)
     bad.push(`1G reservations ${phys.hugetlb1G.reserved}, areas hold ${resv[1]}`);
+  const swept = phys.scanPins();
+  if (swept.totalPins !== phys.totalPins || swept.pinnedFrames !== phys.pinnedFrames)
+    bad.push(
+      `pin totals ${phys.totalPins} pins on ${phys.pinnedFrames} frames, the frames hold ${swept.totalPins} on ${swept.pinnedFrames}`,
+    );
   const free = phys.freeMap();
   // locals: module bindings are getters under the test runner's transform
   const FREE = FRAME_FREE;

@@ -35,6 +35,14 @@ export class PhysMemory {
   readonly buddy: BuddyAllocator;
   readonly hugetlb2M: HugetlbPool;
   readonly hugetlb1G: HugetlbPool;
+  /**
+   * Sum of the long-term pin counts of all frames (the kernel's
+   * nr_foll_pin_acquired - nr_foll_pin_released), kept exact at every pin and
+   * unpin so that checks and digests need not sweep the frame array.
+   */
+  totalPins = 0;
+  /** Frames whose pin count is non-zero, kept exact likewise. */
+  pinnedFrames = 0;
   private readonly kernel: Kernel;
 
   constructor(kernel: Kernel, o: PhysOptions) {
@@ -129,7 +137,8 @@ export class PhysMemory {
       this.kernel.warn('mm', `unpin of frame ${pfn} that is not pinned`);
       return;
     }
-    f.pin[pfn]--;
+    if (--f.pin[pfn] === 0) this.pinnedFrames--;
+    this.totalPins--;
     if (dirty) f.flags[pfn] = fl | FRAME_DIRTY;
     // putRef, with the common cases inline: a pin is never the last reference of a mapped page
     if ((fl & FRAME_COMPOUND) !== 0) {
@@ -145,7 +154,8 @@ export class PhysMemory {
 
   /** A GUP pin: one more pin and one more reference. */
   pinFrame(pfn: number): void {
-    this.frames.pin[pfn]++;
+    if (this.frames.pin[pfn]++ === 0) this.pinnedFrames++;
+    this.totalPins++;
     this.getRef(pfn);
   }
 
@@ -239,6 +249,26 @@ export class PhysMemory {
 
   isPageCache(pfn: number): boolean {
     return (this.frames.flags[pfn] & FRAME_PAGECACHE) !== 0;
+  }
+
+  /**
+   * Sweep the frame array for the pin totals (slow: O(frames)); the deep
+   * check compares them with totalPins and pinnedFrames.
+   */
+  scanPins(): { totalPins: number; pinnedFrames: number } {
+    const { pin, flags } = this.frames;
+    const FREE = FRAME_FREE;
+    let totalPins = 0;
+    let pinnedFrames = 0;
+    for (let f = 0; f < this.nframes; f++) {
+      const c = pin[f];
+      // free frames overlay their free-list links on `pin`: they count 0
+      if (c !== 0 && (flags[f] & FREE) === 0) {
+        totalPins += c;
+        pinnedFrames++;
+      }
+    }
+    return { totalPins, pinnedFrames };
   }
 
   /** Which frames are free (in the allocator or in a hugetlb pool). Slow; for checks. */
