@@ -284,3 +284,51 @@ describe('§13 batch API', () => {
     }
   });
 });
+
+describe('skipCarry deviation at one-run batches (README, §4.1, §7.4)', () => {
+  it('the unfill batch at TEMP_MEMORY_LIMIT 12 has one run; an emptied carry must not block the next read', () => {
+    const f = new Fixture({ hugetlbPages2M: 4 });
+    const dom = f.attachDomain();
+    const len = 2 * HPAGE_SIZE;
+    const uptr = f.proc.mmap(len, { hugetlb: '2M' });
+    f.proc.write(uptr + HPAGE_SIZE, new Uint8Array([1]));
+    f.proc.write(uptr, new Uint8Array([1]));
+    const P0 = f.pfnAt(uptr);
+    const Q0 = f.pfnAt(uptr + HPAGE_SIZE);
+    expect(P0 + 512).not.toBe(Q0);
+    const pages = f.pages(uptr, len);
+    const area = f.mapArea(pages, IOVA, len, 0);
+    // an access longer than the carry the first hole leaves (P1..P511)
+    const out = new Uint32Array(600);
+    addAccess(area, 1, 600, out, false, f.proc);
+    // §4.1: a backup path gets the stack backup only when max_pages * 12 < 256
+    // (and then max_pages runs); otherwise min(size, limit) → one run at 12 bytes
+    f.kernel.tempMemoryLimit = 12;
+    const unmaps: [number, number][] = [];
+    const base = dom as IommuDomain & { unmapPages: IommuDomain['unmapPages'] };
+    const origUnmap = base.unmapPages.bind(base);
+    base.unmapPages = (iova, pgsize, pgcount, gather) => {
+      unmaps.push([(iova - IOVA) / PAGE_SIZE, (iova + pgsize * pgcount - IOVA) / PAGE_SIZE - 1]);
+      return origUnmap(iova, pgsize, pgcount, gather);
+    };
+    f.iopt.domains.splice(0, 1);
+    pages.domainsItree.remove(area.domainsNode!);
+    area.domainsNode = null;
+    area.storageDomain = null;
+    unfillDomain(area, pages, dom);
+    // the kernel's zero-length slot 0 would fill the one-run batch, and
+    // unpin_domain would unmap [512, 600] — a cut through the Q map call
+    expect(unmaps).toEqual([
+      [0, 511],
+      [512, 1023],
+    ]);
+    expect(pages.npinned).toBe(600);
+    expect(dom.entryCount()).toBe(0);
+    expect(checkPagesInvariants(pages)).toEqual([]);
+    expectClean(f);
+    removeAccess(area, 1, 600);
+    expect(pages.npinned).toBe(0);
+    dom.free();
+    expectClean(f);
+  });
+});

@@ -102,3 +102,18 @@ describe('PfnBatch', () => {
     expect(k.counters.warnings).toBe(0);
   });
 });
+
+describe('batch_init_backup capacity (§4.1)', () => {
+  it('keeps the requested size below the 256-byte backup, else caps at the limit', () => {
+    const k = new Kernel();
+    k.tempMemoryLimit = 12;
+    // 21 * 12 = 252 < 256: the stack backup, sized max_pages (not 21 runs by default)
+    expect(PfnBatch.initBackup(k, 21).arraySize).toBe(21);
+    expect(PfnBatch.initBackup(k, 3).arraySize).toBe(3);
+    // 22 * 12 = 264 >= 256: min(264, 12) → one run
+    expect(PfnBatch.initBackup(k, 22).arraySize).toBe(1);
+    expect(() => PfnBatch.init(k, 3)).not.toThrow();
+    expect(PfnBatch.init(k, 3).arraySize).toBe(1);
+    expect(k.counters.warnings).toBe(0);
+  });
+});
