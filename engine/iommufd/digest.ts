@@ -2,7 +2,9 @@
  * MachineDigest: a compact, JSON-serialisable snapshot of the emulated state
  * after an operation, stable for equality comparison (failnth compares the
  * digest before and after a failed operation). Size is O(runs): tier runs,
- * areas, mapped-range runs, pin-count runs — never one entry per page.
+ * areas, mapped-range runs, pin-count runs — never one entry per page. Work
+ * is O(live state): the pin-count runs cover the held frames only, and the
+ * pin totals come from the mm's running counters, never a frame sweep.
  *
  * IoptPages are numbered in order of first appearance (contexts, IOASes,
  * areas in IOVA order) so that two machines running the same scenario
@@ -10,6 +12,7 @@
  */
 import type { MemorySystem } from '../mm';
 import { FRAME_FREE } from '../mm/frames';
+import { forEachHeldSegment } from './invariants';
 import type { IoptPages } from './pages';
 import type { IommufdCtx } from './objects/context';
 
@@ -89,11 +92,11 @@ export interface MachineDigest {
   pages: PagesDigest[];
   accounting: AccountingDigest[];
   pins: {
-    /** Frames with a non-zero pin count. */
+    /** Frames with a non-zero pin count (the mm's running total, all frames). */
     pinnedFrames: number;
-    /** Sum of all pin counts. */
+    /** Sum of all pin counts (the mm's running total, all frames). */
     totalPins: number;
-    /** (pfn, count) runs. */
+    /** (pfn, count) runs of the pinned frames the live IoptPages hold. */
     runs: number;
     /** FNV-1a of the (pfn, length, count) runs, hex. */
     hash: string;
@@ -206,40 +209,45 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
     return { pid: proc.pid, uid: proc.user.uid, alive: proc.alive, ...a };
   });
 
-  // pin-count runs over the frame array: one pass, O(nframes) typed-array reads
+  // pin-count runs over the held frames (every other frame has pin count 0
+  // when the invariants hold; the totals are the mm's, over all frames)
   const { pin, flags } = memory.phys.frames;
-  let pinnedFrames = 0;
-  let totalPins = 0;
+  const nframes = memory.phys.nframes;
+  const FREE = FRAME_FREE;
   let runs = 0;
   let hash = 2166136261;
-  const n = memory.phys.nframes;
   let runStart = -1;
+  let runLen = 0;
   let runCount = 0;
-  const close = (end: number): void => {
-    if (runStart < 0) return;
-    const len = end - runStart;
-    pinnedFrames += len;
-    totalPins += len * runCount;
-    runs++;
-    hash = fnv(fnv(fnv(hash, runStart), len), runCount);
-    runStart = -1;
-  };
-  for (let f = 0; f < n; f++) {
-    let c = pin[f];
-    // free frames overlay their free-list links on `pin`: they count 0
-    if (c !== 0 && (flags[f] & FRAME_FREE) !== 0) c = 0;
-    if (runStart >= 0 && c === runCount) continue;
-    close(f);
-    if (c !== 0) {
+  forEachHeldSegment(pagesOrder, (from, n) => {
+    for (let f = Math.max(from, 0); f < from + n && f < nframes; f++) {
+      const c = (flags[f] & FREE) !== 0 ? 0 : pin[f];
+      if (runLen > 0 && f === runStart + runLen && c === runCount) {
+        runLen++;
+        continue;
+      }
+      if (runLen > 0) {
+        runs++;
+        hash = fnv(fnv(fnv(hash, runStart), runLen), runCount);
+      }
       runStart = f;
+      runLen = c === 0 ? 0 : 1;
       runCount = c;
     }
+  });
+  if (runLen > 0) {
+    runs++;
+    hash = fnv(fnv(fnv(hash, runStart), runLen), runCount);
   }
-  close(n);
   return {
     contexts: ctxs,
     pages,
     accounting,
-    pins: { pinnedFrames, totalPins, runs, hash: hash.toString(16) },
+    pins: {
+      pinnedFrames: memory.phys.pinnedFrames,
+      totalPins: memory.phys.totalPins,
+      runs,
+      hash: hash.toString(16),
+    },
   };
 }

@@ -3,8 +3,9 @@
  * after any top-level operation: each IoptPages' own invariants (the pages
  * helper's checker), per-frame pin counts against the holders, area ↔ tree ↔
  * domain consistency, the IOVA alignment, the pinned-page accounting, and no
- * driver warning. Work is per run/area; the pin-count sweep is one pass over
- * the frame array.
+ * driver warning. Work is per run/area/held page, never per machine frame:
+ * pin counts are checked on the held frames and against the mm's running
+ * totals; the deep variant also sweeps the frame array.
  */
 import type { Kernel } from '../base';
 import type { MemorySystem } from '../mm';
@@ -96,8 +97,15 @@ function checkIopt(tag: string, iopt: IoPagetable, v: string[]): void {
   }
 }
 
-/** Every frame's pin count equals the number of IoptPages holding it. */
-function checkPinCounts(memory: MemorySystem, pages: IoptPages[], v: string[]): void {
+/**
+ * Calls cb(pfn, npfns, holders) for the frames the live IoptPages hold, in
+ * PFN order, as maximal runs of the same holder count (> 0). Work is per held
+ * run plus forEachHeldPfn's per held page; no frame array sweep.
+ */
+export function forEachHeldSegment(
+  pages: readonly IoptPages[],
+  cb: (pfn: number, npfns: number, holders: number) => void,
+): void {
   const ev: number[] = []; // pairs (pfn, delta)
   for (const p of pages)
     forEachHeldPfn(p, (pfn, n) => {
@@ -106,32 +114,95 @@ function checkPinCounts(memory: MemorySystem, pages: IoptPages[], v: string[]): 
   const idx: number[] = [];
   for (let i = 0; i < ev.length; i += 2) idx.push(i);
   idx.sort((a, b) => ev[a] - ev[b]);
-  const { pin, flags } = memory.phys.frames;
-  const nframes = memory.phys.nframes;
-  let reported = 0;
   let level = 0;
   let pos = 0;
-  const scan = (from: number, to: number, want: number): void => {
-    for (let f = from; f < to && f < nframes; f++) {
-      const c = flags[f] & FRAME_FREE ? 0 : pin[f];
+  for (const i of idx) {
+    const at = ev[i];
+    if (at > pos && level > 0) cb(pos, at - pos, level);
+    if (at > pos) pos = at;
+    level += ev[i + 1];
+  }
+}
+
+/**
+ * Pin counts against the holders, in O(held frames): every held frame's pin
+ * count equals its number of holders, and the pins on held frames add up to
+ * the mm's running totals (PhysMemory.totalPins, pinnedFrames) — so every
+ * frame nobody holds has pin count 0, without looking at it. Relies on every
+ * pin going through the mm (pin_user_pages, PhysMemory); checkPinCountsDeep
+ * sweeps the frames and also checks that.
+ */
+function checkPinCounts(memory: MemorySystem, pages: readonly IoptPages[], v: string[]): void {
+  const phys = memory.phys;
+  const { pin, flags } = phys.frames;
+  const nframes = phys.nframes;
+  const FREE = FRAME_FREE;
+  let reported = 0;
+  let pinsOnHeld = 0;
+  let pinnedHeld = 0;
+  forEachHeldSegment(pages, (from, n, want) => {
+    for (let f = from; f < from + n; f++) {
+      if (f < 0 || f >= nframes) {
+        if (reported < 8) v.push(`frame ${f}: held by ${want} iopt_pages but outside physical memory`);
+        reported++;
+        continue;
+      }
+      const c = (flags[f] & FREE) !== 0 ? 0 : pin[f];
+      pinsOnHeld += c;
+      if (c !== 0) pinnedHeld++;
       if (c !== want) {
         if (reported < 8) v.push(`frame ${f}: pin count ${c}, but ${want} iopt_pages hold it`);
         reported++;
       }
     }
-  };
-  for (const i of idx) {
-    const at = ev[i];
-    if (at > pos) scan(pos, at, level);
-    pos = Math.max(pos, at);
-    level += ev[i + 1];
-  }
-  scan(pos, nframes, level);
+  });
   if (reported > 8) v.push(`… ${reported - 8} more frames with a wrong pin count`);
+  const strayPins = phys.totalPins - pinsOnHeld;
+  const strayFrames = phys.pinnedFrames - pinnedHeld;
+  if (strayPins !== 0 || strayFrames !== 0)
+    v.push(
+      `${strayPins} pin(s) on ${strayFrames} frame(s) no iopt_pages holds ` +
+        `(the mm counts ${phys.totalPins} pins on ${phys.pinnedFrames} frames, held frames carry ${pinsOnHeld} on ${pinnedHeld})`,
+    );
+}
+
+/**
+ * The same by sweeping the whole frame array (slow: O(frames)): every frame's
+ * pin count equals its number of holders, and the running totals equal the
+ * sweep. The differential check of checkPinCounts.
+ */
+function checkPinCountsDeep(memory: MemorySystem, pages: readonly IoptPages[], v: string[]): void {
+  const phys = memory.phys;
+  const { pin, flags } = phys.frames;
+  const nframes = phys.nframes;
+  const FREE = FRAME_FREE;
+  let reported = 0;
+  const scan = (from: number, to: number, want: number): void => {
+    for (let f = Math.max(from, 0); f < to && f < nframes; f++) {
+      const c = (flags[f] & FREE) !== 0 ? 0 : pin[f];
+      if (c !== want) {
+        if (reported < 8) v.push(`deep: frame ${f}: pin count ${c}, but ${want} iopt_pages hold it`);
+        reported++;
+      }
+    }
+  };
+  let pos = 0;
+  forEachHeldSegment(pages, (from, n, want) => {
+    scan(pos, from, 0);
+    scan(from, from + n, want);
+    pos = Math.max(pos, from + n);
+  });
+  scan(pos, nframes, 0);
+  if (reported > 8) v.push(`deep: … ${reported - 8} more frames with a wrong pin count`);
+  const swept = phys.scanPins();
+  if (swept.totalPins !== phys.totalPins || swept.pinnedFrames !== phys.pinnedFrames)
+    v.push(
+      `deep: the mm's pin totals say ${phys.totalPins} pins on ${phys.pinnedFrames} frames, the frames hold ${swept.totalPins} on ${swept.pinnedFrames}`,
+    );
 }
 
 /** locked_vm / pinned_vm against what the live pages have charged. */
-function checkAccounting(memory: MemorySystem, pages: IoptPages[], v: string[]): void {
+function checkAccounting(memory: MemorySystem, pages: readonly IoptPages[], v: string[]): void {
   const userWant = new Map<object, number>();
   const mmLockedWant = new Map<object, number>();
   const mmPinnedWant = new Map<object, number>();
@@ -164,11 +235,15 @@ function checkAccounting(memory: MemorySystem, pages: IoptPages[], v: string[]):
   }
 }
 
-/** Every violation, described; empty when the machine is consistent. */
+/**
+ * Every violation, described; empty when the machine is consistent. Work is
+ * O(live state); `deep` adds the O(frames) sweep of every pin count.
+ */
 export function machineViolations(
   kernel: Kernel,
   memory: MemorySystem,
   contexts: readonly IommufdCtx[],
+  deep = false,
 ): string[] {
   const v: string[] = [];
   const pages = livePages(contexts);
@@ -176,6 +251,7 @@ export function machineViolations(
   for (const ctx of contexts)
     for (const ioas of ctx.ioases()) checkIopt(`ctx ${ctx.serial} ioas ${ioas.id}`, ioas.iopt, v);
   checkPinCounts(memory, pages, v);
+  if (deep) checkPinCountsDeep(memory, pages, v);
   checkAccounting(memory, pages, v);
   if (kernel.counters.warnings !== 0) {
     const last = kernel.events.events.filter((e) => e.kind === 'warning').slice(-3);

@@ -149,18 +149,22 @@ export class Machine implements MachineEnv {
     this.kernel.tempMemoryLimit = b;
   }
 
-  /** Throws EINVAL describing every violation. */
-  checkInvariants(): void {
-    const v = machineViolations(this.kernel, this.memory, this.open_);
+  /**
+   * Throws EINVAL describing every violation. O(live state); `deep` adds the
+   * O(frames) sweep of every frame's pin count (the fast check's differential
+   * check).
+   */
+  checkInvariants(opts?: { deep?: boolean }): void {
+    const v = machineViolations(this.kernel, this.memory, this.open_, opts?.deep === true);
     if (v.length !== 0)
       fail('EINVAL', `invariant violations (${v.length}):\n  ${v.slice(0, 40).join('\n  ')}`, {
         violations: v,
       });
   }
 
-  /** Every violation (empty when consistent). */
-  violations(): string[] {
-    return machineViolations(this.kernel, this.memory, this.open_);
+  /** Every violation (empty when consistent); `deep` as for checkInvariants. */
+  violations(opts?: { deep?: boolean }): string[] {
+    return machineViolations(this.kernel, this.memory, this.open_, opts?.deep === true);
   }
 
   digest(): MachineDigest {
@@ -195,7 +199,8 @@ export class Machine implements MachineEnv {
   }
 
   /**
-   * Close every context, then report what leaked: frames still pinned,
+   * Close every context, then report what leaked (a full sweep of the
+   * frames, once per run): frames still pinned,
    * accounting counters not back to zero, domains not freed or not empty,
    * kernel warnings. Empty when the teardown was clean.
    */
@@ -212,6 +217,11 @@ export class Machine implements MachineEnv {
       }
     if (pinned !== 0)
       leaks.push(`${pinned} frame(s) still pinned (first: frame ${first}, count ${pin[first]})`);
+    const { totalPins, pinnedFrames } = this.memory.phys;
+    if (pinned === 0 && (totalPins !== 0 || pinnedFrames !== 0))
+      leaks.push(
+        `no frame is pinned, but the mm's pin totals say ${totalPins} pins on ${pinnedFrames} frames`,
+      );
     const users = new Set<object>();
     const mms = new Set<object>();
     for (const p of this.memory.processes()) {

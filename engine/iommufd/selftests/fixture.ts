@@ -188,7 +188,7 @@ export class Fixture {
       // the limit caps every temporary buffer; a reader holds at most a batch and a page list
       expect(this.m.kernel.counters.tempMemoryPeakBytes).toBeLessThanOrEqual(2 * this.variant.memoryLimit);
     }
-    this.m.checkInvariants();
+    this.m.checkInvariants({ deep: true });
     if (!this.allowWarnings) expect(this.m.kernel.counters.warnings, 'driver warnings').toBe(0);
   }
 }
