@@ -5,7 +5,6 @@
  * area's ends) and always before the unpin of the same PFNs.
  */
 import type { IommuDomain } from '../../iommu';
-import type { Process } from '../../mm';
 import type { IoptArea } from '../area';
 import { DoubleSpanIter } from '../ds';
 import { updateUnpinned } from './accounting';
@@ -105,8 +104,7 @@ export function unfillDomain(area: IoptArea, pages: IoptPages, domain: IommuDoma
 }
 
 /** iopt_area_unfill_domains: the area is being destroyed. */
-export function unfillDomains(area: IoptArea, pages: IoptPages, current?: Process): void {
-  void current;
+export function unfillDomains(area: IoptArea, pages: IoptPages): void {
   const storage = area.storageDomain;
   if (storage === null) return;
   for (const domain of area.iopt.domains) if (domain !== storage) unmapDomain(area, domain);

@@ -123,7 +123,7 @@ export class Fixture {
   unmapArea(area: IoptArea): void {
     const pages = area.pages as IoptPages;
     area.pages = null;
-    unfillDomains(area, pages, this.proc);
+    unfillDomains(area, pages);
     this.iopt.areas.splice(this.iopt.areas.indexOf(area), 1);
     pages.put();
   }
