@@ -34,6 +34,17 @@ describe('iommufd context and objects', () => {
     teardown(f);
   });
 
+  it('IOAS_UNMAP looks the IOAS up before its EOVERFLOW checks (ioas.c order)', () => {
+    const f = fixture();
+    const b = f.ctx.ioasAlloc();
+    b.destroy();
+    // iommufd_ioas_unmap: iommufd_get_ioas first, then iova/length >= ULONG_MAX
+    expectErrno(() => b.unmap(2n ** 64n - 1n, 1n), 'ENOENT', /destroyed/);
+    expectErrno(() => b.unmap(1n, 2n ** 64n - 1n), 'ENOENT', /destroyed/);
+    expectErrno(() => f.ioas.unmap(2n ** 64n - 1n, 1n), 'EOVERFLOW');
+    teardown(f);
+  });
+
   it('RLIMIT_MODE: capability, no objects yet, values, and the per-mm accounting', () => {
     const m = new Machine({ physicalMemory: 64 << 20, hugetlbPages2M: 0 });
     const p = m.process;

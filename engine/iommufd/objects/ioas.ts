@@ -74,13 +74,11 @@ export class Ioas {
   unmap(iova: unknown, length: unknown): bigint {
     const start = u64Arg(iova, 'iova');
     const len = u64Arg(length, 'length');
-    if (start === 0n && len === U64_MAX) {
-      this.lookup('unmap');
-      return this.iopt.unmapAll();
-    }
+    // iommufd_ioas_unmap gets the IOAS before it checks for overflow
+    this.lookup('unmap');
+    if (start === 0n && len === U64_MAX) return this.iopt.unmapAll();
     if (start >= ULONG_MAX) fail('EOVERFLOW', `iova ${hex(start)} must be below ULONG_MAX`);
     if (len >= ULONG_MAX) fail('EOVERFLOW', `length ${hex(len)} must be below ULONG_MAX`);
-    this.lookup('unmap');
     return this.iopt.unmapIova(start, len);
   }
 
