@@ -60,4 +60,28 @@ describe('reserved and allowed ranges', () => {
     expectErrno(() => f.ioas.iovaRanges(-1), 'EINVAL', /capacity/);
     teardown(f);
   });
+
+  it('ALLOW_IOVAS checks each range before allocating its node (iommufd_ioas_load_iovas order)', () => {
+    const f = fixture();
+    // step 1 = get_object, step 2 would be the first node's kzalloc
+    f.m.kernel.faults.failNth(2);
+    expectErrno(() => f.ioas.allowIovas([{ start: 0x2000n, last: 0x1000n }]), 'EINVAL');
+    expect(f.m.kernel.faults.consumed()).toBe(false);
+    // a valid first range allocates before the second range is checked
+    f.m.kernel.faults.failNth(3);
+    expectErrno(
+      () =>
+        f.ioas.allowIovas([
+          { start: 0x1000n, last: 0x1fffn },
+          { start: 0x1800n, last: 0x2fffn },
+        ]),
+      'EINVAL',
+    );
+    expect(f.m.kernel.faults.consumed()).toBe(false);
+    f.m.kernel.faults.failNth(2);
+    expectErrno(() => f.ioas.allowIovas([{ start: 0x1000n, last: 0x1fffn }]), 'ENOMEM');
+    expect(f.m.kernel.faults.consumed()).toBe(true);
+    expect(f.ioas.iovaRanges().ranges.length).toBe(1);
+    teardown(f);
+  });
 });

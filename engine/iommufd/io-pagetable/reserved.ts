@@ -62,6 +62,8 @@ export function setAllowIova(iopt: IoPagetable, ranges: IovaRangeIn[]): void {
         'EINVAL',
         `ranges[${i}] [${hex(r.start)}, ${hex(r.last)}] overlaps the earlier range [${hex(other.start)}, ${hex(other.last)}]`,
       );
+    // iommufd_ioas_load_iovas: each node is allocated after its range is checked
+    if (iopt.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'iopt_allowed allocation failed');
     tree.insert(r.start, r.last, null);
   });
   for (const a of tree) {

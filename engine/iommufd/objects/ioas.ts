@@ -132,8 +132,6 @@ export class Ioas {
       return { start: u64Arg(o.start, `ranges[${i}].start`), last: u64Arg(o.last, `ranges[${i}].last`) };
     });
     this.lookup('allowIovas');
-    for (let i = 0; i < list.length; i++)
-      if (this.ctx.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'iopt_allowed allocation failed');
     this.iopt.setAllowIova(list);
   }
 
