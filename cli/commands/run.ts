@@ -74,7 +74,6 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
         seed: numberOpt(p, 'seed'),
         check: p.flags.has('check'),
         keepEvents: tracePath !== undefined || csvPath !== undefined,
-        digests: false,
       },
       {
         timeoutMs,

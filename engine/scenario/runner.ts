@@ -36,8 +36,6 @@ export interface RunOptions {
   watchSeq?: number;
   /** Filled with the fallible-step count after each op, at index seq. */
   stepLog?: number[];
-  /** Record digests for the first N events only (default 20000). */
-  digestLimit?: number;
   sink?: TimelineSink;
   now?: () => number;
 }
@@ -68,13 +66,6 @@ export interface RunOutcome {
   result: RunResult;
   machine: EngineMachine | null;
 }
-
-/**
- * Digests after the first 20 000 events are not taken: a digest walks the
- * machine's frames (milliseconds on a 4 GiB machine), and the app shows
- * long runs by their counters anyway.
- */
-export const DIGEST_LIMIT = 20000;
 
 const defaultNow = (): number => performance.now();
 
@@ -130,7 +121,6 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
       onInjectedFailure: opts.onInjectedFailure,
       watchSeq: opts.watchSeq,
       stepLog: opts.stepLog,
-      digestLimit: opts.digestLimit ?? DIGEST_LIMIT,
     });
     const lab = makeLab(ctx, new Rng(seed), seed);
     if (opts.failNth !== undefined) machine.kernel.faults.failNth(opts.failNth);

@@ -33,8 +33,6 @@ export interface ContextOptions {
   watchSeq?: number;
   /** Receives the fault injector's step count after each op, at index seq. */
   stepLog?: number[];
-  /** Stop taking digests after this many events (digests can cost O(machine) each). */
-  digestLimit?: number;
 }
 
 export interface InjectedFailure {
@@ -208,9 +206,7 @@ export class FacadeContext {
     }
     if (this.pendingWarnings.length > 0) ev.warnings = this.pendingWarnings;
     if (this.opts.stepLog) this.opts.stepLog[seq] = faults.steps;
-    if (this.opts.digests && seq > (this.opts.digestLimit ?? Infinity)) {
-      this.lastDigest = -1;
-    } else if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
+    if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
       this.lastDigest = tl.digests.add(this.machine.digest());
     }
     ev.digest = this.lastDigest;
