@@ -6,7 +6,7 @@
  * the FIXED semantics of §12.1 (carry pfns[0] computed before npfns[0] is
  * written; end = 1 after a carry).
  */
-import { fail, PAGE_SIZE, type Kernel } from '../../base';
+import { PAGE_SIZE, type Kernel } from '../../base';
 import type { PhysMemory } from '../../mm';
 import type { Xarray } from '../ds';
 import { tempKmalloc, tempRelease } from './temp-memory';
@@ -222,12 +222,5 @@ export class PfnBatch {
       }
     }
     return copied;
-  }
-
-  /** Sanity: every run has a PFN, runs sum to totalPfns. */
-  checkShape(): void {
-    let sum = 0;
-    for (let k = 0; k < this.end; k++) sum += this.npfns[k];
-    if (sum !== this.totalPfns) fail('EINVAL', `batch total ${this.totalPfns} != sum of runs ${sum}`);
   }
 }
