@@ -26,6 +26,18 @@ describe('accesses', () => {
     teardown(f);
   });
 
+  it('ACCESS_PAGES / ACCESS_RW check the 16 MiB limit before looking the access up (selftest order)', () => {
+    const f = fixture();
+    const a = f.ctx.createAccess(f.ioas, { needsPinPages: true });
+    a.close();
+    const big = 16 * MB + P;
+    expectErrno(() => a.pin(MOCK_START, BigInt(big)), 'ENOMEM', /16 MiB/);
+    expectErrno(() => a.read(MOCK_START, big), 'ENOMEM', /16 MiB/);
+    expectErrno(() => a.write(MOCK_START, new Uint8Array(big)), 'ENOMEM', /16 MiB/);
+    expectErrno(() => a.pin(MOCK_START, PB), 'ENOENT', /closed/);
+    teardown(f);
+  });
+
   it('pin rules: page alignment, gaps, length limit, permission, no needsPinPages', () => {
     const f = fixture();
     const a = f.ctx.createAccess(f.ioas, { needsPinPages: true });

@@ -73,9 +73,11 @@ export class Access implements IoptAccessUser {
     const o = optsArg(opts, 'opts');
     const write = boolArg(o.write, 'opts.write', false);
     const uptr = o.uptr === undefined ? undefined : uintArg(o.uptr, 'opts.uptr');
-    const ioas = this.live('pin');
+    // iommufd_test_access_pages: the 16 MiB check comes before the access lookup
+    this.ctx.checkOpen('pin');
     if (len > BigInt(ACCESS_MAX_LENGTH))
       fail('ENOMEM', `length ${hex(len)} is above the 16 MiB limit of a pin`);
+    const ioas = this.live('pin');
     if (!this.needsPinPages)
       fail('EINVAL', `access ${this.id} was created without needsPinPages and cannot pin`);
     const kernel = this.ctx.kernel;
@@ -141,9 +143,10 @@ export class Access implements IoptAccessUser {
     const len = uintArg(length, 'length');
     const o = optsArg(opts, 'opts');
     const slowPath = boolArg(o.slowPath, 'opts.slowPath', false);
-    const ioas = this.live('read');
+    this.ctx.checkOpen('read');
     if (len > ACCESS_MAX_LENGTH)
       fail('ENOMEM', `length ${hex(len)} is above the 16 MiB limit of an access read`);
+    const ioas = this.live('read');
     if (this.ctx.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'bounce buffer allocation failed');
     const buf = new Uint8Array(len);
     accessRw(ioas.iopt, start, buf, len, { write: false, slowPath }, this.ctx.owner);
@@ -157,9 +160,10 @@ export class Access implements IoptAccessUser {
       fail('EINVAL', `data must be a Uint8Array, got ${describeValue(data)}`);
     const o = optsArg(opts, 'opts');
     const slowPath = boolArg(o.slowPath, 'opts.slowPath', false);
-    const ioas = this.live('write');
+    this.ctx.checkOpen('write');
     if (data.length > ACCESS_MAX_LENGTH)
       fail('ENOMEM', `data length ${hex(data.length)} is above the 16 MiB limit of an access write`);
+    const ioas = this.live('write');
     if (this.ctx.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'bounce buffer allocation failed');
     const buf = data.slice();
     accessRw(ioas.iopt, start, buf, buf.length, { write: true, slowPath }, this.ctx.owner);
