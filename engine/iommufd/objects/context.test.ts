@@ -71,6 +71,31 @@ describe('iommufd context and objects', () => {
     expect(m.teardownCheck()).toEqual([]);
   });
 
+  it('per-mm accounting checks RLIMIT_MEMLOCK even with CAP_IPC_LOCK (bypass_rlim = false, §3.4)', () => {
+    const m = new Machine({ physicalMemory: 64 << 20, hugetlbPages2M: 0 });
+    const p = m.process;
+    p.capSysResource = true;
+    const ctx = m.open();
+    ctx.setOption('RLIMIT_MODE', 1);
+    const ioas = ctx.ioasAlloc();
+    const buf = p.mmap(8 * P, { populate: true });
+    // without CAP_IPC_LOCK at map time the pages are USER, upgraded to MM
+    ioas.map(buf, 8 * P, { iova: MOCK_START });
+    p.capIpcLock = true;
+    p.memlockLimit = 4 * P;
+    const before = m.digest();
+    // iommufd's update_mm_locked_vm passes bypass_rlim = false
+    expectErrno(() => ioas.attachDomain(), 'ENOMEM');
+    expect(m.digest()).toEqual(before);
+    expect(p.accounting()).toEqual({ userLockedVm: 0, mmLockedVm: 0, mmPinnedVm: 0 });
+    p.memlockLimit = 8 * P;
+    ioas.attachDomain();
+    expect(p.accounting()).toEqual({ userLockedVm: 0, mmLockedVm: 8, mmPinnedVm: 8 });
+    m.checkInvariants();
+    ctx.close();
+    expect(m.teardownCheck()).toEqual([]);
+  });
+
   it('per-user accounting hits RLIMIT_MEMLOCK with ENOMEM and rolls back', () => {
     const f = fixture();
     f.proc.memlockLimit = 4 * P;

@@ -20,7 +20,15 @@ export function doUpdatePinned(pages: IoptPages, npages: number, inc: boolean): 
       break;
     case 'mm':
       if (inc && !pages.sourceMm.alive) fail('EINVAL', 'source mm is gone');
-      accountLockedVm(pages.sourceMm, pages.sourceTask, npages, inc);
+      // update_mm_locked_vm calls __account_locked_vm with bypass_rlim =
+      // false: CAP_IPC_LOCK does not lift the limit here (pages of a task
+      // that had it at map time are NONE and never reach this mode)
+      accountLockedVm(
+        pages.sourceMm,
+        { memlockLimit: pages.sourceTask.memlockLimit, capIpcLock: false },
+        npages,
+        inc,
+      );
       break;
   }
   pages.lastNpinned = pages.npinned;
