@@ -4,6 +4,7 @@ import type { IommuDomain } from '../../iommu';
 import { addAccess, checkPagesInvariants, removeAccess, rwAccess, unfillDomain } from './index';
 import { Fixture } from './testing/fixture';
 import { forEachHeldPfn } from './invariants';
+import { PfnReader } from './pfn-reader';
 
 const IOVA = 1 << 24;
 
@@ -330,5 +331,25 @@ describe('skipCarry deviation at one-run batches (README, §4.1, §7.4)', () => 
     expect(pages.npinned).toBe(0);
     dom.free();
     expectClean(f);
+  });
+});
+
+describe('pfn_reader_next test-build assertion (§6.1)', () => {
+  it('a span iterator that ends before the range fails EINVAL instead of reading on', () => {
+    const f = new Fixture();
+    const len = 4 * PAGE_SIZE;
+    const uptr = f.proc.mmap(len);
+    // fault the pages in reverse so no two PFNs are contiguous
+    for (let i = 3; i >= 0; i--) f.proc.write(uptr + i * PAGE_SIZE, new Uint8Array([1]));
+    const pages = f.pages(uptr, len);
+    f.kernel.tempMemoryLimit = 12; // one run per batch
+    const reader = PfnReader.first(pages, f.proc, 0, 3);
+    expect(reader.batchEndIndex).toBe(1);
+    reader.unpin(); // consume the batch like rw_slow does before next()
+    reader.span.isUsed = -1; // corrupt: the span claims to be done
+    expect(() => reader.next()).toThrow(expect.objectContaining({ errno: 'EINVAL' }));
+    expect(f.kernel.counters.warnings).toBe(1);
+    reader.destroy();
+    expect(pages.npinned).toBe(0);
   });
 });

@@ -97,7 +97,10 @@ export class PfnReader {
     this.batchStartIndex = this.batchEndIndex;
     while (this.batchEndIndex !== this.lastIndex + 1) {
       const before = batch.totalPfns;
-      if (this.span.done()) this.pages.kernel.warn('pages', 'pfn_reader span done before the range');
+      if (this.span.done()) {
+        this.pages.kernel.warn('pages', 'pfn_reader span done before the range');
+        fail('EINVAL', 'pfn_reader span iterator ended before the range');
+      }
       this.fillSpan();
       if (batch.totalPfns === 0) {
         this.pages.kernel.warn('pages', 'pfn_reader made no progress');
