@@ -115,62 +115,66 @@ describe('Machine', () => {
     expect(m.teardownCheck()).toEqual([]);
   });
 
-  it('digest pins and the fast check agree with the frame sweep (differential)', () => {
-    const sweep = (m: Machine): MachineDigest['pins'] => {
-      // the frame sweep the digest used to do
-      const fnv = (h: number, x: number): number => {
-        h = Math.imul(h ^ (x >>> 0), 16777619) >>> 0;
-        return Math.imul(h ^ (Math.floor(x / 4294967296) >>> 0), 16777619) >>> 0;
-      };
-      const { pin, flags } = m.memory.phys.frames;
-      let pinnedFrames = 0;
-      let totalPins = 0;
-      let runs = 0;
-      let hash = 2166136261;
-      let start = -1;
-      let count = 0;
-      const n = m.memory.phys.nframes;
-      for (let f = 0; f <= n; f++) {
-        const c = f === n || (flags[f] & FRAME_FREE) !== 0 ? 0 : pin[f];
-        if (start >= 0 && c === count) continue;
-        if (start >= 0) {
-          pinnedFrames += f - start;
-          totalPins += (f - start) * count;
-          runs++;
-          hash = fnv(fnv(fnv(hash, start), f - start), count);
+  // 64 MiB: most frames pinned, the digest sweeps the frames; 1 GiB: it walks the held frames
+  it.each([64 << 20, 1 << 30])(
+    'digest pins and the fast check agree with the frame sweep (%i bytes)',
+    (size) => {
+      const sweep = (m: Machine): MachineDigest['pins'] => {
+        // the frame sweep the digest used to do
+        const fnv = (h: number, x: number): number => {
+          h = Math.imul(h ^ (x >>> 0), 16777619) >>> 0;
+          return Math.imul(h ^ (Math.floor(x / 4294967296) >>> 0), 16777619) >>> 0;
+        };
+        const { pin, flags } = m.memory.phys.frames;
+        let pinnedFrames = 0;
+        let totalPins = 0;
+        let runs = 0;
+        let hash = 2166136261;
+        let start = -1;
+        let count = 0;
+        const n = m.memory.phys.nframes;
+        for (let f = 0; f <= n; f++) {
+          const c = f === n || (flags[f] & FRAME_FREE) !== 0 ? 0 : pin[f];
+          if (start >= 0 && c === count) continue;
+          if (start >= 0) {
+            pinnedFrames += f - start;
+            totalPins += (f - start) * count;
+            runs++;
+            hash = fnv(fnv(fnv(hash, start), f - start), count);
+          }
+          start = c === 0 ? -1 : f;
+          count = c;
         }
-        start = c === 0 ? -1 : f;
-        count = c;
-      }
-      return { pinnedFrames, totalPins, runs, hash: hash.toString(16) };
-    };
-    const m = new Machine({ physicalMemory: 256 << 20, hugetlbPages2M: 4 });
-    const ctx = m.open();
-    const a = ctx.ioasAlloc();
-    const b = ctx.ioasAlloc();
-    a.attachDomain();
-    const thp = m.process.mmap(8 << 20, { thp: true, align: 2 << 20 });
-    const small = m.process.mmap(64 * P, { populate: true });
-    const huge = m.process.mmap(2 << 20, { hugetlb: '2M' });
-    a.map(thp, 4 << 20, { iova: MOCK_START });
-    a.map(thp + (4 << 20), 4 << 20, { iova: MOCK_START + (4n << 20n) });
-    a.map(small, 64 * P, { iova: MOCK_START + (16n << 20n) });
-    b.map(small + 8 * P, 16 * P, { iova: MOCK_START }); // the same frames, held twice
-    b.map(huge, 2 << 20, { iova: MOCK_START + (4n << 20n) });
-    const acc = ctx.createAccess(b, { needsPinPages: true });
-    acc.pin(MOCK_START, 4n * BigInt(P));
-    b.attachDomain();
-    a.unmap(MOCK_START, 4 << 20);
-    const check = (): void => {
-      expect(m.violations()).toEqual([]);
-      expect(m.violations({ deep: true })).toEqual([]);
-      expect(m.digest().pins).toEqual(sweep(m));
-    };
-    check();
-    acc.close();
-    check();
-    ctx.close();
-    check();
-    expect(m.teardownCheck()).toEqual([]);
-  });
+        return { pinnedFrames, totalPins, runs, hash: hash.toString(16) };
+      };
+      const m = new Machine({ physicalMemory: size, hugetlbPages2M: 4 });
+      const ctx = m.open();
+      const a = ctx.ioasAlloc();
+      const b = ctx.ioasAlloc();
+      a.attachDomain();
+      const thp = m.process.mmap(8 << 20, { thp: true, align: 2 << 20 });
+      const small = m.process.mmap(64 * P, { populate: true });
+      const huge = m.process.mmap(2 << 20, { hugetlb: '2M' });
+      a.map(thp, 4 << 20, { iova: MOCK_START });
+      a.map(thp + (4 << 20), 4 << 20, { iova: MOCK_START + (4n << 20n) });
+      a.map(small, 64 * P, { iova: MOCK_START + (16n << 20n) });
+      b.map(small + 8 * P, 16 * P, { iova: MOCK_START }); // the same frames, held twice
+      b.map(huge, 2 << 20, { iova: MOCK_START + (4n << 20n) });
+      const acc = ctx.createAccess(b, { needsPinPages: true });
+      acc.pin(MOCK_START, 4n * BigInt(P));
+      b.attachDomain();
+      a.unmap(MOCK_START, 4 << 20);
+      const check = (): void => {
+        expect(m.violations()).toEqual([]);
+        expect(m.violations({ deep: true })).toEqual([]);
+        expect(m.digest().pins).toEqual(sweep(m));
+      };
+      check();
+      acc.close();
+      check();
+      ctx.close();
+      check();
+      expect(m.teardownCheck()).toEqual([]);
+    },
+  );
 });
