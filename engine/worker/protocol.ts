@@ -94,9 +94,10 @@ export type EventName = keyof Events;
  * Errnos a response may carry: the engine's own (a LabError) plus the
  * protocol's: ENOSYS unknown method, EPROTO malformed message, EINTERNAL an
  * engine bug (a non-LabError exception), ECANCELED the host cancelled the
- * request, ETIMEDOUT / ECRASHED set by a supervisor that ended the worker.
+ * request, ETIMEDOUT / EMEMBUDGET / ECRASHED set by a supervisor that ended the worker.
  */
-export type WireErrno = Errno | 'ENOSYS' | 'EPROTO' | 'EINTERNAL' | 'ECANCELED' | 'ETIMEDOUT' | 'ECRASHED';
+export type WireErrno =
+  Errno | 'ENOSYS' | 'EPROTO' | 'EINTERNAL' | 'ECANCELED' | 'ETIMEDOUT' | 'EMEMBUDGET' | 'ECRASHED';
 
 export interface WireError {
   errno: WireErrno;
