@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { handlers } from '../../engine/worker/handlers';
 import { createServer, type Handlers } from '../../engine/worker/server';
+import { spawnNodeEngine } from '../../engine/worker/spawn-node';
+import { hardLimits } from '../../engine/worker/memory-budget';
 import { APP_METHODS } from '../shared/lab-api';
 import { EngineSupervisor, type SpawnWorker, type WorkerLike } from './engine-supervisor';
 
@@ -56,8 +58,22 @@ function setup(h: Partial<Handlers> = handlers, timeoutMs = 1000) {
     workers.push(w);
     return w;
   });
-  const sup = new EngineSupervisor(spawn, { timeoutMs, resourceLimits: { maxOldGenerationSizeMb: 64 } });
-  return { sup, spawn, workers };
+  const mem = { rss: 500 * 2 ** 20, tick: (): void => {} };
+  const sup = new EngineSupervisor(spawn, {
+    timeoutMs,
+    memoryMb: 128,
+    rss: () => mem.rss,
+    timers: {
+      setInterval: (fn) => {
+        mem.tick = fn;
+        return 1;
+      },
+      clearInterval: () => {
+        mem.tick = () => {};
+      },
+    },
+  });
+  return { sup, spawn, workers, mem };
 }
 
 describe('engine supervisor', () => {
@@ -66,10 +82,7 @@ describe('engine supervisor', () => {
     expect(spawn).not.toHaveBeenCalled();
     const r = await sup.call('version', {});
     expect(r).toMatchObject({ ok: true, value: { scenarioApi: 1 } });
-    expect(spawn).toHaveBeenCalledWith({
-      resourceLimits: { maxOldGenerationSizeMb: 64 },
-      name: 'pfnlab-engine-1',
-    });
+    expect(spawn).toHaveBeenCalledWith({ resourceLimits: hardLimits(128), name: 'pfnlab-engine-1' });
     await sup.call('version', {});
     expect(spawn).toHaveBeenCalledTimes(1);
   });
@@ -82,7 +95,7 @@ describe('engine supervisor', () => {
     await expect(p).resolves.toMatchObject({ ok: false, error: { errno: 'ECRASHED' } });
     expect(sup.alive).toBe(false);
     void sup.call('version', {});
-    expect(spawn).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(spawn).toHaveBeenCalledTimes(2));
     expect(sup.starts).toBe(2);
   });
 
@@ -123,6 +136,68 @@ describe('engine supervisor', () => {
       ok: false,
       error: { errno: 'EBUSY', message: 'busy', detail: { ioas: 2 } },
     });
+  });
+
+  it('terminates a worker past its memory budget (EMEMBUDGET), then restarts', async () => {
+    const never: Partial<Handlers> = { version: () => new Promise(() => {}) };
+    const { sup, spawn, workers, mem } = setup(never);
+    const p = sup.call('version', {});
+    mem.rss += 100 * 2 ** 20;
+    mem.tick();
+    expect(sup.alive).toBe(true);
+    mem.rss += 40 * 2 ** 20;
+    mem.tick();
+    await expect(p).resolves.toMatchObject({
+      ok: false,
+      error: {
+        errno: 'EMEMBUDGET',
+        message: 'memory budget of 128 MiB exceeded (140 MiB in use): the run was stopped',
+      },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    void sup.call('version', {});
+    await vi.waitFor(() => expect(spawn).toHaveBeenCalledTimes(2));
+  });
+
+  it('reports a V8 heap-limit termination as EMEMBUDGET', async () => {
+    const never: Partial<Handlers> = { version: () => new Promise(() => {}) };
+    const { sup, workers } = setup(never);
+    const p = sup.call('version', {});
+    workers[0]?.emit(
+      'error',
+      Object.assign(new Error('JS heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' }),
+    );
+    await expect(p).resolves.toMatchObject({ ok: false, error: { errno: 'EMEMBUDGET' } });
+  });
+
+  it('refuses a memory budget below what a worker needs at rest', () => {
+    expect(() => new EngineSupervisor(vi.fn<SpawnWorker>(), { memoryMb: 16 })).toThrow(/below the 96 MiB/);
+  });
+
+  it('with a real worker: stops JS-heap and typed-array hogs at the budget, the process survives', async () => {
+    const spawn: SpawnWorker = (o) => {
+      const e = spawnNodeEngine({ resourceLimits: o.resourceLimits });
+      e.ready.catch(() => {}); // the supervisor's own client sees the exit
+      return e.worker;
+    };
+    const sup = new EngineSupervisor(spawn, {
+      memoryMb: 160,
+      rss: () => process.memoryUsage.rss(),
+      timeoutMs: 60000,
+    });
+    const ok = { source: 'const fd = lab.open(); fd.ioasAlloc(); fd.close();' };
+    const hogs = [
+      'const a = []; for (;;) a.push({ n: a.length, s: "x" + a.length });',
+      'const a = []; for (;;) a.push(new Uint8Array(1 << 24).fill(1));',
+    ];
+    for (const source of [...hogs, ...hogs]) {
+      await expect(sup.call('run', { source })).resolves.toMatchObject({
+        ok: false,
+        error: { errno: 'EMEMBUDGET', message: expect.stringMatching(/memory budget of 160 MiB exceeded/) },
+      });
+      await expect(sup.call('run', ok)).resolves.toMatchObject({ ok: true, value: { ok: true } });
+    }
+    await sup.dispose();
   });
 
   it('dispose terminates the worker', async () => {

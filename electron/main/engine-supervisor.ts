@@ -1,13 +1,22 @@
 /**
- * Supervises the engine worker in the main process: starts it lazily with
- * resource limits (a runaway scenario kills only its worker), gives every
- * call a wall-clock budget (over budget: the worker is terminated and the
- * call fails ETIMEDOUT), and restarts it after a crash (calls in flight fail
- * ECRASHED; the next call starts a fresh worker). Takes a spawn function, so
- * it is testable without Electron or a real worker.
+ * Supervises the engine worker in the main process: starts it lazily under a
+ * memory budget (a memory watch on the process RSS terminates it past the
+ * budget, heap and typed arrays alike, and the call fails EMEMBUDGET; V8
+ * resource limits stay as a backstop — see engine/worker/memory-budget.ts),
+ * gives every call a wall-clock budget (over budget: the worker is terminated
+ * and the call fails ETIMEDOUT), and restarts it after a crash (calls in
+ * flight fail ECRASHED; the next call starts a fresh worker). Takes a spawn
+ * function, so it is testable without Electron or a real worker.
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { EngineClient } from '../../engine/worker/client';
+import {
+  budgetMessage,
+  budgetProblem,
+  hardLimits,
+  MemoryWatch,
+  type MemoryWatchOptions,
+} from '../../engine/worker/memory-budget';
 import { EngineError, type EventMessage, type Method, type ParamsOf } from '../../engine/worker/protocol';
 import type { LabResult, WireError } from '../shared/lab-api';
 
@@ -15,7 +24,7 @@ import type { LabResult, WireError } from '../shared/lab-api';
 export interface WorkerLike {
   postMessage(msg: unknown): void;
   on(event: 'message', fn: (data: unknown) => void): unknown;
-  on(event: 'error', fn: (err: Error) => void): unknown;
+  on(event: 'error', fn: (err: Error & { code?: string }) => void): unknown;
   on(event: 'exit', fn: (code: number) => void): unknown;
   terminate(): Promise<number>;
 }
@@ -23,17 +32,18 @@ export interface WorkerLike {
 export type SpawnWorker = (opts: { resourceLimits: ResourceLimits; name: string }) => WorkerLike;
 
 export interface SupervisorOptions {
-  resourceLimits?: ResourceLimits;
+  /** Memory budget of the worker, MiB (RSS growth since its spawn); at least MIN_MEMORY_MB. */
+  memoryMb?: number;
+  /** RSS sampler of this process, bytes (process.memoryUsage.rss); without it only the V8 backstop applies. */
+  rss?: () => number;
+  /** Timer hooks of the memory watch (tests). */
+  timers?: Pick<MemoryWatchOptions, 'setInterval' | 'clearInterval'>;
   /** Wall-clock budget of one call, ms. */
   timeoutMs?: number;
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
-  maxOldGenerationSizeMb: 2048,
-  maxYoungGenerationSizeMb: 64,
-  stackSizeMb: 8,
-};
+export const DEFAULT_MEMORY_MB = 2048;
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -41,21 +51,29 @@ interface Running {
   worker: WorkerLike;
   client: EngineClient;
   ended: boolean;
+  watch: MemoryWatch | null;
 }
 
 export class EngineSupervisor {
   private running: Running | null = null;
+  private readonly memoryMb: number;
   private readonly resourceLimits: ResourceLimits;
   private readonly timeoutMs: number;
   private readonly log: (msg: string) => void;
   /** Workers started so far (1 + restarts). */
   starts = 0;
+  /** The last killed worker's exit: the next one starts after it (its memory freed, a clean RSS baseline). */
+  private dying: Promise<void> | null = null;
 
+  /** Throws RangeError for a memory budget below MIN_MEMORY_MB. */
   constructor(
     private readonly spawn: SpawnWorker,
-    opts: SupervisorOptions = {},
+    private readonly opts: SupervisorOptions = {},
   ) {
-    this.resourceLimits = opts.resourceLimits ?? DEFAULT_RESOURCE_LIMITS;
+    this.memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
+    const problem = budgetProblem(this.memoryMb);
+    if (problem) throw new RangeError(problem);
+    this.resourceLimits = hardLimits(this.memoryMb);
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.log = opts.log ?? (() => {});
   }
@@ -69,6 +87,7 @@ export class EngineSupervisor {
     params: ParamsOf<M>,
     opts: { onEvent?: (e: EventMessage) => void; onSent?: (id: number) => void; timeoutMs?: number } = {},
   ): Promise<LabResult<unknown>> {
+    if (this.dying && !this.alive) await this.dying;
     const run = this.ensure();
     const budget = opts.timeoutMs ?? this.timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,15 +140,32 @@ export class EngineSupervisor {
   private ensure(): Running {
     if (this.running && !this.running.ended) return this.running;
     this.starts++;
+    const rss = this.opts.rss;
+    const watch = rss
+      ? new MemoryWatch({
+          budgetMb: this.memoryMb,
+          rss,
+          ...this.opts.timers,
+          onExceeded: (usedMb) => {
+            this.log(`engine worker over its memory budget: ${usedMb} MiB of ${this.memoryMb}`);
+            this.kill(run, { errno: 'EMEMBUDGET', message: budgetMessage(this.memoryMb, usedMb) });
+          },
+        })
+      : null;
+    watch?.start();
     const worker = this.spawn({ resourceLimits: this.resourceLimits, name: `pfnlab-engine-${this.starts}` });
     const client = new EngineClient({
       post: (m) => worker.postMessage(m),
       onMessage: (fn) => worker.on('message', fn),
     });
-    const run: Running = { worker, client, ended: false };
+    const run: Running = { worker, client, ended: false, watch };
     worker.on('error', (err) => {
       this.log(`engine worker error: ${err.message}`);
-      this.end(run, { errno: 'ECRASHED', message: `engine crashed: ${err.message}` });
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        this.end(run, { errno: 'EMEMBUDGET', message: budgetMessage(this.memoryMb) });
+      } else {
+        this.end(run, { errno: 'ECRASHED', message: `engine crashed: ${err.message}` });
+      }
     });
     worker.on('exit', (code) => {
       this.end(run, { errno: 'ECRASHED', message: `engine exited with code ${code}` });
@@ -139,6 +175,7 @@ export class EngineSupervisor {
   }
 
   private end(run: Running, error: WireError): void {
+    run.watch?.stop();
     if (!run.ended) {
       run.ended = true;
       if (this.running === run) this.running = null;
@@ -148,6 +185,12 @@ export class EngineSupervisor {
 
   private kill(run: Running, error: WireError): void {
     this.end(run, error);
-    void run.worker.terminate().catch(() => 0);
+    const dying: Promise<void> = run.worker
+      .terminate()
+      .catch(() => 0)
+      .then(() => {
+        if (this.dying === dying) this.dying = null;
+      });
+    this.dying = dying;
   }
 }

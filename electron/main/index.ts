@@ -22,6 +22,7 @@ registerAppScheme(protocol);
 app.enableSandbox();
 
 const engine = new EngineSupervisor((opts) => createEngineWorker(opts), {
+  rss: () => process.memoryUsage.rss(),
   log: (msg) => console.error(msg),
 });
 
