@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HPAGE_SIZE, PAGE_SIZE } from '../../base';
+import { PAGE_SIZE } from '../../base';
 import type { IommuDomain } from '../../iommu';
 import { addAccess, checkPagesInvariants, removeAccess, rwAccess, unfillDomain } from './index';
 import { Fixture } from './testing/fixture';
@@ -77,13 +77,7 @@ describe('access_domain_destory (§7.4 worked example)', () => {
   it('reads, unmaps and unpins exactly as the kernel does', () => {
     const f = new Fixture({ hugetlbPages2M: 4 });
     const dom = f.attachDomain();
-    const len = 2 * HPAGE_SIZE;
-    const uptr = f.proc.mmap(len, { hugetlb: '2M' });
-    // fault the second huge page first so the two PFN runs are not adjacent
-    f.proc.write(uptr + HPAGE_SIZE, new Uint8Array([1]));
-    f.proc.write(uptr, new Uint8Array([1]));
-    const P0 = f.pfnAt(uptr);
-    const Q0 = f.pfnAt(uptr + HPAGE_SIZE);
+    const { uptr, len, P0, Q0 } = f.twoSeparateHugePages();
     expect(P0 + 512).not.toBe(Q0);
     const pages = f.pages(uptr, len);
     const area = f.mapArea(pages, IOVA, len, 0);
@@ -290,12 +284,7 @@ describe('skipCarry deviation at one-run batches (README, §4.1, §7.4)', () => 
   it('the unfill batch at TEMP_MEMORY_LIMIT 12 has one run; an emptied carry must not block the next read', () => {
     const f = new Fixture({ hugetlbPages2M: 4 });
     const dom = f.attachDomain();
-    const len = 2 * HPAGE_SIZE;
-    const uptr = f.proc.mmap(len, { hugetlb: '2M' });
-    f.proc.write(uptr + HPAGE_SIZE, new Uint8Array([1]));
-    f.proc.write(uptr, new Uint8Array([1]));
-    const P0 = f.pfnAt(uptr);
-    const Q0 = f.pfnAt(uptr + HPAGE_SIZE);
+    const { uptr, len, P0, Q0 } = f.twoSeparateHugePages();
     expect(P0 + 512).not.toBe(Q0);
     const pages = f.pages(uptr, len);
     const area = f.mapArea(pages, IOVA, len, 0);

@@ -5,7 +5,7 @@
  * map/unmap), written from IOMMUFD-ALGORITHMS.md §9.6. Used by tests and the
  * benchmark only.
  */
-import { Kernel, PAGE_SIZE } from '../../../base';
+import { HPAGE_SIZE, Kernel, PAGE_SIZE } from '../../../base';
 import {
   createDomain,
   IOMMU_READ,
@@ -126,6 +126,22 @@ export class Fixture {
     unfillDomains(area, pages);
     this.iopt.areas.splice(this.iopt.areas.indexOf(area), 1);
     pages.put();
+  }
+
+  /**
+   * The buffer of the kernel's access_domain_destory test: two 2 MiB hugetlb
+   * pages whose PFN runs are not adjacent (the second is faulted in first),
+   * so every index walk crosses a legal unmap cut point at index 512.
+   */
+  twoSeparateHugePages(): { uptr: number; len: number; P0: number; Q0: number } {
+    const len = 2 * HPAGE_SIZE;
+    const uptr = this.proc.mmap(len, { hugetlb: '2M' });
+    this.proc.write(uptr + HPAGE_SIZE, new Uint8Array([1]));
+    this.proc.write(uptr, new Uint8Array([1]));
+    const P0 = this.pfnAt(uptr);
+    const Q0 = this.pfnAt(uptr + HPAGE_SIZE);
+    if (P0 + 512 === Q0) throw new Error('twoSeparateHugePages: the two huge pages came out adjacent');
+    return { uptr, len, P0, Q0 };
   }
 
   /** PFN behind a user address (-1 if not present). */
