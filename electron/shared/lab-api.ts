@@ -10,14 +10,21 @@ import type { EventMessage, Method, ParamsOf, ResultOf, WireError } from '../../
 export type {
   EventMessage,
   FailnthResult,
+  InspectParams,
+  InspectResult,
+  LiveFrame,
   Method,
   ParamsOf,
   ResultOf,
   RunResult,
+  TimelineEvent,
   TimelineLog,
+  TimelineMark,
+  TimelineSpan,
   VersionInfo,
   WireError,
 } from '../../engine/worker/protocol';
+export type * from '../../engine/base/inspect-types';
 
 export type LabResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -32,6 +39,7 @@ export const APP_METHODS = {
   version: true,
   run: true,
   failnth: true,
+  inspect: true,
 } as const satisfies Record<Method, boolean>;
 
 export type AppMethod = { [M in Method]: (typeof APP_METHODS)[M] extends true ? M : never }[Method];
@@ -59,4 +67,12 @@ export interface LabApi {
   ): Promise<LabResult<ResultOf<M>>>;
   /** Ask the engine to stop the request started by the latest `call` of this method (no-op if none). */
   cancel(method: AppMethod): void;
+  /**
+   * Stop whatever the engine is doing now (a running scenario, an infinite
+   * loop included) within 200 ms: the engine worker is ended and a fresh one
+   * started; every pending call settles with `{ ok: false, error: { errno:
+   * 'ECANCELED' } }`. Events already delivered stay delivered. Resolves when
+   * the new engine is ready for the next call.
+   */
+  stop(): Promise<void>;
 }

@@ -48,6 +48,19 @@ export interface RunError {
   column: number;
   /** Engine stack of an EINTERNAL error. */
   stack?: string;
+  /**
+   * The scenario's own stack frames at the throw, innermost first (a helper
+   * function's `throw`, then the line that called the helper, …). `line` and
+   * `column` above are the position the user should look at first.
+   */
+  frames?: StackFrame[];
+}
+
+/** One scenario stack frame: where, and the function's name ('' at top level). */
+export interface StackFrame {
+  fn: string;
+  line: number;
+  column: number;
 }
 
 export interface RunResult {
@@ -59,6 +72,10 @@ export interface RunResult {
   timeline: TimelineData;
   /** Whether the armed fault fired (failnth runs). */
   faultConsumed?: boolean;
+  /** The worker's handle on this run for `inspect` (set by the worker). */
+  runId?: number;
+  /** Set when the run ended early because of RunOptions.stopAfter: the last event kept. */
+  stoppedAfter?: number;
 }
 
 /** The machine and facade state a finished run leaves behind (failnth checks it). */

@@ -22,8 +22,12 @@ import type { Errno } from '../base/errno';
 import type { FailnthResult } from '../scenario/failnth';
 import type { RunResult } from '../scenario/runner';
 import type { TimelineEvent, TimelineLog, TimelineMark, TimelineSpan } from '../scenario/timeline';
+import type { Counters } from '../base/counters';
+import type { Json } from '../scenario/facade/values';
+import type { InspectAnswer, InspectQuery, LiveOptions, TierAnswer, PhysAnswer } from '../base/inspect-types';
 
 export type { FailnthResult, RunResult, TimelineEvent, TimelineLog, TimelineMark, TimelineSpan };
+export type * from '../base/inspect-types';
 
 /** Engine identification, answered by the `version` request. */
 export interface VersionInfo {
@@ -42,6 +46,32 @@ export interface Requests {
   run: { params: RunParams; result: RunResult };
   /** Fault-inject every fallible step of a scenario in turn (engine/scenario/failnth.ts); streams `progress`. */
   failnth: { params: FailnthParams; result: FailnthResult };
+  /**
+   * The state of a run at a step, summarised for the views (O(buckets)):
+   * answered from the run's digests where they suffice, else from the run's
+   * final machine or a deterministic replay up to the step. ESTALE when the
+   * worker no longer holds the run (restarted, evicted): run it again with
+   * `stopAfter` to recreate it.
+   */
+  inspect: { params: InspectParams; result: InspectResult };
+}
+
+/** Params of `inspect`. */
+export interface InspectParams {
+  /** `runId` of a RunResult of this worker. */
+  runId: number;
+  /** Event sequence number: the state after that event (0: before the first). */
+  step: number;
+  queries: InspectQuery[];
+}
+
+export interface InspectResult {
+  step: number;
+  /** Whether answering needed a replay of the scenario up to the step. */
+  replayed: boolean;
+  /** Worker-side time to answer, ms. */
+  ms: number;
+  answers: InspectAnswer[];
 }
 
 /** Params of `run`. */
@@ -60,6 +90,14 @@ export interface RunParams {
   digests?: boolean;
   /** Push timeline batches as `timeline` events while running (default false). */
   stream?: boolean;
+  /**
+   * End the run cleanly right after this event (a replay of a run that was
+   * stopped or is being recreated): the result has `stoppedAfter` set and
+   * `ok` true unless an earlier event failed the run.
+   */
+  stopAfter?: number;
+  /** Push throttled `frame` events while running (the app's live view). */
+  live?: LiveOptions;
 }
 
 /** Params of `failnth`. */
@@ -83,6 +121,29 @@ export interface Events {
   runLog: TimelineLog;
   /** A batch of timeline records of a running scenario (`run` with `stream`). */
   timeline: { events: TimelineEvent[]; marks: TimelineMark[]; spans: TimelineSpan[] };
+  /** A live frame of a running scenario (`run` with `live`), 1..30 per second. */
+  frame: LiveFrame;
+}
+
+/** What the app shows of a run while it goes. */
+export interface LiveFrame {
+  /** Last event sequence number so far, and ms since the run started. */
+  seq: number;
+  elapsedMs: number;
+  /** Records since the previous frame. */
+  events: TimelineEvent[];
+  marks: TimelineMark[];
+  spans: TimelineSpan[];
+  logs: TimelineLog[];
+  /** New digests since the previous frame: digests[i] has index digestBase + i. */
+  digestBase: number;
+  digests: Json[];
+  /** Cumulative counters now. */
+  counters: Counters;
+  /** Full-range tier summary of every live IoptPages now. */
+  tiers: TierAnswer[];
+  /** Whole-machine physical summary, when `live.physBuckets` asked for it. */
+  phys?: PhysAnswer;
 }
 
 export type Method = keyof Requests;

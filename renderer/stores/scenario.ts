@@ -1,10 +1,17 @@
-/** The open scenario document and its editor problems. */
+/**
+ * The open scenario document: its name, text and the editor's problems
+ * (type errors and warnings from Monaco's TypeScript service). Type errors
+ * never block a run (the same rule as `pfnlab run`, see cli/README.md); they
+ * are listed with the run's own problems.
+ */
 import { defineStore } from 'pinia';
 import { DEFAULT_SCENARIO } from '../examples/default-scenario';
+import { EXAMPLES } from './examples';
 
 export interface Problem {
   severity: 'error' | 'warning';
   line: number;
+  column?: number;
   message: string;
 }
 
@@ -12,6 +19,8 @@ export const useScenarioStore = defineStore('scenario', {
   state: () => ({
     name: 'untitled.ts',
     source: DEFAULT_SCENARIO,
+    /** Bumped when the text is replaced from outside the editor (open an example). */
+    loadCount: 0,
     problems: [] as Problem[],
   }),
   getters: {
@@ -24,6 +33,19 @@ export const useScenarioStore = defineStore('scenario', {
     },
     setProblems(p: Problem[]) {
       this.problems = p;
+    },
+    /** Replace the document (the editor picks it up through `loadCount`). */
+    load(name: string, source: string) {
+      this.name = name;
+      this.source = source;
+      this.loadCount++;
+    },
+    /** Open a bundled scenario by file name; false when there is none. */
+    openExample(name: string): boolean {
+      const ex = EXAMPLES.find((e) => e.name === name);
+      if (!ex) return false;
+      this.load(ex.name, ex.source);
+      return true;
     },
   },
 });
