@@ -98,6 +98,12 @@ export interface RunParams {
   stopAfter?: number;
   /** Push throttled `frame` events while running (the app's live view). */
   live?: LiveOptions;
+  /**
+   * Wall-clock budget of the run, ms (default: the host's — 30 s in the
+   * browser, 120 s in the desktop app). Enforced by the host, which ends the
+   * worker over it (ETIMEDOUT); the worker ignores it.
+   */
+  timeoutMs?: number;
 }
 
 /** Params of `failnth`. */
@@ -107,6 +113,8 @@ export interface FailnthParams {
   seed?: number;
   /** Stop after this many failure points (default 100000). */
   maxPoints?: number;
+  /** Wall-clock budget of each fault-injected run, ms (host-enforced, restarted on every `progress`; as RunParams.timeoutMs). */
+  timeoutMs?: number;
 }
 
 /** Every event the worker pushes: event name → payload. */
