@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './ensure-chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -72,6 +73,11 @@ const STEPS = [
   [
     'end-to-end tests (browser mode in Chromium)',
     () => {
+      const missing = ensureChromium();
+      if (missing) {
+        console.error(missing);
+        return false;
+      }
       const e2e = run('node', ['tests/e2e/run.mjs'], { capture: true });
       const bad = summaryOk(e2e.stdout, 'e2e');
       if (bad) console.error(bad);
