@@ -19,6 +19,9 @@ import type { IommufdCtx } from './objects/context';
 
 export interface PagesDigest {
   id: number;
+  /** Source process and user VA (page aligned): with npages, the PagesKey. */
+  pid: number;
+  uptr: number;
   npages: number;
   npinned: number;
   lastNpinned: number;
@@ -28,6 +31,10 @@ export interface PagesDigest {
   tiers: [number, number, string][];
   accessNodes: number;
   xarrayEntries: number;
+  /** access_itree nodes: [start, last, users], in start order. */
+  accessIntervals: [number, number, number][];
+  /** Coverage of domains_itree: merged [start, last] spans (with accessIntervals, the four tiers). */
+  domainSpans: [number, number][];
 }
 
 export interface AreaDigest {
@@ -124,6 +131,18 @@ function ownerTag(owner: object | null): string {
   return 'device';
 }
 
+/** Merged coverage spans of domains_itree (O(nodes)). */
+function domainSpans(p: IoptPages): [number, number][] {
+  const out: [number, number][] = [];
+  for (const n of p.domainsItree) {
+    const last = out[out.length - 1];
+    if (last !== undefined && n.start <= last[1] + 1) {
+      if (n.last > last[1]) last[1] = n.last;
+    } else out.push([n.start, n.last]);
+  }
+  return out;
+}
+
 export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[]): MachineDigest {
   const pagesIds = new Map<IoptPages, number>();
   const pagesOrder: IoptPages[] = [];
@@ -198,6 +217,8 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
 
   const pages: PagesDigest[] = pagesOrder.map((p) => ({
     id: pagesIds.get(p) as number,
+    pid: p.sourceTask.pid,
+    uptr: p.uptr,
     npages: p.npages,
     npinned: p.npinned,
     lastNpinned: p.lastNpinned,
@@ -206,6 +227,10 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
     tiers: p.tierRuns().map((r) => [r.start, r.last, r.tier] as [number, number, string]),
     accessNodes: p.accessItree.size,
     xarrayEntries: p.pinnedPfns.size,
+    accessIntervals: [...p.accessItree].map(
+      (n) => [n.start, n.last, n.value.users] as [number, number, number],
+    ),
+    domainSpans: domainSpans(p),
   }));
 
   const accounting: AccountingDigest[] = memory.processes().map((proc) => {

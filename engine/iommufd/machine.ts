@@ -7,7 +7,9 @@ import { fail, isLabError, Kernel, PAGE_SIZE } from '../base';
 import type { IommuDomain } from '../iommu';
 import { MemorySystem, Process, resolveMachineOptions, type MachineOptions } from '../mm';
 import { FRAME_FREE } from '../mm/frames';
+import type { InspectAnswer, InspectQuery } from '../base/inspect-types';
 import { machineDigest, type MachineDigest } from './digest';
+import { inspectState } from './inspect';
 import { livePages, machineViolations } from './invariants';
 import { describeValue, optsArg, uintArg } from './objects/args';
 import { IommufdCtx, type MachineEnv } from './objects/context';
@@ -169,6 +171,20 @@ export class Machine implements MachineEnv {
 
   digest(): MachineDigest {
     return machineDigest(this.memory, this.open_);
+  }
+
+  /**
+   * The app's views of the state (engine/base/inspect-types): tier summaries
+   * of pages objects, the physical memory summary, the domains. O(runs +
+   * buckets) per tier summary, O(frames) for the physical one; reads only.
+   */
+  inspect(queries: readonly InspectQuery[]): InspectAnswer[] {
+    return inspectState(this.memory, this.open_, queries);
+  }
+
+  /** Engine bytes of frame metadata: what keeping this machine around costs. */
+  retainedBytes(): number {
+    return this.memory.phys.metadataBytes;
   }
 
   /** Open contexts, in open order. */

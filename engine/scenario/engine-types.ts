@@ -5,6 +5,7 @@
  * through (copied, facades unwrapped) and the engine objects validate them,
  * so that every EINVAL names the argument exactly as the kernel layer does.
  */
+import type { InspectAnswer, InspectQuery } from '../base/inspect-types';
 import type { Kernel } from '../base/kernel';
 
 export interface EngineProcess {
@@ -82,6 +83,10 @@ export interface EngineMachine {
   digest(): unknown;
   /** Close everything; returns what leaked (pins, accounting, domain entries). */
   teardownCheck(): string[];
+  /** The views' summaries of the state (inspect requests, live frames); absent in fakes. */
+  inspect?(queries: readonly InspectQuery[]): InspectAnswer[];
+  /** Bytes it costs to keep this machine (the worker's session budget); absent in fakes. */
+  retainedBytes?(): number;
 }
 
 export interface MachineFactory {
