@@ -18,20 +18,42 @@ function only(h: Partial<Handlers>): Handlers {
   return { ...Object.fromEntries(Object.keys(APP_METHODS).map((m) => [m, stub])), ...h } as Handlers;
 }
 
-/** A worker_threads Worker stand-in running the real protocol server in process. */
+const INFO = { engine: 'fake-1', scenarioApi: 1, hardened: true };
+
+/**
+ * A worker_threads Worker stand-in running the real protocol server in
+ * process; it announces `ready` as entry.ts does. `block()` makes it behave
+ * as a worker stuck in a synchronous scenario: it answers nothing more.
+ */
 class FakeWorker implements WorkerLike {
   readonly listeners: Record<string, Listener[]> = { message: [], error: [], exit: [] };
   terminated = false;
+  blocked = false;
+  readonly received: string[] = [];
   private readonly server;
 
-  constructor(h: Handlers) {
+  constructor(h: Handlers, autoReady = true) {
     this.server = createServer(h, (msg) => {
       const data = structuredClone(msg);
-      setTimeout(() => this.emit('message', data), 0);
+      setTimeout(() => {
+        if (!this.terminated) this.emit('message', data);
+      }, 0);
     });
+    if (autoReady) setTimeout(() => this.ready(), 0);
+  }
+
+  ready(): void {
+    this.server.emit('ready', INFO);
+  }
+
+  block(): void {
+    this.blocked = true;
   }
 
   postMessage(msg: unknown): void {
+    const m = msg as { type: string; method?: string };
+    if (m.type === 'request') this.received.push(m.method ?? '');
+    if (this.blocked) return;
     void this.server.handle(structuredClone(msg));
   }
 
@@ -118,9 +140,8 @@ describe('engine supervisor', () => {
     };
     const { sup } = setup(h);
     const events: unknown[] = [];
-    let id = -1;
-    const p = sup.call('version', {}, { onEvent: (e) => events.push(e.data), onSent: (i) => (id = i) });
-    sup.cancel(id);
+    // requests go out once the worker is ready: cancel as soon as this one is sent
+    const p = sup.call('version', {}, { onEvent: (e) => events.push(e.data), onSent: (i) => sup.cancel(i) });
     await expect(p).resolves.toMatchObject({ ok: false, error: { errno: 'ECANCELED' } });
     expect(events).toEqual([{ level: 'info', message: 'working' }]);
   });
@@ -197,6 +218,169 @@ describe('engine supervisor', () => {
       });
       await expect(sup.call('run', ok)).resolves.toMatchObject({ ok: true, value: { ok: true } });
     }
+    await sup.dispose();
+  });
+
+  /** A run that emits one log line, then never answers (a scenario stuck in `while (true) {}`). */
+  const hang: Partial<Handlers> = {
+    ...handlers,
+    run: (p, ctx) => {
+      ctx.emit('runLog', { seq: 0, text: 'started' } as never);
+      if (p.source === 'ok') return { ok: true } as never;
+      return new Promise(() => {});
+    },
+    failnth: async (p, ctx) => {
+      const n = Number(p.source.split(':')[1] ?? '0');
+      for (let i = 1; i <= n; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        ctx.emit('progress', { phase: 'failnth', done: i });
+      }
+      return { points: n } as never;
+    },
+  };
+
+  it('stop ends a run that never answers: ECANCELED, events kept, a fresh worker ready for the next call', async () => {
+    const { sup, spawn, workers } = setup(hang);
+    const events: unknown[] = [];
+    const run = sup.call('run', { source: 'hang' }, { onEvent: (e) => events.push(e.data) });
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    const stop = sup.stop();
+    await expect(run).resolves.toEqual({
+      ok: false,
+      error: { errno: 'ECANCELED', message: 'stopped by the user: the engine was restarted' },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    await stop;
+    expect(spawn).toHaveBeenCalledTimes(2);
+    expect(sup.alive).toBe(true);
+    expect(events).toEqual([{ seq: 0, text: 'started' }]);
+    await expect(sup.call('run', { source: 'ok' })).resolves.toEqual({ ok: true, value: { ok: true } });
+    expect(workers[1]?.received).toEqual(['run']);
+    expect(spawn).toHaveBeenCalledTimes(2);
+  });
+
+  it('stop resolves only when the fresh worker is ready', async () => {
+    const workers: FakeWorker[] = [];
+    const sup = new EngineSupervisor(() => {
+      const w = new FakeWorker(only(hang), false);
+      workers.push(w);
+      return w;
+    });
+    const run = sup.call('run', { source: 'hang' });
+    workers[0]?.ready();
+    let stopped = false;
+    const stop = sup.stop().then(() => (stopped = true));
+    await expect(run).resolves.toMatchObject({ ok: false, error: { errno: 'ECANCELED' } });
+    await vi.waitFor(() => expect(workers).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    workers[1]?.ready();
+    await stop;
+  });
+
+  it('stop with nothing running keeps the worker', async () => {
+    const { sup, spawn, workers } = setup(hang);
+    await sup.stop();
+    expect(spawn).not.toHaveBeenCalled();
+    await sup.call('version', {});
+    await sup.stop();
+    expect(spawn).toHaveBeenCalledTimes(1);
+    expect(workers[0]?.terminated).toBe(false);
+  });
+
+  it('while a scenario runs: version is answered from the ready event, other calls fail EBUSY at once', async () => {
+    const { sup, workers } = setup(hang);
+    const run = sup.call('run', { source: 'hang' });
+    await vi.waitFor(() => expect(workers[0]?.received).toEqual(['run']));
+    workers[0]?.block();
+    await expect(sup.call('version', {})).resolves.toEqual({ ok: true, value: INFO });
+    for (const [method, params] of [
+      ['run', { source: 'ok' }],
+      ['failnth', { source: 'ok' }],
+      ['inspect', { runId: 1, step: 0, queries: [] }],
+    ] as const) {
+      await expect(sup.call(method, params as never)).resolves.toEqual({
+        ok: false,
+        error: {
+          errno: 'EBUSY',
+          message: `the engine is running a scenario: stop it or wait for it to finish (${method} refused)`,
+        },
+      });
+    }
+    expect(workers[0]?.received).toEqual(['run']);
+    await sup.stop();
+    await expect(run).resolves.toMatchObject({ ok: false, error: { errno: 'ECANCELED' } });
+    await expect(sup.call('version', {})).resolves.toMatchObject({ ok: true, value: { scenarioApi: 1 } });
+    expect(workers[1]?.received).toEqual(['version']);
+  });
+
+  it('honours a run’s own budget (params.timeoutMs) over the default', async () => {
+    const { sup, workers } = setup(hang, 60_000);
+    await expect(sup.call('run', { source: 'hang', timeoutMs: 40 })).resolves.toEqual({
+      ok: false,
+      error: { errno: 'ETIMEDOUT', message: 'wall-clock budget of 40 ms exceeded: the run was stopped' },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    await expect(sup.call('run', { source: 'ok' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('gives failnth its budget per fault-injected run (restarted on progress)', async () => {
+    const { sup } = setup(hang, 60_000);
+    await expect(sup.call('failnth', { source: 'slow:6', timeoutMs: 80 })).resolves.toEqual({
+      ok: true,
+      value: { points: 6 },
+    });
+    await expect(sup.call('failnth', { source: 'slow:6', timeoutMs: 10 })).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'ETIMEDOUT' },
+    });
+  });
+
+  it.each([0, -1, 2.5, 2 ** 31, '5'])('refuses timeoutMs %s with EINVAL, no worker started', async (t) => {
+    const { sup, spawn } = setup(hang);
+    await expect(sup.call('run', { source: 'ok', timeoutMs: t as number })).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'EINVAL' },
+    });
+    expect(spawn).not.toHaveBeenCalled();
+  });
+
+  it('with a real worker: stops `while (true) {}` within 200 ms and the next run works', async () => {
+    let last: ReturnType<typeof spawnNodeEngine> | null = null;
+    const spawn: SpawnWorker = (o) => {
+      last = spawnNodeEngine({ resourceLimits: o.resourceLimits });
+      last.ready.catch(() => {});
+      return last.worker;
+    };
+    const sup = new EngineSupervisor(spawn, { timeoutMs: 60000 });
+    await expect(sup.call('version', {})).resolves.toMatchObject({ ok: true });
+    const logs: unknown[] = [];
+    const source = 'lab.log("looping"); while (true) {}';
+    const run = sup.call('run', { source }, { onEvent: (e) => logs.push(e.event) });
+    await vi.waitFor(() => expect(logs).toContain('runLog'), { timeout: 20000 });
+    // the worker is stuck in the loop: the host still answers
+    await expect(sup.call('version', {})).resolves.toMatchObject({ ok: true, value: { hardened: true } });
+    await expect(sup.call('run', { source: '' })).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'EBUSY' },
+    });
+    const looping = last as ReturnType<typeof spawnNodeEngine> | null;
+    const exited = new Promise<number>((r) => looping?.worker.once('exit', () => r(performance.now())));
+    const t0 = performance.now();
+    const stop = sup.stop();
+    const settled = await run.then((r) => ({ r, at: performance.now() }));
+    const exitAt = await exited;
+    await stop;
+    const readyAt = performance.now();
+    expect(settled.r).toMatchObject({ ok: false, error: { errno: 'ECANCELED' } });
+    const ms = { settled: settled.at - t0, exited: exitAt - t0, ready: readyAt - t0 };
+    console.log(`stop of while (true) {} in a Node worker: ${JSON.stringify(ms)} ms`);
+    expect(ms.settled).toBeLessThan(200);
+    expect(ms.exited).toBeLessThan(200);
+    await expect(sup.call('run', { source: 'lab.log("again");' })).resolves.toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
     await sup.dispose();
   });
 

@@ -3,10 +3,15 @@
  * memory budget (a memory watch on the process RSS terminates it past the
  * budget, heap and typed arrays alike, and the call fails EMEMBUDGET; V8
  * resource limits stay as a backstop — see engine/worker/memory-budget.ts),
- * gives every call a wall-clock budget (over budget: the worker is terminated
- * and the call fails ETIMEDOUT), and restarts it after a crash (calls in
- * flight fail ECRASHED; the next call starts a fresh worker). Takes a spawn
- * function, so it is testable without Electron or a real worker.
+ * gives every call a wall-clock budget (`run`/`failnth`: `params.timeoutMs`;
+ * over budget: the worker is terminated and the call fails ETIMEDOUT), and
+ * restarts it after a crash (calls in flight fail ECRASHED; the next call
+ * starts a fresh worker). `stop()` terminates a busy worker (pending calls
+ * fail ECANCELED) and starts a fresh one. While a scenario runs, `version` is
+ * answered from the worker's `ready` event and other calls fail EBUSY at
+ * once (electron/shared/engine-rules.ts). Requests are sent once the worker
+ * is ready. Takes a spawn function, so it is testable without Electron or a
+ * real worker.
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { EngineClient } from '../../engine/worker/client';
@@ -17,7 +22,20 @@ import {
   MemoryWatch,
   type MemoryWatchOptions,
 } from '../../engine/worker/memory-budget';
-import { EngineError, type EventMessage, type Method, type ParamsOf } from '../../engine/worker/protocol';
+import {
+  EngineError,
+  type EventMessage,
+  type Method,
+  type ParamsOf,
+  type VersionInfo,
+} from '../../engine/worker/protocol';
+import {
+  busyError,
+  isScenarioMethod,
+  requestedTimeout,
+  stoppedError,
+  timeoutError,
+} from '../shared/engine-rules';
 import type { LabResult, WireError } from '../shared/lab-api';
 
 /** The part of node:worker_threads' Worker the supervisor uses. */
@@ -38,7 +56,7 @@ export interface SupervisorOptions {
   rss?: () => number;
   /** Timer hooks of the memory watch (tests). */
   timers?: Pick<MemoryWatchOptions, 'setInterval' | 'clearInterval'>;
-  /** Wall-clock budget of one call, ms. */
+  /** Wall-clock budget of one call without `params.timeoutMs`, ms. */
   timeoutMs?: number;
   log?: (msg: string) => void;
 }
@@ -50,8 +68,15 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 interface Running {
   worker: WorkerLike;
   client: EngineClient;
-  ended: boolean;
+  /** Why the worker was ended; null while it lives. */
+  ended: WireError | null;
   watch: MemoryWatch | null;
+  /** Settles when the worker announced `ready`, or ended before that. */
+  ready: Promise<void>;
+  markReady: () => void;
+  /** Calls admitted on this worker and not settled; how many of them run a scenario. */
+  calls: number;
+  scenarios: number;
 }
 
 export class EngineSupervisor {
@@ -64,6 +89,8 @@ export class EngineSupervisor {
   starts = 0;
   /** The last killed worker's exit: the next one starts after it (its memory freed, a clean RSS baseline). */
   private dying: Promise<void> | null = null;
+  /** The version the latest worker announced in `ready` (static per build). */
+  private info: VersionInfo | null = null;
 
   /** Throws RangeError for a memory budget below MIN_MEMORY_MB. */
   constructor(
@@ -87,25 +114,38 @@ export class EngineSupervisor {
     params: ParamsOf<M>,
     opts: { onEvent?: (e: EventMessage) => void; onSent?: (id: number) => void; timeoutMs?: number } = {},
   ): Promise<LabResult<unknown>> {
+    const asked = requestedTimeout(method, params);
+    if (typeof asked === 'object') return { ok: false, error: asked };
     if (this.dying && !this.alive) await this.dying;
+    const busy = this.running && !this.running.ended && this.running.scenarios > 0 ? this.running : null;
+    if (busy) {
+      if (method !== 'version') return { ok: false, error: busyError(method) };
+      if (!this.info) await busy.ready;
+      if (this.info) return { ok: true, value: this.info };
+      return { ok: false, error: busy.ended ?? busyError(method) };
+    }
     const run = this.ensure();
-    const budget = opts.timeoutMs ?? this.timeoutMs;
+    const scenario = isScenarioMethod(method);
+    run.calls++;
+    if (scenario) run.scenarios++;
+    const budget = asked ?? opts.timeoutMs ?? this.timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error: WireError = {
-          errno: 'ETIMEDOUT',
-          message: `engine call ${method} exceeded ${budget} ms`,
-        };
-        this.kill(run, error);
-        reject(new EngineError(error));
-      }, budget);
-    });
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.kill(run, timeoutError(budget)), budget);
+    };
+    arm();
     try {
-      const reqOpts: { onEvent?: (e: EventMessage) => void; onSent?: (id: number) => void } = {};
-      if (opts.onEvent) reqOpts.onEvent = opts.onEvent;
+      await run.ready;
+      if (run.ended) throw new EngineError(run.ended);
+      const reqOpts: { onEvent: (e: EventMessage) => void; onSent?: (id: number) => void } = {
+        onEvent: (e) => {
+          if (method === 'failnth' && e.event === 'progress') arm(); // budget per fault-injected run
+          opts.onEvent?.(e);
+        },
+      };
       if (opts.onSent) reqOpts.onSent = opts.onSent;
-      const value = await Promise.race([run.client.request(method, params, reqOpts), timeout]);
+      const value = await run.client.request(method, params, reqOpts);
       return { ok: true, value };
     } catch (e) {
       if (e instanceof EngineError) {
@@ -119,7 +159,29 @@ export class EngineSupervisor {
       };
     } finally {
       clearTimeout(timer);
+      run.calls--;
+      if (scenario) run.scenarios--;
     }
+  }
+
+  /**
+   * Stop whatever the engine is doing: a worker with calls in flight is
+   * terminated (they fail ECANCELED at once — a `while (true) {}` never
+   * yields, so nothing inside the worker could stop it) and a fresh one
+   * started; resolves when that one is ready. An idle worker is kept (with
+   * the runs it holds).
+   */
+  async stop(): Promise<void> {
+    const run = this.running;
+    if (run && !run.ended) {
+      if (run.calls === 0) return run.ready;
+      this.log('engine worker stopped by the user');
+      this.kill(run, stoppedError());
+    } else if (!this.dying) {
+      return;
+    }
+    if (this.dying) await this.dying;
+    await this.ensure().ready;
   }
 
   /** Ask the engine to cancel request `id` of the current worker. */
@@ -158,7 +220,15 @@ export class EngineSupervisor {
       post: (m) => worker.postMessage(m),
       onMessage: (fn) => worker.on('message', fn),
     });
-    const run: Running = { worker, client, ended: false, watch };
+    let markReady = (): void => {};
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const run: Running = { worker, client, ended: null, watch, ready, markReady, calls: 0, scenarios: 0 };
+    client.onEvent((e) => {
+      if (e.event === 'ready' && !run.ended) {
+        this.info = e.data;
+        run.markReady();
+      }
+    });
     worker.on('error', (err) => {
       this.log(`engine worker error: ${err.message}`);
       if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -174,16 +244,18 @@ export class EngineSupervisor {
     return run;
   }
 
+  /** The first end of a worker wins: its error is what its calls fail with. */
   private end(run: Running, error: WireError): void {
+    if (run.ended) return;
+    run.ended = error;
     run.watch?.stop();
-    if (!run.ended) {
-      run.ended = true;
-      if (this.running === run) this.running = null;
-    }
+    if (this.running === run) this.running = null;
     run.client.failAll(error);
+    run.markReady();
   }
 
   private kill(run: Running, error: WireError): void {
+    if (run.ended) return;
     this.end(run, error);
     const dying: Promise<void> = run.worker
       .terminate()

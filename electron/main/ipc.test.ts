@@ -23,13 +23,15 @@ function setup(trusted = true) {
       return { ok: true, value: 'done' };
     }),
     cancel: vi.fn(),
+    stop: vi.fn<EngineSupervisor['stop']>(async () => {}),
   };
   registerIpc(ipcMain, engine, () => trusted);
   const sent: unknown[][] = [];
   const sender = { id: 7, isDestroyed: () => false, send: (...a: unknown[]) => sent.push(a) };
   const event = { sender, senderFrame: { url: 'app://lab/index.html' } } as unknown as IpcMainInvokeEvent;
   const invoke = (...args: unknown[]) => handles.get(IPC.call)!(event, ...args);
-  return { engine, invoke, sent, ons, event };
+  const stop = (...args: unknown[]) => handles.get(IPC.stop)!(event, ...args);
+  return { engine, invoke, stop, sent, ons, event };
 }
 
 describe('IPC validation', () => {
@@ -87,6 +89,40 @@ describe('IPC validation', () => {
     await running;
     cancel(event as unknown as IpcMainEvent, 5);
     expect(engine.cancel).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops the engine for a trusted sender and answers once it is back', async () => {
+    const { engine, stop } = setup();
+    let back: () => void = () => {};
+    engine.stop.mockImplementationOnce(() => new Promise<void>((r) => (back = r)));
+    let answered = false;
+    const p = stop().then((r) => {
+      answered = true;
+      return r;
+    });
+    await Promise.resolve();
+    expect(engine.stop).toHaveBeenCalledTimes(1);
+    expect(answered).toBe(false);
+    back();
+    await expect(p).resolves.toEqual({ ok: true, value: null });
+  });
+
+  it('refuses stop from an untrusted sender or with arguments', async () => {
+    const untrusted = setup(false);
+    await expect(untrusted.stop()).resolves.toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
+    const { engine, stop } = setup();
+    await expect(stop(1)).resolves.toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
+    expect(engine.stop).not.toHaveBeenCalled();
+    expect(untrusted.engine.stop).not.toHaveBeenCalled();
+  });
+
+  it('turns a failing stop into an error value', async () => {
+    const { engine, stop } = setup();
+    engine.stop.mockRejectedValueOnce(new Error('spawn failed'));
+    await expect(stop()).resolves.toEqual({
+      ok: false,
+      error: { errno: 'EINTERNAL', message: 'spawn failed' },
+    });
   });
 
   it('trusts only our windows showing our origin', () => {

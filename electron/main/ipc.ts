@@ -12,7 +12,7 @@ import { isAppUrl } from './security';
 /** Largest params object accepted, in characters of its JSON form (scenario sources included). */
 export const MAX_PARAMS_CHARS = 4 * 1024 * 1024;
 
-type Engine = Pick<EngineSupervisor, 'call' | 'cancel'>;
+type Engine = Pick<EngineSupervisor, 'call' | 'cancel' | 'stop'>;
 
 function bad(message: string): LabResult<never> {
   const error: WireError = { errno: 'EINVAL', message };
@@ -62,6 +62,20 @@ export function registerIpc(
       });
     } finally {
       running.delete(key);
+    }
+  });
+
+  ipcMain.handle(IPC.stop, async (event, ...args: unknown[]): Promise<LabResult<null>> => {
+    if (!isTrustedSender(event)) return bad('untrusted sender');
+    if (args.length !== 0) return bad('stop takes no arguments');
+    try {
+      await engine.stop();
+      return { ok: true, value: null };
+    } catch (e) {
+      return {
+        ok: false,
+        error: { errno: 'EINTERNAL', message: e instanceof Error ? e.message : String(e) },
+      };
     }
   });
 

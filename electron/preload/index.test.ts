@@ -29,7 +29,7 @@ describe('preload', () => {
   it('exposes exactly one object, window.lab', () => {
     expect([...h.exposed.keys()]).toEqual(['lab']);
     expect(lab.host).toBe('electron');
-    expect(Object.keys(lab).sort()).toEqual(['call', 'cancel', 'host']);
+    expect(Object.keys(lab).sort()).toEqual(['call', 'cancel', 'host', 'stop']);
   });
 
   it('invokes lab:call and routes the call’s events', async () => {
@@ -62,5 +62,22 @@ describe('preload', () => {
     await p;
     lab.cancel('version');
     expect(h.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('stop invokes lab:stop and resolves when main answers', async () => {
+    let answer: (v: unknown) => void = () => {};
+    h.invoke.mockImplementationOnce(() => new Promise((r) => (answer = r)));
+    let done = false;
+    const p = lab.stop().then(() => (done = true));
+    expect(h.invoke).toHaveBeenLastCalledWith('lab:stop');
+    await Promise.resolve();
+    expect(done).toBe(false);
+    answer({ ok: true, value: null });
+    await p;
+  });
+
+  it('stop never rejects', async () => {
+    h.invoke.mockRejectedValueOnce(new Error('IPC gone'));
+    await expect(lab.stop()).resolves.toBeUndefined();
   });
 });

@@ -34,6 +34,14 @@ const lab: LabApi = {
     const callId = latest.get(method);
     if (callId !== undefined) ipcRenderer.send(IPC.cancel, callId);
   },
+  async stop() {
+    // Never rejects, as `call`: a refused or failed stop leaves the engine as it was.
+    try {
+      await ipcRenderer.invoke(IPC.stop);
+    } catch {
+      /* the IPC is gone: nothing to stop */
+    }
+  },
 };
 
 contextBridge.exposeInMainWorld('lab', lab);

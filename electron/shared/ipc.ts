@@ -10,6 +10,8 @@ export const IPC = {
   call: 'lab:call',
   /** send: (callId) — cancel a running call */
   cancel: 'lab:cancel',
+  /** invoke: () → LabResult<null> — stop the engine (restart it), resolved once the new one is ready */
+  stop: 'lab:stop',
   /** main → renderer: (callId, event) — an event of a running call */
   event: 'lab:event',
 } as const;
@@ -17,6 +19,7 @@ export const IPC = {
 /** renderer → main, `ipcRenderer.invoke` / `ipcMain.handle`. */
 export interface IpcInvoke {
   [IPC.call]: { args: [callId: number, method: AppMethod, params: unknown]; result: LabResult<unknown> };
+  [IPC.stop]: { args: []; result: LabResult<null> };
 }
 
 /** renderer → main, `ipcRenderer.send` / `ipcMain.on`. */
