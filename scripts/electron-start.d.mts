@@ -1,0 +1,3 @@
+/** Declarations of scripts/electron-start.mjs (for its tests). */
+export function electronBinary(electronDir?: string): string | null;
+export function missingElectronMessage(detail?: string): string;
