@@ -9,6 +9,7 @@ import { isLabError, LabError } from '../base/errno';
 import { newCounters, snapshotCounters, type Counters } from '../base/counters';
 import { Rng } from '../base/rng';
 import type { EngineMachine, MachineFactory } from './engine-types';
+import { innermost, scenarioThrowPosition } from './error-position';
 import { FacadeContext, type InjectedFailure } from './facade/context';
 import { makeConsole, makeLab } from './facade/lab';
 import { evaluateInSandbox } from './sandbox';
@@ -86,14 +87,27 @@ export interface RunOutcome {
 
 const defaultNow = (): number => performance.now();
 
+/** The stack of a thrown value, if it has one (reading it must not throw). */
+function stackOf(e: unknown): unknown {
+  try {
+    return (e as { stack?: unknown } | null)?.stack;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RunError of a thrown value; its position follows error-position.ts's rule. */
 function describeThrown(e: unknown, locator: SourceLocator | null): RunError {
-  if (e instanceof ScenarioError)
-    return { errno: e.kind, message: e.message, line: e.line, column: e.column };
-  const pos = locator?.fromStack((e as { stack?: unknown } | null)?.stack) ?? { line: 0, column: 0 };
-  if (isLabError(e)) return { errno: e.errno, message: e.message, ...pos };
+  const frames = locator?.frames(stackOf(e)) ?? [];
+  if (e instanceof ScenarioError) {
+    const pos = e.line > 0 ? { line: e.line, column: e.column } : innermost(frames);
+    return { errno: e.kind, message: e.message, ...pos, frames };
+  }
+  if (isLabError(e)) return { errno: e.errno, message: e.message, ...innermost(frames), frames };
   if (e instanceof Error) {
     const errno = (e as { errno?: unknown }).errno;
-    return { errno: typeof errno === 'string' ? errno : e.name || 'Error', message: e.message, ...pos };
+    const pos = locator ? scenarioThrowPosition(frames, locator) : innermost(frames);
+    return { errno: typeof errno === 'string' ? errno : e.name || 'Error', message: e.message, ...pos, frames };
   }
   let text: string;
   try {
@@ -101,7 +115,7 @@ function describeThrown(e: unknown, locator: SourceLocator | null): RunError {
   } catch {
     text = 'a value that cannot be printed';
   }
-  return { errno: 'Error', message: `uncaught throw of ${text}`, ...pos };
+  return { errno: 'Error', message: `uncaught throw of ${text}`, ...innermost(frames), frames };
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -126,7 +140,7 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
   let error: RunError | undefined;
   try {
     const js = transpile(opts.source, fileName);
-    locator = new SourceLocator(fileName, js.mappings);
+    locator = new SourceLocator(fileName, js.mappings, opts.source);
     machine = createMachine({ seed });
     ctx = new FacadeContext({
       machine,

@@ -2,13 +2,14 @@
  * Scenario TypeScript → JavaScript with sucrase (transforms ['typescript']
  * only: types are stripped, nothing else is rewritten). Sucrase keeps every
  * statement on its line, so scenario line numbers survive unchanged; columns
- * move where annotations were removed, and the token-level source map that
- * sucrase emits maps them back (source-position.ts).
+ * move where annotations were removed, and a token alignment of each line
+ * with its source line maps them back (source-map.ts says why sucrase's own
+ * source map is not used).
  */
 import { transform } from 'sucrase';
 import { guardComments } from './comment-guard';
 import { ScenarioError } from './scenario-error';
-import { decodeMappings, type LineMappings } from './source-map';
+import { alignColumns, type LineMappings } from './source-map';
 
 export interface Transpiled {
   /** JavaScript for Compartment.evaluate (no sourceURL yet). */
@@ -29,7 +30,6 @@ export function transpile(source: string, fileName = 'scenario.ts'): Transpiled 
       disableESTransforms: true,
       keepUnusedImports: true,
       filePath: fileName,
-      sourceMapOptions: { compiledFilename: fileName },
     });
   } catch (e) {
     // sucrase: "Unexpected token (3:5)"; its loc is 1-based line, 0-based column
@@ -44,6 +44,5 @@ export function transpile(source: string, fileName = 'scenario.ts'): Transpiled 
       column,
     );
   }
-  const mappings = out.sourceMap ? decodeMappings(out.sourceMap.mappings) : [];
-  return { code: guardComments(out.code), mappings };
+  return { code: guardComments(out.code), mappings: alignColumns(input, out.code) };
 }
