@@ -32,7 +32,10 @@ export function innermost(frames: readonly ScenarioFrame[]): SourcePosition {
 }
 
 /** The position to show for an error thrown by the scenario's own code. */
-export function scenarioThrowPosition(frames: readonly ScenarioFrame[], locator: SourceLocator): SourcePosition {
+export function scenarioThrowPosition(
+  frames: readonly ScenarioFrame[],
+  locator: SourceLocator,
+): SourcePosition {
   // past the constructors of Error subclasses: their frames sit at `super(…)`
   let k = 0;
   while (k < frames.length && (frames[k] as ScenarioFrame).fn.startsWith('new ')) {

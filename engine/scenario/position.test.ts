@@ -120,8 +120,18 @@ describe('columns of lab calls (sucrase map replaced by a token alignment)', () 
   const cases: Array<[string, string, number, string]> = [
     ['a trailing comment', `${UNMAP}; // comment`, 3, 'unmap'],
     ['after an annotation', `const x: number = 1; ${UNMAP}; // comment`, 3, 'unmap'],
-    ['in a function', `function f(a: bigint): void { ioas.unmap(a, 0x1000n); } // c\nf(0x1000n);`, 3, 'unmap'],
-    ['in an arrow function', `const g = (a: bigint): bigint => ioas.unmap(a, 0x1000n); // c\ng(0x1000n);`, 3, 'unmap'],
+    [
+      'in a function',
+      `function f(a: bigint): void { ioas.unmap(a, 0x1000n); } // c\nf(0x1000n);`,
+      3,
+      'unmap',
+    ],
+    [
+      'in an arrow function',
+      `const g = (a: bigint): bigint => ioas.unmap(a, 0x1000n); // c\ng(0x1000n);`,
+      3,
+      'unmap',
+    ],
     ['in a loop', `for (let i: number = 0; i < 2; i++) { ${UNMAP}; } // comment`, 3, 'unmap'],
     [
       'in an async function',
@@ -202,7 +212,10 @@ describe('frames and the primary position of an error', () => {
       '[1].forEach((): void => o.verify());', // 4
     ].join('\n');
     const e = await errorOf(src);
-    expect([e.line, e.column]).toEqual([3, col('const o = { verify(): void { check(2, "deep"); } };', 'check')]);
+    expect([e.line, e.column]).toEqual([
+      3,
+      col('const o = { verify(): void { check(2, "deep"); } };', 'check'),
+    ]);
     expect(e.frames?.map((f) => [f.fn, f.line])).toEqual([
       ['new Fail', 1],
       ['check', 2],
