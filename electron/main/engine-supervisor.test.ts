@@ -375,8 +375,10 @@ describe('engine supervisor', () => {
     expect(settled.r).toMatchObject({ ok: false, error: { errno: 'ECANCELED' } });
     const ms = { settled: settled.at - t0, exited: exitAt - t0, ready: readyAt - t0 };
     console.log(`stop of while (true) {} in a Node worker: ${JSON.stringify(ms)} ms`);
+    // the calls settle at once (the 200 ms contract); the thread's exit gets a generous bound
+    // on a loaded machine (measured 16–55 ms here)
     expect(ms.settled).toBeLessThan(200);
-    expect(ms.exited).toBeLessThan(200);
+    expect(ms.exited).toBeLessThan(1000);
     await expect(sup.call('run', { source: 'lab.log("again");' })).resolves.toMatchObject({
       ok: true,
       value: { ok: true },

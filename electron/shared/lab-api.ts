@@ -59,6 +59,12 @@ export interface LabApi {
    * Make an engine request. Events the request pushes (a run's timeline)
    * arrive through `onEvent` before the promise settles. Never rejects:
    * engine and transport errors come back as `{ ok: false, error }`.
+   * Never waits behind a busy engine: while a scenario runs (`run`,
+   * `failnth`), `version` is answered by the host and any other call fails
+   * EBUSY at once. `run`/`failnth` have a wall-clock budget (`params.timeoutMs`,
+   * else the host's default: 30 s in the browser, 120 s in the desktop app);
+   * over it the call fails ETIMEDOUT and the engine is restarted. See
+   * engine-rules.ts.
    */
   call<M extends AppMethod>(
     method: M,
