@@ -64,7 +64,7 @@ try {
       process: typeof globalThis.process,
     }));
     assert(
-      JSON.stringify(seen.keys) === JSON.stringify(['call', 'cancel', 'host']),
+      JSON.stringify(seen.keys) === JSON.stringify(['call', 'cancel', 'host', 'stop']),
       `lab keys: ${seen.keys}`,
     );
     assert(seen.host === 'electron', `host: ${seen.host}`);
