@@ -111,7 +111,8 @@ export const useInspectStore = defineStore('inspect', {
       if (answers === null) return;
       this.error = null;
       this.tiers = markRaw(answers.filter((a): a is TierAnswer => a.kind === 'tiers'));
-      this.phys = answers.find((a): a is PhysAnswer => a.kind === 'phys') ?? (this.wantPhys ? null : this.phys);
+      this.phys =
+        answers.find((a): a is PhysAnswer => a.kind === 'phys') ?? (this.wantPhys ? null : this.phys);
       this.domains = answers.find((a): a is DomainAnswer => a.kind === 'domains') ?? null;
       this.step = step;
       this.runLocalId = rec.id;

@@ -111,7 +111,8 @@ export class RunData {
     const n = Math.max(0, Math.min(seq, this.events.length));
     const k = Math.floor(n / CHECKPOINT);
     const acc = new Float64Array(COUNTER_NAMES.length);
-    if (k > 0) for (let i = 0; i < acc.length; i++) acc[i] = this.checkpoints[(k - 1) * acc.length + i] as number;
+    if (k > 0)
+      for (let i = 0; i < acc.length; i++) acc[i] = this.checkpoints[(k - 1) * acc.length + i] as number;
     for (let s = k * CHECKPOINT; s < n; s++) {
       const e = this.events[s] as TimelineEvent;
       for (let i = 0; i < COUNTER_NAMES.length; i++) {

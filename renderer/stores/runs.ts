@@ -64,7 +64,7 @@ export const useRunsStore = defineStore('runs', {
     async run(source: string, fileName: string): Promise<void> {
       if (this.status === 'running') return;
       const settings = useSettingsStore();
-      const rec: RunRecord = {
+      const raw: RunRecord = {
         id: nextLocalId++,
         fileName,
         source,
@@ -79,7 +79,9 @@ export const useRunsStore = defineStore('runs', {
         counters: null,
         stoppedAfter: null,
       };
-      this.current = rec;
+      this.current = raw;
+      // The store hands back its reactive proxy of the record: compare and mutate through it.
+      const rec = this.current as RunRecord;
       this.data = markRaw(new RunData());
       this.frames = 0;
       this.status = 'running';

@@ -18,7 +18,7 @@ export interface LayoutSizes {
   dashboard: number;
 }
 
-export type ViewTab = 'physical' | 'ioas' | 'domains' | 'counters' | 'output';
+export type ViewTab = 'physical' | 'ioas' | 'domains' | 'counters' | 'charts' | 'output';
 
 interface Persisted {
   seed: number;
@@ -42,7 +42,7 @@ function defaults(): Persisted {
   };
 }
 
-const VIEW_TABS: ViewTab[] = ['physical', 'ioas', 'domains', 'counters', 'output'];
+const VIEW_TABS: ViewTab[] = ['physical', 'ioas', 'domains', 'counters', 'charts', 'output'];
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -63,9 +63,11 @@ export function parseSettings(text: string | null): Persisted {
   const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   if (num(r.seed) && Number.isSafeInteger(r.seed) && r.seed >= 0) out.seed = r.seed;
   if (typeof r.check === 'boolean') out.check = r.check;
-  if (num(r.budgetSeconds) && r.budgetSeconds >= 1 && r.budgetSeconds <= 3600) out.budgetSeconds = r.budgetSeconds;
+  if (num(r.budgetSeconds) && r.budgetSeconds >= 1 && r.budgetSeconds <= 3600)
+    out.budgetSeconds = r.budgetSeconds;
   if (num(r.livePhysBuckets)) out.livePhysBuckets = clamp(Math.round(r.livePhysBuckets), 0, 8192);
-  if (typeof r.viewTab === 'string' && (VIEW_TABS as string[]).includes(r.viewTab)) out.viewTab = r.viewTab as ViewTab;
+  if (typeof r.viewTab === 'string' && (VIEW_TABS as string[]).includes(r.viewTab))
+    out.viewTab = r.viewTab as ViewTab;
   const l = r.layout as Record<string, unknown> | undefined;
   if (typeof l === 'object' && l !== null) {
     if (num(l.editor)) out.layout.editor = clamp(l.editor, 0.2, 0.8);
