@@ -278,6 +278,24 @@ describe('engine supervisor', () => {
     await stop;
   });
 
+  it('a worker that never becomes ready cannot hang a call: the budget covers the wait', async () => {
+    const workers: FakeWorker[] = [];
+    const sup = new EngineSupervisor(
+      () => {
+        const w = new FakeWorker(only(hang), false);
+        workers.push(w);
+        return w;
+      },
+      { timeoutMs: 30 },
+    );
+    await expect(sup.call('version', {})).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'ETIMEDOUT' },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    expect(workers[0]?.received).toEqual([]);
+  });
+
   it('stop with nothing running keeps the worker', async () => {
     const { sup, spawn, workers } = setup(hang);
     await sup.stop();

@@ -249,6 +249,16 @@ describe('web bridge', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('a worker that never becomes ready cannot hang a call: the budget covers the wait', async () => {
+    const { bridge, workers } = fakeBridge({ autoReady: false, timeoutMs: 30 });
+    await expect(bridge.call('version', {})).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'ETIMEDOUT' },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    expect(workers[0]?.received).toEqual([]);
+  });
+
   it('applies the default budget to a run without timeoutMs', async () => {
     const { bridge } = fakeBridge({ timeoutMs: 30 });
     await expect(bridge.call('run', { source: 'hang' })).resolves.toMatchObject({

@@ -102,7 +102,10 @@ export function createWebBridge(
     return slot;
   };
 
-  /** The request on a ready worker under its budget; `respawn` after a budget kill. */
+  /**
+   * The request, sent once the worker is ready, under its budget (which also
+   * covers the wait for `ready`: a worker that never loads cannot hang a call).
+   */
   const send = async (
     slot: Slot,
     method: AppMethod,
@@ -110,8 +113,6 @@ export function createWebBridge(
     budget: number,
     onEvent: ((e: EventMessage) => void) | undefined,
   ): Promise<unknown> => {
-    await slot.ready;
-    if (slot.ended) throw new EngineError(slot.ended);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = (): void => {
       clearTimeout(timer);
@@ -122,6 +123,8 @@ export function createWebBridge(
     };
     arm();
     try {
+      await slot.ready;
+      if (slot.ended) throw new EngineError(slot.ended);
       return await slot.client.request(method, params as never, {
         onSent: (id) => latest.set(method, { client: slot.client, id }),
         onEvent: (e) => {
