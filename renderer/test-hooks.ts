@@ -48,7 +48,14 @@ export interface PfnlabTestHooks {
   digestTier(step: number, key: string, index: number): number | null;
   /** Pages keys in the digest after `step`. */
   digestPages(step: number): { key: string; npages: number; npinned: number }[];
-  selection(): { step: number; follow: boolean; cursorLine: number; lineEvents: number[]; line: number; playing: boolean };
+  selection(): {
+    step: number;
+    follow: boolean;
+    cursorLine: number;
+    lineEvents: number[];
+    line: number;
+    playing: boolean;
+  };
   inspect(): { step: number; version: number; loading: boolean; error: unknown; keys: string[] };
   /** Tier of page `index` of `key` in the inspect store's summary (null: mixed bucket or unknown key). */
   inspectTier(key: string, index: number): number | null;
@@ -96,7 +103,11 @@ const hooks: PfnlabTestHooks = {
   },
   digestPages(step) {
     const d = useRunsStore().data.digestAt(step);
-    return (d?.pages ?? []).map((p) => ({ key: `${p.pid}:${p.uptr}:${p.npages}`, npages: p.npages, npinned: p.npinned }));
+    return (d?.pages ?? []).map((p) => ({
+      key: `${p.pid}:${p.uptr}:${p.npages}`,
+      npages: p.npages,
+      npinned: p.npinned,
+    }));
   },
   selection() {
     const s = useSelectionStore();
@@ -141,8 +152,10 @@ const hooks: PfnlabTestHooks = {
       problems: plain(s.problems),
     };
   },
-  benchDashboardFrame: (npages, buckets) => callBench('./dashboard/bench.ts', 'benchDashboardFrame', [npages, buckets]),
-  benchPhysicalFrame: (nframes, buckets) => callBench('./physical/bench.ts', 'benchPhysicalFrame', [nframes, buckets]),
+  benchDashboardFrame: (npages, buckets) =>
+    callBench('./dashboard/bench.ts', 'benchDashboardFrame', [npages, buckets]),
+  benchPhysicalFrame: (nframes, buckets) =>
+    callBench('./physical/bench.ts', 'benchPhysicalFrame', [nframes, buckets]),
 };
 
 declare global {

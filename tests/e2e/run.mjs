@@ -1,180 +1,59 @@
 // End-to-end tests of the BUILT browser-mode app (dist-web/, `npm run build:web`) in
 // Debian's Chromium, driven by playwright-core. A small static server on 127.0.0.1
-// serves the build; Chromium starts headless with a fresh user data dir.
-// Prints "N passed, N failed"; exits non-zero if any failed or none ran.
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+// serves the build; Chromium starts headless with a fresh user data dir. Each spec
+// file in specs/ (in name order) gets its own pages; screenshots go to
+// test-results/e2e/. Prints "N passed, N failed"; exits non-zero if any failed or
+// none ran.
+//
+//   node tests/e2e/run.mjs                 every spec
+//   node tests/e2e/run.mjs stop live       only specs whose file name contains a word
+//   PFNLAB_E2E_WEB=/tmp/web node tests/e2e/run.mjs   serve another build directory
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM, createRegistry, launch, serve } from './lib/harness.mjs';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const webRoot = join(root, 'dist-web');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(here, '../..');
+const webRoot = resolve(process.env.PFNLAB_E2E_WEB ?? join(root, 'dist-web'));
 const outDir = join(root, 'test-results', 'e2e');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.png': 'image/png',
-};
+const wanted = process.argv.slice(2);
 
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '') || 'index.html';
-    const file = join(dir, rel);
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-const results = [];
-async function test(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
+const { results, test } = createRegistry();
 let server;
 let context;
 const userDataDir = mkdtempSync(join(tmpdir(), 'pfnlab-e2e-'));
+const t0 = Date.now();
 try {
   if (!existsSync(join(webRoot, 'index.html')))
-    throw new Error('dist-web/index.html missing: run npm run build:web');
+    throw new Error(`${webRoot}/index.html missing: run npm run build:web`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
   mkdirSync(outDir, { recursive: true });
   server = await serve(webRoot);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1400, height: 860 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.setDefaultTimeout(30000);
-  await page.goto(base);
-
-  const editorLines = page.locator('.monaco-editor .view-lines').first();
-  const typeAtEnd = async (text) => {
-    await editorLines.click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('End');
-    await page.keyboard.type(text);
-  };
-
-  await test('app shell renders with the app name', async () => {
-    await page.getByRole('heading', { name: 'PFN Lab' }).waitFor();
-    assert((await page.title()) === 'PFN Lab', `title is ${await page.title()}`);
-  });
-
-  await test('version round trip through the Web Worker, under SES lockdown', async () => {
-    const line = page.getByTestId('version-roundtrip');
-    await line.waitFor();
-    const text = await line.innerText();
-    assert(/engine \d+\.\d+\.\d+/.test(text), `round trip line: ${text}`);
-    assert(text.includes('SES hardened'), `worker not hardened: ${text}`);
-    const badge = await page.getByTestId('engine-version').innerText();
-    assert(/^engine \d+\.\d+\.\d+$/.test(badge), `header badge: ${badge}`);
-    assert((await page.getByTestId('output').innerText()).includes('via Web Worker'), 'not via Web Worker');
-  });
-
-  await test('Monaco editor shows the default scenario with no type errors', async () => {
-    await editorLines.waitFor();
-    await page.locator('.monaco-editor .view-line', { hasText: 'lab.open()' }).first().waitFor();
-    // The TypeScript worker validates asynchronously; give it time to report.
-    await page.waitForTimeout(1500);
-    const text = await page.getByTestId('problems').innerText();
-    assert(text.includes('0 errors'), `problems: ${text}`);
-  });
-
-  await test('Run executes the default scenario in the Web Worker engine', async () => {
-    await page.getByTestId('run').click();
-    const result = page.getByTestId('run-result');
-    await result.waitFor({ timeout: 60000 });
-    const text = (await result.innerText()).trim();
-    assert(text.startsWith('✓ ok'), `run result: ${text}`);
-    const logs = await page.getByTestId('run-log').allInnerTexts();
-    assert(
-      logs.some((l) => l.startsWith('mapped at')),
-      `run log: ${logs.join(' | ')}`,
-    );
-  });
-
-  await test('lab.nope() gets an error marker from the scenario API declarations', async () => {
-    await typeAtEnd('\nlab.nope();');
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
-    const problem = page.getByTestId('problem').filter({ hasText: "'nope'" }).first();
-    await problem.waitFor();
-    const msg = await problem.innerText();
-    assert(msg.includes("Property 'nope' does not exist on type 'Lab'"), `marker message: ${msg}`);
-  });
-
-  await test('lab. offers the API in the completion list', async () => {
-    await typeAtEnd('\nlab.');
-    const widget = page.locator('.suggest-widget.visible');
-    await widget.waitFor();
-    await page.waitForTimeout(300);
-    let labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
-    if (!labels.includes('checkRefs')) {
-      await page.keyboard.type('checkR');
-      await page.waitForTimeout(300);
-      labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+  context = await launch(userDataDir);
+  const specs = readdirSync(join(here, 'specs'))
+    .filter((f) => f.endsWith('.mjs'))
+    .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+    .sort();
+  for (const file of specs) {
+    console.log(`# ${file}`);
+    const mod = await import(pathToFileURL(join(here, 'specs', file)).href);
+    const problems = [];
+    try {
+      await mod.default({ context, base, test, outDir, root, problems });
+    } catch (e) {
+      await test(`${file}: spec ran to its end`, () => {
+        throw e;
+      });
     }
-    assert(labels.includes('checkRefs'), `suggestions: ${labels.join(', ')}`);
-    await page.screenshot({ path: join(outDir, 'app.png') });
-    await page.keyboard.press('Escape');
-  });
-
-  await test('Ping engine repeats the round trip', async () => {
-    await page.getByTestId('ping').click();
-    await page.getByTestId('version-roundtrip').waitFor();
-    assert((await page.getByTestId('engine-version').innerText()).startsWith('engine '), 'badge lost');
-  });
-
-  await test('no page errors, console errors or CSP violations', async () => {
-    assert(problems.length === 0, problems.join('\n'));
-  });
-
-  if (!existsSync(join(outDir, 'app.png'))) await page.screenshot({ path: join(outDir, 'app.png') });
+    // Every spec also proves the app logged no error while it ran.
+    await test(`${file}: no page errors, console errors or failed requests`, async () => {
+      if (problems.length > 0) throw new Error(problems.join('\n'));
+    });
+    for (const p of context.pages()) await p.close().catch(() => {});
+  }
 } catch (e) {
   results.push({ name: 'e2e harness', ok: false });
   console.log(`FAIL e2e harness: ${e instanceof Error ? e.stack : String(e)}`);
@@ -186,5 +65,6 @@ try {
 
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
+console.log(`(e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in test-results/e2e/)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
