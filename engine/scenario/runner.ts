@@ -15,6 +15,7 @@ import { makeConsole, makeLab } from './facade/lab';
 import { evaluateInSandbox } from './sandbox';
 import { ScenarioError } from './scenario-error';
 import { SourceLocator } from './source-position';
+import { makeStopSentinel } from './stop';
 import { Timeline, type TimelineData, type TimelineSink } from './timeline';
 import { transpile } from './transpile';
 
@@ -39,6 +40,12 @@ export interface RunOptions {
   stepLog?: number[];
   sink?: TimelineSink;
   now?: () => number;
+  /** End the run cleanly right after event N (0: before the first): RunResult.stoppedAfter. */
+  stopAfter?: number;
+  /** Replay mode: skip the per-call stack capture (events get line/column 0). */
+  replay?: boolean;
+  /** Sees the machine and the timeline once they exist (live frames read them while the run goes). */
+  observe?: (machine: EngineMachine, timeline: Timeline) => void;
 }
 
 export interface RunError {
@@ -138,6 +145,7 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
   let machine: EngineMachine | null = null;
   let ctx: FacadeContext | null = null;
   let error: RunError | undefined;
+  const stop = opts.stopAfter === undefined ? undefined : makeStopSentinel();
   try {
     const js = transpile(opts.source, fileName);
     locator = new SourceLocator(fileName, js.mappings, opts.source);
@@ -152,14 +160,20 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
       onInjectedFailure: opts.onInjectedFailure,
       watchSeq: opts.watchSeq,
       stepLog: opts.stepLog,
+      stopAfter: opts.stopAfter,
+      stop,
+      positions: opts.replay !== true,
     });
+    opts.observe?.(machine, timeline);
     const lab = makeLab(ctx, new Rng(seed), seed);
     if (opts.failNth !== undefined) machine.kernel.faults.failNth(opts.failNth);
     const completion = evaluateInSandbox(js.code, fileName, { lab, console: makeConsole(ctx) });
     if (isThenable(completion)) await completion;
   } catch (e) {
-    error = describeThrown(e, locator);
+    if (stop === undefined || e !== stop) error = describeThrown(e, locator);
   }
+  // once stopped, whatever the scenario did after the sentinel is not part of the run
+  if (ctx?.stopped) error = undefined;
   if (ctx) {
     ctx.ended = true;
     ctx.dispose();
@@ -177,6 +191,7 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
     timeline: timeline.data(counters),
   };
   if (error) result.error = error;
+  if (ctx?.stopped) result.stoppedAfter = timeline.seq;
   if (opts.failNth !== undefined && machine) result.faultConsumed = machine.kernel.faults.consumed();
   return { result, machine };
 }

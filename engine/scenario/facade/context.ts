@@ -11,6 +11,7 @@ import type { EngineEvent } from '../../base/events';
 import type { Kernel } from '../../base/kernel';
 import type { EngineMachine } from '../engine-types';
 import { ScenarioError } from '../scenario-error';
+import type { StopSentinel } from '../stop';
 import type { SourceLocator, SourcePosition } from '../source-position';
 import type { CounterDeltas, Timeline, TimelineEvent } from '../timeline';
 import { copyIn, copyOut, FULL, jsonSafe, Registry } from './values';
@@ -33,6 +34,11 @@ export interface ContextOptions {
   watchSeq?: number;
   /** Receives the fault injector's step count after each op, at index seq. */
   stepLog?: number[];
+  /** End the run right after event `stopAfter` (0: before the first) by throwing `stop`. */
+  stopAfter?: number;
+  stop?: StopSentinel;
+  /** Capture each call's scenario position from a stack (default true; a replay knows them). */
+  positions?: boolean;
 }
 
 export interface InjectedFailure {
@@ -58,6 +64,8 @@ export class FacadeContext {
   /** Stack of the engine exception behind an EINTERNAL fatal error. */
   internalStack: string | undefined;
   ended = false;
+  /** Set once the stopAfter sentinel was thrown: every later lab call throws it again. */
+  stopped = false;
   /** File descriptor numbers for iommufd labels (0-2 are stdio). */
   nextFd = 3;
   /** Set once any process mapped memory: configure() is EBUSY from then on. */
@@ -88,12 +96,14 @@ export class FacadeContext {
   }
 
   here(): SourcePosition {
+    if (this.opts.positions === false) return { line: 0, column: 0 };
     return this.locator.here() ?? { line: 0, column: 0 };
   }
 
   /** Throw if the run may not continue. */
   guard(): void {
     if (this.fatal) throw this.fatal;
+    if (this.stopped) throw this.opts.stop;
     if (this.ended)
       throw new ScenarioError('EINVAL', 'the run has ended: lab calls after the scenario finished', 0, 0);
   }
@@ -124,6 +134,11 @@ export class FacadeContext {
     }
     this.watchKernel();
     const tl = this.timeline;
+    const stopAfter = this.opts.stopAfter;
+    if (stopAfter !== undefined && tl.seq >= stopAfter) {
+      this.stopped = true;
+      throw this.opts.stop;
+    }
     const seq = tl.nextSeq();
     const pos = this.here();
     this.snapshot(this.counters());
@@ -213,6 +228,10 @@ export class FacadeContext {
     if (this.opts.check && !this.fatal) this.checkAfter(op, pos, ev);
     tl.addEvent(ev);
     if (this.fatal) throw this.fatal;
+    if (seq === stopAfter) {
+      this.stopped = true;
+      throw this.opts.stop;
+    }
     if (failed) throw thrown;
     return result as R;
   }
