@@ -6,8 +6,10 @@
  */
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../version';
 import type { VersionInfo } from './protocol';
+import { handleInspect } from './inspect-handler';
 import { handleFailnth, handleRun } from './run-handlers';
 import type { Handlers } from './server';
+import { SessionStore } from './sessions';
 
 /** Whether SES lockdown() has frozen the primordials of this realm. */
 export function isHardened(): boolean {
@@ -18,8 +20,17 @@ export function versionInfo(): VersionInfo {
   return { engine: ENGINE_VERSION, scenarioApi: SCENARIO_API_VERSION, hardened: isHardened() };
 }
 
-export const handlers: Handlers = {
-  version: () => versionInfo(),
-  run: handleRun,
-  failnth: handleFailnth,
-};
+/** The handler map over one session store (tests make their own). */
+export function makeHandlers(store: SessionStore): Handlers {
+  return {
+    version: () => versionInfo(),
+    run: (p, ctx) => handleRun(p, ctx, store),
+    failnth: handleFailnth,
+    inspect: (p) => handleInspect(store, p),
+  };
+}
+
+/** This worker's runs, kept for `inspect`. */
+export const sessions = new SessionStore();
+
+export const handlers: Handlers = makeHandlers(sessions);

@@ -166,7 +166,18 @@ export type EventName = keyof Events;
  * request, ETIMEDOUT / EMEMBUDGET / ECRASHED set by a supervisor that ended the worker.
  */
 export type WireErrno =
-  Errno | 'ENOSYS' | 'EPROTO' | 'EINTERNAL' | 'ECANCELED' | 'ETIMEDOUT' | 'EMEMBUDGET' | 'ECRASHED';
+  | Errno
+  | 'ENOSYS'
+  | 'EPROTO'
+  | 'EINTERNAL'
+  | 'ECANCELED'
+  | 'ETIMEDOUT'
+  | 'EMEMBUDGET'
+  | 'ECRASHED'
+  | 'ESTALE';
+
+/** Errnos a worker handler may throw besides the engine's (ESTALE: `inspect` of a run this worker does not hold). */
+export const HANDLER_ERRNOS: readonly WireErrno[] = ['ESTALE'];
 
 export interface WireError {
   errno: WireErrno;

@@ -1,16 +1,19 @@
 /**
  * The `run` and `failnth` requests: engine/scenario's runner and failnth
- * loop over a fresh engine Machine per run, with progress, log lines and (on
- * request) timeline batches pushed as events of the request. Budgets are the
- * host's: it terminates this worker when a run overstays (see
- * cli/worker-host.ts and the Electron supervisor).
+ * loop over a fresh engine Machine per run, with progress, log lines, (on
+ * request) timeline batches and live frames pushed as events of the
+ * request. A finished run is kept as a session for `inspect` (its runId).
+ * Budgets are the host's: it terminates this worker when a run overstays
+ * (see cli/worker-host.ts and the Electron supervisor).
  */
 import { runFailnth } from '../scenario/failnth';
 import { createMachine } from '../scenario/machine-factory';
 import { runScenario } from '../scenario/runner';
 import type { TimelineEvent, TimelineMark, TimelineSpan } from '../scenario/timeline';
+import { LiveFramer, liveSettings } from './live';
 import type { FailnthParams, FailnthResult, RunParams, RunResult } from './protocol';
 import type { RequestContext } from './server';
+import type { SessionStore } from './sessions';
 
 /** Ops between `progress` events, and timeline records per `timeline` batch. */
 const PROGRESS_EVERY = 1000;
@@ -22,7 +25,16 @@ function source(p: { source?: unknown }): string {
   return p.source;
 }
 
-export async function handleRun(p: RunParams, ctx: RequestContext): Promise<RunResult> {
+function stopAfter(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw Object.assign(new Error('params.stopAfter must be a non-negative integer'), { errno: 'EINVAL' });
+  return v;
+}
+
+const now = (): number => performance.now();
+
+export async function handleRun(p: RunParams, ctx: RequestContext, store?: SessionStore): Promise<RunResult> {
   let events: TimelineEvent[] = [];
   let marks: TimelineMark[] = [];
   let spans: TimelineSpan[] = [];
@@ -34,31 +46,57 @@ export async function handleRun(p: RunParams, ctx: RequestContext): Promise<RunR
     marks = [];
     spans = [];
   };
-  const { result } = await runScenario(createMachine, {
-    source: source(p),
+  const src = source(p);
+  const stop = stopAfter(p.stopAfter);
+  const live = liveSettings(p.live);
+  const framer = live === null ? null : new LiveFramer(live, (f) => ctx.emit('frame', f), now);
+  const eventDigest: number[] = [];
+  const { result, machine } = await runScenario(createMachine, {
+    source: src,
     fileName: p.fileName,
     seed: p.seed,
     check: p.check,
     keepEvents: p.keepEvents,
     digests: p.digests,
+    stopAfter: stop,
+    now,
+    observe: framer === null ? undefined : (m, t) => framer.observe(m, t),
     sink: {
       onEvent: (e) => {
+        eventDigest.push(e.digest);
         if (e.seq % PROGRESS_EVERY === 0) ctx.emit('progress', { phase: 'run', done: e.seq });
         if (stream) {
           events.push(e);
           if (events.length >= BATCH) flush();
         }
+        framer?.onEvent(e);
       },
       onMark: (m) => {
         if (stream) marks.push(m);
+        framer?.onMark(m);
       },
       onSpan: (s) => {
         if (stream) spans.push(s);
+        framer?.onSpan(s);
       },
-      onLog: (l) => ctx.emit('runLog', l),
+      onLog: (l) => {
+        ctx.emit('runLog', l);
+        framer?.onLog(l);
+      },
     },
   });
   if (stream) flush();
+  framer?.frame();
+  if (store !== undefined) {
+    const session = store.add({
+      spec: { source: src, fileName: p.fileName, seed: p.seed },
+      lastSeq: result.ops,
+      digests: result.timeline.digests,
+      eventDigest: Int32Array.from(eventDigest),
+      machine,
+    });
+    result.runId = session.runId;
+  }
   return result;
 }
 

@@ -3,14 +3,16 @@
  * handler in the typed map, answer with its result or its error. No host
  * APIs here — the entry (entry.ts + host.ts) wires this to a real port.
  */
-import { ERRNOS, type Errno } from '../base/errno';
+import { ERRNOS } from '../base/errno';
 import {
+  HANDLER_ERRNOS,
   parseHostMessage,
   type EventName,
   type Events,
   type Method,
   type ParamsOf,
   type ResultOf,
+  type WireErrno,
   type WireError,
   type WorkerToHost,
 } from './protocol';
@@ -45,8 +47,11 @@ export interface Server {
   readonly pending: number;
 }
 
-function isErrno(v: unknown): v is Errno {
-  return typeof v === 'string' && (ERRNOS as readonly string[]).includes(v);
+function isErrno(v: unknown): v is WireErrno {
+  return (
+    typeof v === 'string' &&
+    ((ERRNOS as readonly string[]).includes(v) || (HANDLER_ERRNOS as readonly string[]).includes(v))
+  );
 }
 
 /**

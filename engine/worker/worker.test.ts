@@ -12,7 +12,7 @@ function withStubs(h: VersionOnly): Handlers {
   const stub = (): never => {
     throw new Error('not part of this test');
   };
-  return { run: stub, failnth: stub, ...h };
+  return { run: stub, failnth: stub, inspect: stub, ...h };
 }
 
 /** An in-process client/server pair (no worker, no lockdown) for protocol tests. */
