@@ -1,0 +1,244 @@
+/**
+ * The physical memory map on a 2-D canvas context: one cell per bucket
+ * (pinned / in use / free segments, or their mixed colour when the cell is
+ * tiny), a bottom band for THP and hugetlb frames, highlighted frames
+ * brightened and outlined, GiB ticks, the address ruler, the drag
+ * selection and the hovered cell. O(buckets): every state is one path
+ * filled once, so a 4 096-bucket frame is a handful of fills.
+ */
+import { FRAME_STATE_COUNT, type PhysAnswer } from '../../engine/base/inspect-types';
+import { FRAME_COLORS, HIGHLIGHT_COLOR, HUGETLB_COLOR, THP_COLOR } from '../theme/palette';
+import { cssRgb, mixColor, segmentWidths } from './frames';
+import { bucketOf, bucketStart, gibMarks, labelEvery, FRAMES_PER_GIB, type GridLayout } from './grid';
+
+/** What the renderer needs of a canvas context (tests pass a recording fake). */
+export type Ctx2D = Pick<
+  CanvasRenderingContext2D,
+  | 'fillStyle'
+  | 'strokeStyle'
+  | 'lineWidth'
+  | 'globalAlpha'
+  | 'font'
+  | 'textBaseline'
+  | 'textAlign'
+  | 'setTransform'
+  | 'clearRect'
+  | 'fillRect'
+  | 'strokeRect'
+  | 'beginPath'
+  | 'rect'
+  | 'fill'
+  | 'stroke'
+  | 'moveTo'
+  | 'lineTo'
+  | 'fillText'
+>;
+
+export type RulerMode = 'address' | 'pfn';
+
+export interface PhysDrawOptions {
+  answer: PhysAnswer;
+  layout: GridLayout;
+  ruler: RulerMode;
+  dpr: number;
+  /** Hovered bucket (-1: none). */
+  hover: number;
+  /** Buckets of a drag selection in progress, inclusive (null: none). */
+  selection: { a: number; b: number } | null;
+}
+
+const RULER_COLOR = '#8a929d';
+const GIB_COLOR = '#c9d1d9';
+const SELECT_COLOR = '#4fb3a9';
+const MONO = "'JetBrains Mono', 'DejaVu Sans Mono', monospace";
+/** Cells narrower than this are drawn in their mixed colour, not split. */
+export const SPLIT_MIN = 6;
+
+/** Scratch segment widths, reused across frames (3 per bucket). */
+let scratch = new Float32Array(0);
+
+function rulerText(pfn: number, mode: RulerMode): string {
+  return mode === 'address' ? `0x${(pfn * 4096).toString(16)}` : `pfn 0x${pfn.toString(16)}`;
+}
+
+export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
+  const { answer: a, layout: l } = o;
+  ctx.setTransform(o.dpr, 0, 0, o.dpr, 0, 0);
+  ctx.clearRect(0, 0, l.width, l.height);
+  const B = Math.min(a.buckets, l.buckets);
+  const cols = l.cols;
+  const pitch = l.cell;
+  const inner = l.inner;
+  const counts = a.counts;
+
+  // 1. Cells.
+  if (inner >= SPLIT_MIN) {
+    if (scratch.length < B * 3) scratch = new Float32Array(B * 3);
+    for (let b = 0; b < B; b++) {
+      const o3 = b * FRAME_STATE_COUNT;
+      const [wp, wu, wf] = segmentWidths(
+        counts[o3] as number,
+        counts[o3 + 1] as number,
+        counts[o3 + 2] as number,
+        inner,
+      );
+      scratch[b * 3] = wp;
+      scratch[b * 3 + 1] = wu;
+      scratch[b * 3 + 2] = wf;
+    }
+    // pinned from the left, then in use, then free
+    const order = [2, 1, 0] as const;
+    for (let k = 0; k < 3; k++) {
+      ctx.beginPath();
+      for (let b = 0; b < B; b++) {
+        let off = 0;
+        for (let j = 0; j < k; j++) off += scratch[b * 3 + j] as number;
+        const w = scratch[b * 3 + k] as number;
+        if (w <= 0) continue;
+        const col = b % cols;
+        const row = (b - col) / cols;
+        ctx.rect(l.x0 + col * pitch + off, l.y0 + row * pitch, w, inner);
+      }
+      ctx.fillStyle = FRAME_COLORS[order[k]];
+      ctx.fill();
+    }
+  } else {
+    const groups = new Map<string, number[]>();
+    for (let b = 0; b < B; b++) {
+      const o3 = b * FRAME_STATE_COUNT;
+      const key = cssRgb(mixColor(counts[o3] as number, counts[o3 + 1] as number, counts[o3 + 2] as number));
+      const g = groups.get(key);
+      if (g) g.push(b);
+      else groups.set(key, [b]);
+    }
+    for (const [color, list] of groups) {
+      ctx.beginPath();
+      for (const b of list) {
+        const col = b % cols;
+        const row = (b - col) / cols;
+        ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, inner, inner);
+      }
+      ctx.fillStyle = color;
+      ctx.fill();
+    }
+  }
+
+  // 2. THP and hugetlb: a band along the bottom of the cell, as wide as their share.
+  const band = Math.max(1, Math.round(inner * 0.3));
+  for (const [arr, color, after] of [
+    [a.thp, THP_COLOR, null],
+    [a.hugetlb, HUGETLB_COLOR, a.thp],
+  ] as const) {
+    ctx.beginPath();
+    let any = false;
+    for (let b = 0; b < B; b++) {
+      const n = arr[b] as number;
+      if (n === 0) continue;
+      const size = bucketStart(a.start, a.end, a.buckets, b + 1) - bucketStart(a.start, a.end, a.buckets, b);
+      const before = after === null ? 0 : ((after[b] as number) / size) * inner;
+      const w = Math.max(1, (n / size) * inner);
+      const col = b % cols;
+      const row = (b - col) / cols;
+      ctx.rect(l.x0 + col * pitch + Math.min(before, inner - w), l.y0 + row * pitch + inner - band, w, band);
+      any = true;
+    }
+    if (any) {
+      ctx.fillStyle = color;
+      ctx.fill();
+    }
+  }
+
+  // 3. Highlighted frames: brightened, and outlined when the cell is big enough.
+  let anyHl = false;
+  ctx.beginPath();
+  for (let b = 0; b < B; b++) {
+    if ((a.highlight[b] as number) === 0) continue;
+    const col = b % cols;
+    const row = (b - col) / cols;
+    ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, inner, inner);
+    anyHl = true;
+  }
+  if (anyHl) {
+    ctx.fillStyle = HIGHLIGHT_COLOR;
+    ctx.globalAlpha = 0.28;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    if (inner >= 4) {
+      ctx.strokeStyle = HIGHLIGHT_COLOR;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let b = 0; b < B; b++) {
+        if ((a.highlight[b] as number) === 0) continue;
+        const col = b % cols;
+        const row = (b - col) / cols;
+        ctx.rect(l.x0 + col * pitch + 0.5, l.y0 + row * pitch + 0.5, inner - 1, inner - 1);
+      }
+      ctx.stroke();
+    }
+  }
+
+  // 4. GiB boundaries: a tick on the left edge of the cell where each GiB starts.
+  const marks = gibMarks(a.start, a.end);
+  if (marks.length > 0) {
+    ctx.beginPath();
+    for (const g of marks) {
+      const b = bucketOf(a.start, a.end, a.buckets, g);
+      const col = b % cols;
+      const row = (b - col) / cols;
+      const x = l.x0 + col * pitch - (pitch - inner) / 2;
+      ctx.rect(x - 1, l.y0 + row * pitch - 1, 2, pitch + 1);
+    }
+    ctx.fillStyle = GIB_COLOR;
+    ctx.fill();
+  }
+
+  // 5. Ruler: the first frame of every k-th row, GiB labels at the right of the gutter.
+  const rows = Math.ceil(B / cols);
+  const every = labelEvery(l);
+  const fontPx = Math.min(11, Math.max(9, pitch));
+  ctx.font = `${fontPx}px ${MONO}`;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = RULER_COLOR;
+  ctx.textAlign = 'left';
+  const half = Math.min(pitch, fontPx + 2) / 2;
+  for (let r = 0; r < rows; r += every) {
+    const pfn = bucketStart(a.start, a.end, a.buckets, r * cols);
+    ctx.fillText(rulerText(pfn, o.ruler), 4, l.y0 + r * pitch + half);
+  }
+  if (marks.length > 0) {
+    ctx.textAlign = 'right';
+    ctx.fillStyle = GIB_COLOR;
+    let lastY = -Infinity;
+    for (const g of marks) {
+      const b = bucketOf(a.start, a.end, a.buckets, g);
+      const row = Math.floor(b / cols);
+      const y = l.y0 + row * pitch + half;
+      if (y - lastY < fontPx + 1) continue;
+      ctx.fillText(`${g / FRAMES_PER_GIB}G`, l.x0 - 5, y);
+      lastY = y;
+    }
+  }
+
+  // 6. Drag selection and hover.
+  if (o.selection !== null) {
+    const lo = Math.max(0, Math.min(o.selection.a, o.selection.b));
+    const hi = Math.min(B - 1, Math.max(o.selection.a, o.selection.b));
+    ctx.beginPath();
+    for (let b = lo; b <= hi; b++) {
+      const col = b % cols;
+      const row = (b - col) / cols;
+      ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, pitch, pitch);
+    }
+    ctx.fillStyle = SELECT_COLOR;
+    ctx.globalAlpha = 0.4;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+  }
+  if (o.hover >= 0 && o.hover < B) {
+    const col = o.hover % cols;
+    const row = (o.hover - col) / cols;
+    ctx.strokeStyle = HIGHLIGHT_COLOR;
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(l.x0 + col * pitch - 0.75, l.y0 + row * pitch - 0.75, inner + 1.5, inner + 1.5);
+  }
+}
