@@ -6,6 +6,7 @@
  * modules are loaded only when one is called. Installed by main.ts; the
  * stores are looked up at call time (the app has installed Pinia by then).
  */
+import type { TierAnswer } from '../electron/shared/lab-api';
 import { useInspectStore } from './stores/inspect';
 import { useRunsStore } from './stores/runs';
 import { useScenarioStore } from './stores/scenario';
@@ -44,10 +45,15 @@ export interface PfnlabTestHooks {
   };
   event(seq: number): unknown;
   eventsOfLine(line: number): number[];
-  /** Expected tier of page `index` of pages `key` after `step`, from the run's digest (0..3; null: no such pages). */
-  digestTier(step: number, key: string, index: number): number | null;
-  /** Pages keys in the digest after `step`. */
-  digestPages(step: number): { key: string; npages: number; npinned: number }[];
+  /**
+   * Tier (0..3) of page `index` of every pages object in the run's digest after
+   * `step`, as the digest says (access intervals → xarray, domain spans → domain);
+   * null when `index` is past its end. Pages objects may share a key (two maps of one buffer).
+   */
+  digestTiers(
+    step: number,
+    index: number,
+  ): { id: number; key: string; npages: number; tier: number | null }[];
   selection(): {
     step: number;
     follow: boolean;
@@ -57,8 +63,8 @@ export interface PfnlabTestHooks {
     playing: boolean;
   };
   inspect(): { step: number; version: number; loading: boolean; error: unknown; keys: string[] };
-  /** Tier of page `index` of `key` in the inspect store's summary (null: mixed bucket or unknown key). */
-  inspectTier(key: string, index: number): number | null;
+  /** Tier of page `index` of every pages object in the inspect store's summaries (null: mixed bucket or out of range). */
+  inspectTiers(index: number): { pages: number; key: string; tier: number | null }[];
   scenario(): { name: string; length: number; errorCount: number; warningCount: number; problems: unknown[] };
   benchDashboardFrame(npages: number, buckets: number): Promise<unknown>;
   benchPhysicalFrame(nframes: number, buckets: number): Promise<unknown>;
@@ -66,6 +72,19 @@ export interface PfnlabTestHooks {
 
 function covers(runs: readonly (readonly number[])[], index: number): boolean {
   return runs.some((r) => (r[0] as number) <= index && index <= (r[1] as number));
+}
+
+/** The one tier of the summary bucket holding `index`; null when the bucket mixes tiers or is outside. */
+function bucketTier(t: TierAnswer, index: number): number | null {
+  if (index < t.start || index >= t.end) return null;
+  const b = Math.min(t.buckets - 1, Math.floor(((index - t.start) * t.buckets) / (t.end - t.start)));
+  let tier: number | null = null;
+  for (let k = 0; k < 4; k++) {
+    if ((t.counts[b * 4 + k] ?? 0) === 0) continue;
+    if (tier !== null) return null;
+    tier = k;
+  }
+  return tier;
 }
 
 const hooks: PfnlabTestHooks = {
@@ -94,19 +113,15 @@ const hooks: PfnlabTestHooks = {
   eventsOfLine(line) {
     return [...useRunsStore().data.eventsOfLine(line)];
   },
-  digestTier(step, key, index) {
-    const p = useRunsStore()
-      .data.digestAt(step)
-      ?.pages.find((d) => `${d.pid}:${d.uptr}:${d.npages}` === key);
-    if (!p || index < 0 || index >= p.npages) return null;
-    return (covers(p.accessIntervals, index) ? 2 : 0) | (covers(p.domainSpans, index) ? 1 : 0);
-  },
-  digestPages(step) {
-    const d = useRunsStore().data.digestAt(step);
-    return (d?.pages ?? []).map((p) => ({
+  digestTiers(step, index) {
+    return (useRunsStore().data.digestAt(step)?.pages ?? []).map((p) => ({
+      id: p.id,
       key: `${p.pid}:${p.uptr}:${p.npages}`,
       npages: p.npages,
-      npinned: p.npinned,
+      tier:
+        index < 0 || index >= p.npages
+          ? null
+          : (covers(p.accessIntervals, index) ? 2 : 0) | (covers(p.domainSpans, index) ? 1 : 0),
     }));
   },
   selection() {
@@ -130,17 +145,8 @@ const hooks: PfnlabTestHooks = {
       keys: i.tiers.map((t) => t.key),
     };
   },
-  inspectTier(key, index) {
-    const t = useInspectStore().tiers.find((a) => a.key === key);
-    if (!t || index < t.start || index >= t.end) return null;
-    const b = Math.min(t.buckets - 1, Math.floor(((index - t.start) * t.buckets) / (t.end - t.start)));
-    let tier: number | null = null;
-    for (let k = 0; k < 4; k++) {
-      if ((t.counts[b * 4 + k] ?? 0) === 0) continue;
-      if (tier !== null) return null; // the bucket mixes tiers
-      tier = k;
-    }
-    return tier;
+  inspectTiers(index) {
+    return useInspectStore().tiers.map((t) => ({ pages: t.pages, key: t.key, tier: bucketTier(t, index) }));
   },
   scenario() {
     const s = useScenarioStore();
