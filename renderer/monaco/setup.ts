@@ -3,15 +3,28 @@
  * imports (so the CSP's worker-src 'self' holds), and the TypeScript
  * language service gets the scenario API declarations from the single
  * source, engine/scenario/api/lab.d.ts, imported raw.
+ *
+ * The virtual file system mirrors the repository (uris.ts), so the bundled
+ * scenarios' `/// <reference path="../engine/scenario/api/lab.d.ts" />`
+ * resolves to the declarations the service already has, and a scenario
+ * without that line still sees `lab` (extra libs are roots).
+ *
+ * `createScenarioEditor` wraps one editor behind ScenarioEditor, the only
+ * surface the panel (and its tests, which mock this module) knows.
  */
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import labDts from '../../engine/scenario/api/lab.d.ts?raw';
+import { countLabel } from './count-label';
+import { LAB_DTS_URI, SCENARIO_URI } from './uris';
+import './editor.css';
 
 export { monaco };
 
-export const LAB_DTS_URI = 'file:///pfnlab/lab.d.ts';
+export { LAB_DTS_URI, SCENARIO_URI };
+/** Marker owner of the run's problems (the type checker's are 'typescript'). */
+const RUN_OWNER = 'pfnlab-run';
 
 let configured = false;
 
@@ -50,11 +63,34 @@ export function setupMonaco(): typeof monaco {
   return monaco;
 }
 
+export interface EditorMarker {
+  severity: 'error' | 'warning' | 'info';
+  line: number;
+  /** 1-based; 0 or absent: the line's first non-blank character. */
+  column?: number;
+  message: string;
+}
+
 export interface ScenarioEditor {
   getValue(): string;
+  /** Replace the whole text (opening a scenario). */
   setValue(text: string): void;
-  /** Problems (errors and warnings) of the scenario, after each validation. */
-  onMarkers(fn: (markers: { severity: 'error' | 'warning'; line: number; message: string }[]) => void): void;
+  /** Type-check problems (errors and warnings) of the scenario, after each validation. */
+  onMarkers(
+    fn: (markers: { severity: 'error' | 'warning'; line: number; column: number; message: string }[]) => void,
+  ): void;
+  /** The user moved the cursor to another line (not a programmatic move). */
+  onCursorLine(fn: (line: number) => void): void;
+  /** Ctrl/Cmd+Enter. */
+  onRun(fn: () => void): void;
+  /** Highlight the selected event's line (0: none); `reveal`: scroll to it if outside the view. */
+  highlightLine(line: number, reveal?: boolean): void;
+  /** Scroll to a line and put the cursor there (without reporting a cursor move). */
+  revealLine(line: number, column?: number): void;
+  /** Events per line, shown at the end of each line as `×n` (empty map: none). */
+  setLineCounts(counts: ReadonlyMap<number, number>): void;
+  /** The run's problems as markers (replacing the previous run's). */
+  setRunMarkers(markers: readonly EditorMarker[]): void;
   dispose(): void;
 }
 
@@ -64,7 +100,7 @@ export function createScenarioEditor(
   onChange: (text: string) => void,
 ): ScenarioEditor {
   const m = setupMonaco();
-  const uri = m.Uri.parse('file:///scenario.ts');
+  const uri = m.Uri.parse(SCENARIO_URI);
   m.editor.getModel(uri)?.dispose();
   const model = m.editor.createModel(text, 'typescript', uri);
   const editor = m.editor.create(el, {
@@ -80,18 +116,29 @@ export function createScenarioEditor(
     tabSize: 2,
     fixedOverflowWidgets: true,
   });
-  const subs = [model.onDidChangeContent(() => onChange(model.getValue()))];
+  const stepLine = editor.createDecorationsCollection();
+  const counts = editor.createDecorationsCollection();
+  const subs: { dispose(): void }[] = [model.onDidChangeContent(() => onChange(model.getValue()))];
+  let cursorLine = 0;
+
+  const clampLine = (line: number): number => Math.max(1, Math.min(model.getLineCount(), line));
+
   return {
     getValue: () => model.getValue(),
-    setValue: (t) => model.setValue(t),
+    setValue(t) {
+      if (t === model.getValue()) return;
+      model.setValue(t);
+      cursorLine = 0;
+    },
     onMarkers(fn) {
       const emit = (): void => {
         const markers = m.editor
           .getModelMarkers({ resource: uri })
-          .filter((k) => k.severity >= m.MarkerSeverity.Warning)
+          .filter((k) => k.owner !== RUN_OWNER && k.severity >= m.MarkerSeverity.Warning)
           .map((k) => ({
             severity: k.severity === m.MarkerSeverity.Error ? ('error' as const) : ('warning' as const),
             line: k.startLineNumber,
+            column: k.startColumn,
             message: k.message,
           }));
         fn(markers);
@@ -102,8 +149,99 @@ export function createScenarioEditor(
         }),
       );
     },
+    onCursorLine(fn) {
+      subs.push(
+        editor.onDidChangeCursorPosition((e) => {
+          // Only the user's moves: not setPosition/reveal ('api'), setValue or edits by others.
+          if (e.source === 'api' || e.source === 'modelChange' || e.source === 'restoreState') return;
+          if (e.reason === m.editor.CursorChangeReason.ContentFlush) return;
+          const line = e.position.lineNumber;
+          if (line === cursorLine) return;
+          cursorLine = line;
+          fn(line);
+        }),
+      );
+    },
+    onRun(fn) {
+      editor.addCommand(m.KeyMod.CtrlCmd | m.KeyCode.Enter, fn);
+    },
+    highlightLine(line, reveal = true) {
+      if (line <= 0 || line > model.getLineCount()) {
+        stepLine.clear();
+        return;
+      }
+      stepLine.set([
+        {
+          range: new m.Range(line, 1, line, 1),
+          options: {
+            isWholeLine: true,
+            className: 'pfn-step-line',
+            linesDecorationsClassName: 'pfn-step-gutter',
+            overviewRuler: { color: '#e0a458', position: m.editor.OverviewRulerLane.Center },
+          },
+        },
+      ]);
+      if (reveal) editor.revealLineInCenterIfOutsideViewport(line, m.editor.ScrollType.Smooth);
+    },
+    revealLine(line, column) {
+      const l = clampLine(line);
+      const c = column && column > 0 ? column : model.getLineFirstNonWhitespaceColumn(l) || 1;
+      cursorLine = l; // a programmatic move: do not report it as the user's
+      editor.setPosition({ lineNumber: l, column: c }, 'api');
+      editor.revealLineInCenterIfOutsideViewport(l, m.editor.ScrollType.Smooth);
+      editor.focus();
+    },
+    setLineCounts(map) {
+      const lines = model.getLineCount();
+      const decos: monaco.editor.IModelDeltaDecoration[] = [];
+      for (const [line, n] of map) {
+        if (line < 1 || line > lines || n <= 0) continue;
+        const end = model.getLineMaxColumn(line);
+        decos.push({
+          range: new m.Range(line, end, line, end),
+          options: {
+            after: {
+              content: `  ${countLabel(n)}`,
+              inlineClassName: 'pfn-line-count',
+              cursorStops: m.editor.InjectedTextCursorStops.None,
+            },
+            hoverMessage: { value: `${n} event${n === 1 ? '' : 's'} on this line in the last run` },
+          },
+        });
+      }
+      counts.set(decos);
+    },
+    setRunMarkers(markers) {
+      const lines = model.getLineCount();
+      const sev = {
+        error: m.MarkerSeverity.Error,
+        warning: m.MarkerSeverity.Warning,
+        info: m.MarkerSeverity.Info,
+      } as const;
+      m.editor.setModelMarkers(
+        model,
+        RUN_OWNER,
+        markers
+          .filter((k) => k.line >= 1 && k.line <= lines)
+          .map((k) => {
+            const first = model.getLineFirstNonWhitespaceColumn(k.line) || 1;
+            const end = model.getLineMaxColumn(k.line);
+            const start = k.column && k.column > 0 && k.column < end ? k.column : first;
+            return {
+              severity: sev[k.severity],
+              message: k.message,
+              source: 'run',
+              startLineNumber: k.line,
+              startColumn: start,
+              endLineNumber: k.line,
+              endColumn: Math.max(start + 1, end),
+            };
+          }),
+      );
+    },
     dispose() {
       for (const s of subs) s.dispose();
+      m.editor.setModelMarkers(model, RUN_OWNER, []);
       editor.dispose();
       model.dispose();
     },
