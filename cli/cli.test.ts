@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFile } from './commands/check';
+import type { CheckJson } from './commands/check';
+import type { JsonOutput } from './commands/run';
+import { checkFile } from './typecheck';
 import type { TraceFile } from './trace';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -17,6 +19,10 @@ const FIXTURES: Record<string, string> = {
   'throws.ts':
     'const fd: Iommufd = lab.open();\nconst ioas: Ioas = fd.ioasAlloc();\nconst n: number = 4096; ioas.unmap(lab.MOCK_APERTURE_START, n);\n',
   'type-error.ts': 'const fd = lab.open();\nfd.ioasAlloc().mapp(0, 4096);\n',
+  /** Runs fine; line 1 is a type error (TS2322). */
+  'type-ok.ts': "const n: string = 5;\nlab.log('n is', n);\n",
+  'helper-throws.ts':
+    "function expect(c: boolean, m: string): void {\n  if (!c) throw new Error(m);\n}\nconst x: number = 2;\nexpect(x === 1, 'x is 1'); // checks x\n",
   'failnth-small.ts':
     'lab.setTempMemoryLimit(32);\nconst fd = lab.open();\nconst ioas = fd.ioasAlloc();\nconst buf = lab.process.mmap(64 * lab.PAGE_SIZE);\nioas.attachDomain();\nconst iova = ioas.map(buf, 64 * lab.PAGE_SIZE);\nconst access = fd.createAccess(ioas, { needsPinPages: true });\nconst item = access.pin(iova, 8 * lab.PAGE_SIZE);\naccess.unpin(item);\naccess.close();\nioas.unmap(iova, 64 * lab.PAGE_SIZE);\nfd.close();\n',
 };
@@ -146,5 +152,80 @@ describe('pfnlab CLI', () => {
       [1, 1],
       [2, 1],
     ]);
+  });
+
+  it('prints the scenario frames under the error, the caller of a throwing helper first shown', () => {
+    const r = pfnlab('run', FIX('helper-throws.ts'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'helper-throws.ts:5:1: Error: x is 1\n    at expect (helper-throws.ts:2:17)\n    at helper-throws.ts:5:1\n',
+    );
+    const j = pfnlab('run', FIX('helper-throws.ts'), '--json', '--no-typecheck');
+    expect(j.status).toBe(1);
+    expect((JSON.parse(j.stdout) as JsonOutput).error).toEqual({
+      errno: 'Error',
+      message: 'x is 1',
+      line: 5,
+      column: 1,
+      frames: [
+        { fn: 'expect', line: 2, column: 17 },
+        { fn: '', line: 5, column: 1 },
+      ],
+    });
+  });
+
+  it('does not repeat a lone frame that is the position shown', () => {
+    const r = pfnlab('run', FIX('throws.ts'), '--no-typecheck');
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/^ {4}at /m);
+    const j = JSON.parse(pfnlab('run', FIX('throws.ts'), '--json', '--no-typecheck').stdout) as JsonOutput;
+    expect(j.error?.frames).toEqual([{ fn: '', line: 3, column: j.error?.column }]);
+  });
+
+  it('type errors are warnings: the run goes on and the exit status is that of the run', () => {
+    const r = pfnlab('run', FIX('type-ok.ts'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^n is 5$/m);
+    expect(r.stderr).toBe(
+      "type-ok.ts:1:7 warning TS2322: Type 'number' is not assignable to type 'string'.\n",
+    );
+    const failing = pfnlab('run', FIX('type-error.ts'));
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toMatch(
+      /^type-error\.ts:2:16 warning TS2551: Property 'mapp' does not exist on type 'Ioas'.*\ntype-error\.ts:2:16: TypeError: /,
+    );
+  });
+
+  it('--json carries typeErrors ([] for a clean file); --no-typecheck skips the check', () => {
+    const j = pfnlab('run', FIX('type-ok.ts'), '--json');
+    expect(j.status).toBe(0);
+    const out = JSON.parse(j.stdout) as JsonOutput;
+    expect(out.ok).toBe(true);
+    expect(out.typeErrors).toEqual([
+      {
+        file: 'type-ok.ts',
+        line: 1,
+        column: 7,
+        code: 2322,
+        message: "Type 'number' is not assignable to type 'string'.",
+      },
+    ]);
+    const clean = JSON.parse(pfnlab('run', FIX('ok.ts'), '--json').stdout) as JsonOutput;
+    expect(clean.typeErrors).toEqual([]);
+    const skipped = pfnlab('run', FIX('type-ok.ts'), '--json', '--no-typecheck');
+    expect(skipped.status).toBe(0);
+    expect(skipped.stderr).toBe('');
+    expect((JSON.parse(skipped.stdout) as JsonOutput).typeErrors).toBeUndefined();
+    const plain = pfnlab('run', FIX('type-ok.ts'), '--no-typecheck');
+    expect([plain.status, plain.stderr]).toEqual([0, '']);
+  });
+
+  it('check --json lists the diagnostics with their TS code', () => {
+    const r = pfnlab('check', '--json', FIX('type-error.ts'), FIX('ok.ts'));
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as CheckJson;
+    expect(out.ok).toBe(false);
+    expect(out.diagnostics).toMatchObject([{ line: 2, column: 16, code: 2551 }]);
+    expect(out.diagnostics[0]?.file).toMatch(/type-error\.ts$/);
   });
 });

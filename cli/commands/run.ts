@@ -1,14 +1,20 @@
 /**
  * `pfnlab run FILE`: one scenario in the engine worker, under the wall-clock
  * and memory budgets. Exit 0 when it completes, 1 when it throws (errno,
- * message and scenario position printed) or overruns a budget, 2 on usage.
+ * message, scenario position and the scenario's stack frames printed) or
+ * overruns a budget, 2 on usage. Type errors never block a run: the file is
+ * type-checked in a child process while it runs, and its type errors are
+ * printed as warnings (exit status unchanged); `--no-typecheck` skips that.
  */
 import { writeFileSync } from 'node:fs';
-import type { RunResult } from '../../engine/scenario/runner';
+import { resolve } from 'node:path';
+import type { RunError, RunResult, StackFrame } from '../../engine/scenario/runner';
 import { numberOpt, oneFile, parseArgs, stringOpt, type OptionSpec } from '../args';
 import { toCsv } from '../csv';
 import { Progress } from '../progress';
 import { toTrace } from '../trace';
+import type { Diagnostic } from '../typecheck';
+import { typecheckInChild, type TypecheckOutcome } from '../typecheck-child';
 import { BudgetError, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, WorkerHost } from '../worker-host';
 import { EXIT_FAIL, EXIT_OK, readScenario, stdio, type Io } from './shared';
 
@@ -17,29 +23,85 @@ export const RUN_HELP = `Usage: pfnlab run FILE [options]
 Run one scenario (TypeScript or JavaScript) in the sandboxed engine.
 
 Options:
-  --json            print one JSON object { ok, error?, counters, ops, wallMs }
+  --json            print one JSON object { ok, error?, counters, ops, wallMs, typeErrors? }
   --seed N          seed of the machine and of lab.random() (default 1)
   --check           run checkInvariants() after every operation; fail on driver warnings
   --trace OUT.json  write the timeline as a Chrome trace (open it in ui.perfetto.dev)
   --csv OUT.csv     write the per-operation counter deltas as CSV
   --timeout S       wall-clock budget in seconds (default ${DEFAULT_TIMEOUT_S})
   --memory MB       memory budget of the engine worker in MiB (default ${DEFAULT_MEMORY_MB})
+  --no-typecheck    do not type-check the file (by default its type errors are
+                    printed as warnings, FILE:LINE:COL warning TSnnnn: message;
+                    they never stop the run nor change the exit status)
   --help            this text
 
 Exit status: 0 completed, 1 the scenario threw or overran a budget, 2 usage error.
 `;
 
 export const RUN_SPEC: OptionSpec = {
-  flags: ['json', 'check', 'help'],
+  flags: ['json', 'check', 'no-typecheck', 'help'],
   values: { seed: 'int', trace: 'string', csv: 'string', timeout: 'number', memory: 'int' },
 };
 
+/** A type error of the scenario file (`file` as in the error position: the scenario's name). */
+export type TypeErrorJson = Diagnostic;
+
 export interface JsonOutput {
   ok: boolean;
-  error?: { errno: string; message: string; line: number; column: number };
+  /** `frames`: the scenario's own stack frames, innermost first. */
+  error?: { errno: string; message: string; line: number; column: number; frames: StackFrame[] };
   counters: RunResult['counters'] | Record<string, never>;
   ops: number;
   wallMs: number;
+  /** Absent under --no-typecheck, or when the check itself failed (typecheckFailed says why). */
+  typeErrors?: TypeErrorJson[];
+  typecheckFailed?: string;
+}
+
+/** Type errors with the file named as in the run's messages. */
+function typeErrorsOf(outcome: TypecheckOutcome, file: string, fileName: string): TypeErrorJson[] | null {
+  if ('failed' in outcome) return null;
+  const own = resolve(file);
+  return outcome.diagnostics.map((d) => ({
+    ...d,
+    file: d.file && resolve(d.file) === own ? fileName : d.file,
+  }));
+}
+
+function printTypeErrors(outcome: TypecheckOutcome | null, file: string, fileName: string, io: Io): void {
+  if (!outcome) return;
+  if ('failed' in outcome) {
+    io.err(`pfnlab run: the type check failed: ${outcome.failed}\n`);
+    return;
+  }
+  for (const d of typeErrorsOf(outcome, file, fileName) ?? []) {
+    const where = d.file ? `${d.file}:${d.line}:${d.column} ` : '';
+    io.err(`${where}warning TS${d.code}: ${d.message.replace(/\n/g, '\n  ')}\n`);
+  }
+}
+
+function addTypeErrors(
+  out: JsonOutput,
+  outcome: TypecheckOutcome | null,
+  file: string,
+  fileName: string,
+): void {
+  if (!outcome) return;
+  const errors = typeErrorsOf(outcome, file, fileName);
+  if (errors) out.typeErrors = errors;
+  else if ('failed' in outcome) out.typecheckFailed = outcome.failed;
+}
+
+/** `    at fn (FILE:L:C)` per frame, innermost first; nothing when the one frame is the position shown. */
+function printFrames(error: RunError, fileName: string, io: Io): void {
+  const frames = error.frames ?? [];
+  const only = frames[0];
+  if (frames.length === 0) return;
+  if (frames.length === 1 && only && only.line === error.line && only.column === error.column) return;
+  for (const f of frames) {
+    const where = `${fileName}:${f.line}:${f.column}`;
+    io.err(f.fn ? `    at ${f.fn} (${where})\n` : `    at ${where}\n`);
+  }
 }
 
 function nonZero(c: Record<string, number>): string {
@@ -65,8 +127,9 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   const progress = new Progress(`pfnlab run ${fileName}`);
   const t0 = performance.now();
   let result: RunResult;
+  let typecheck: Promise<TypecheckOutcome> | null = null;
   try {
-    result = await host.request(
+    const running = host.request(
       'run',
       {
         source,
@@ -86,28 +149,36 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
         },
       },
     );
+    // on the next turn, once the request has spawned the engine worker: the run starts first
+    if (!p.flags.has('no-typecheck'))
+      typecheck = new Promise((done) => setImmediate(() => done(typecheckInChild(file))));
+    result = await running;
   } catch (e) {
     progress.done();
     await host.close();
+    const types = typecheck ? await typecheck : null;
     const err = e instanceof BudgetError ? e : null;
     const errno = err?.errno ?? 'ECRASHED';
     const message = e instanceof Error ? e.message : String(e);
     if (json) {
       const out: JsonOutput = {
         ok: false,
-        error: { errno, message, line: 0, column: 0 },
+        error: { errno, message, line: 0, column: 0, frames: [] },
         counters: {},
         ops: 0,
         wallMs: Math.round(performance.now() - t0),
       };
+      addTypeErrors(out, types, file, fileName);
       io.out(`${JSON.stringify(out)}\n`);
     } else {
+      printTypeErrors(types, file, fileName, io);
       io.err(`${fileName}: ${errno}: ${message}\n`);
     }
     return EXIT_FAIL;
   }
   progress.done();
   await host.close();
+  const types = typecheck ? await typecheck : null;
   if (tracePath !== undefined) writeFileSync(tracePath, JSON.stringify(toTrace(result, fileName)));
   if (csvPath !== undefined) writeFileSync(csvPath, toCsv(result));
   if (json) {
@@ -119,10 +190,14 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
     };
     if (result.error) {
       const { errno, message, line, column } = result.error;
-      out.error = { errno, message, line, column };
+      out.error = { errno, message, line, column, frames: result.error.frames ?? [] };
     }
+    addTypeErrors(out, types, file, fileName);
     io.out(`${JSON.stringify(out)}\n`);
-  } else if (result.ok) {
+    return result.ok ? EXIT_OK : EXIT_FAIL;
+  }
+  printTypeErrors(types, file, fileName, io);
+  if (result.ok) {
     io.out(`ok: ${fileName}: ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
     io.out(`counters: ${nonZero(result.counters)}\n`);
     if (result.counters.warnings > 0) {
@@ -134,6 +209,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
     const { errno, message, line, column } = result.error;
     const where = line > 0 ? `${fileName}:${line}:${column}` : fileName;
     io.err(`${where}: ${errno}: ${message}\n`);
+    printFrames(result.error, fileName, io);
     if (result.error.stack) io.err(`${result.error.stack}\n`);
     io.err(`after ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
   }
