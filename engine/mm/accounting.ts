@@ -1,5 +1,5 @@
 import { fail, PAGE_SIZE } from '../base';
-import type { MmStruct } from './mm';
+import type { MmState } from './mm-state';
 import type { RlimitTask } from './types';
 
 /** The per-uid user_struct: locked_vm shared by all processes of a user. */
@@ -23,7 +23,7 @@ export function memlockLimitPages(task: RlimitTask): number {
  * RLIMIT_MEMLOCK unless the task has CAP_IPC_LOCK (→ ENOMEM); dec
  * subtracts (WARN on underflow).
  */
-export function accountLockedVm(mm: MmStruct, task: RlimitTask, npages: number, inc: boolean): void {
+export function accountLockedVm(mm: MmState, task: RlimitTask, npages: number, inc: boolean): void {
   if (npages === 0) return;
   if (inc) {
     if (!task.capIpcLock && mm.lockedVm + npages > memlockLimitPages(task))

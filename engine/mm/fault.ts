@@ -1,6 +1,6 @@
 import { HPAGE_NR } from './frames';
 import { mkPte, PTE_EXCL, PTE_WRITE, ptePfn } from './page-table';
-import type { MmStruct } from './mm';
+import type { MmState } from './mm-state';
 import type { Vma } from './vma';
 
 /** Why a fault is taken (handle_mm_fault flags). */
@@ -31,7 +31,7 @@ export function needsFault(vma: Vma, e: number, kind: FaultKind): boolean {
  * handle_mm_fault for page `vpn` of `vma` (the caller checked permissions):
  * returns the PTE afterwards, or VM_FAULT_OOM / VM_FAULT_SIGBUS.
  */
-export function handleMmFault(mm: MmStruct, vma: Vma, vpn: number, kind: FaultKind): number {
+export function handleMmFault(mm: MmState, vma: Vma, vpn: number, kind: FaultKind): number {
   const e = mm.pt.get(vpn);
   if (!needsFault(vma, e, kind)) return e;
   mm.kernel.counters.pageFaults++;
@@ -48,7 +48,7 @@ function unitBase(vma: Vma, vpn: number): number {
   return vpn - (vpn % nr);
 }
 
-function mapUnit(mm: MmStruct, base: number, nr: number, pfn: number, bits: number, takeRef: boolean): void {
+function mapUnit(mm: MmState, base: number, nr: number, pfn: number, bits: number, takeRef: boolean): void {
   for (let i = 0; i < nr; i++) {
     if (takeRef) mm.phys.getRef(pfn + i);
     mm.pt.set(base + i, mkPte(pfn + i, bits));
@@ -56,7 +56,7 @@ function mapUnit(mm: MmStruct, base: number, nr: number, pfn: number, bits: numb
 }
 
 /** Fault on a not-present page. */
-function doFault(mm: MmStruct, vma: Vma, vpn: number, kind: FaultKind): number {
+function doFault(mm: MmState, vma: Vma, vpn: number, kind: FaultKind): number {
   const phys = mm.phys;
   const writeBit = vma.readOnly ? 0 : PTE_WRITE;
   const nr = 2 ** vma.hugeOrder;
@@ -122,7 +122,7 @@ function doFault(mm: MmStruct, vma: Vma, vpn: number, kind: FaultKind): number {
  * Write (or unshare) fault on a present page of a private mapping: reuse the
  * page when it is exclusively ours, else copy it (break copy-on-write).
  */
-function doWp(mm: MmStruct, vma: Vma, vpn: number, e: number, kind: FaultKind): number {
+function doWp(mm: MmState, vma: Vma, vpn: number, e: number, kind: FaultKind): number {
   const phys = mm.phys;
   const f = phys.frames;
   const nr = 2 ** vma.hugeOrder;

@@ -1,7 +1,7 @@
 import { fail, type Errno, PAGE_SIZE } from '../base';
 import { FAULT_READ, FAULT_UNSHARE, FAULT_WRITE, type FaultKind, handleMmFault, VM_FAULT_OOM } from './fault';
 import { FRAME_COMPOUND } from './frames';
-import type { MmStruct } from './mm';
+import type { MmState } from './mm-state';
 import { CHUNK_NR, PTE_EXCL, PTE_PRESENT, PTE_WRITE } from './page-table';
 import type { Vma } from './vma';
 
@@ -16,7 +16,7 @@ import type { Vma } from './vma';
  * (EFAULT; ENOMEM when out of memory). Dead mm → EFAULT.
  */
 export function pinUserPages(
-  mm: MmStruct,
+  mm: MmState,
   uptr: number,
   npages: number,
   write: boolean,

@@ -1,7 +1,8 @@
 import { fail, type Kernel, PAGE_SIZE } from '../base';
 import { UserStruct } from './accounting';
 import { memoryViolations } from './invariants';
-import { MmStruct, type MmHost } from './mm';
+import { MmStruct } from './mm';
+import type { MmHost } from './mm-state';
 import { PhysMemory } from './phys';
 import { Process, type ProcessHost } from './process';
 import type { MachineOptions } from './types';

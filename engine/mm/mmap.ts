@@ -1,7 +1,7 @@
 import { fail, PAGE_SIZE } from '../base';
 import { FAULT_READ, FAULT_WRITE, handleMmFault } from './fault';
 import { GPAGE_ORDER, HPAGE_NR, HPAGE_ORDER } from './frames';
-import type { MmStruct } from './mm';
+import type { MmState } from './mm-state';
 import { PageCache } from './page-cache';
 import { ptePfn } from './page-table';
 import type { MmapOptions } from './types';
@@ -18,7 +18,7 @@ function isPow2(x: number): boolean {
 }
 
 /** mmap: a new VMA at an address of the kernel's choosing (top-down, deterministic). */
-export function doMmap(mm: MmStruct, length: number, opts: MmapOptions = {}): number {
+export function doMmap(mm: MmState, length: number, opts: MmapOptions = {}): number {
   if (!Number.isSafeInteger(length) || length <= 0)
     fail('EINVAL', `mmap length ${length} must be a positive integer`);
   const hugeOrder = opts.hugetlb === '2M' ? HPAGE_ORDER : opts.hugetlb === '1G' ? GPAGE_ORDER : 0;
@@ -76,7 +76,7 @@ export function doMmap(mm: MmStruct, length: number, opts: MmapOptions = {}): nu
 }
 
 /** Top-down search for a free, aligned range of len bytes; -1 if none. */
-function getUnmappedArea(mm: MmStruct, len: number, align: number): number {
+function getUnmappedArea(mm: MmState, len: number, align: number): number {
   const v = mm.vmas;
   let gapHi = MMAP_BASE;
   for (let k = v.length - 1; k >= -1; k--) {
@@ -91,7 +91,7 @@ function getUnmappedArea(mm: MmStruct, len: number, align: number): number {
   return -1;
 }
 
-function insertVma(mm: MmStruct, vma: Vma): void {
+function insertVma(mm: MmState, vma: Vma): void {
   const v = mm.vmas;
   let i = 0;
   while (i < v.length && v[i].start < vma.start) i++;
@@ -99,7 +99,7 @@ function insertVma(mm: MmStruct, vma: Vma): void {
 }
 
 /** munmap: removes every mapping in [uptr, uptr+length); splits VMAs cut by the range. */
-export function doMunmap(mm: MmStruct, uptr: number, length: number): void {
+export function doMunmap(mm: MmState, uptr: number, length: number): void {
   if (!Number.isSafeInteger(uptr) || uptr % PAGE_SIZE !== 0 || uptr < 0)
     fail('EINVAL', `munmap uptr ${uptr} must be page aligned`);
   if (!Number.isSafeInteger(length) || length <= 0)
@@ -122,7 +122,7 @@ export function doMunmap(mm: MmStruct, uptr: number, length: number): void {
 }
 
 /** Split the VMA that strictly contains addr into [start, addr) and [addr, end). */
-function splitAt(mm: MmStruct, addr: number): void {
+function splitAt(mm: MmState, addr: number): void {
   const v = mm.findVma(addr);
   if (v === null || v.start === addr) return;
   const right = v.clone(addr, v.end);
@@ -137,7 +137,7 @@ function splitAt(mm: MmStruct, addr: number): void {
   mm.vmas.splice(i + 1, 0, right);
 }
 
-function unfaultedUnits(mm: MmStruct, v: Vma): number {
+function unfaultedUnits(mm: MmState, v: Vma): number {
   const step = 2 ** v.hugeOrder;
   let n = 0;
   for (let vpn = v.startVpn; vpn < v.endVpn; vpn += step) if (mm.pt.get(vpn) === 0) n++;
@@ -145,7 +145,7 @@ function unfaultedUnits(mm: MmStruct, v: Vma): number {
 }
 
 /** Unmap every page of a VMA that is already out of mm.vmas; drop its reservation and object. */
-function removeVma(mm: MmStruct, v: Vma): void {
+function removeVma(mm: MmState, v: Vma): void {
   zapRange(mm, v.startVpn, v.endVpn);
   const phys = mm.phys;
   if (v.hugeResv > 0) {
@@ -156,7 +156,7 @@ function removeVma(mm: MmStruct, v: Vma): void {
 }
 
 /** zap_page_range: clear the PTEs of [lo, hi) and drop the mappings' references. */
-export function zapRange(mm: MmStruct, lo: number, hi: number): void {
+export function zapRange(mm: MmState, lo: number, hi: number): void {
   const phys = mm.phys;
   const pt = mm.pt;
   pt.forEach(lo, hi, (vpn, e) => {
@@ -166,7 +166,7 @@ export function zapRange(mm: MmStruct, lo: number, hi: number): void {
 }
 
 /** exit_mmap: the last mm user is gone. */
-export function removeAllVmas(mm: MmStruct): void {
+export function removeAllVmas(mm: MmState): void {
   const gone = mm.vmas;
   mm.vmas = [];
   for (const v of gone) removeVma(mm, v);

@@ -1,13 +1,13 @@
 import { fail, PAGE_SIZE } from '../base';
 import { FAULT_READ, FAULT_WRITE, handleMmFault, needsFault } from './fault';
-import type { MmStruct } from './mm';
+import type { MmState } from './mm-state';
 import { ptePfn } from './page-table';
 
 /**
  * Check that [uptr, uptr+length) is fully mapped (and writable when
  * writing) before touching anything, so a failed copy changes nothing.
  */
-function accessOk(mm: MmStruct, uptr: number, length: number, write: boolean): void {
+function accessOk(mm: MmState, uptr: number, length: number, write: boolean): void {
   if (!mm.alive) fail('EFAULT', `user access: mm ${mm.id} is gone`);
   if (!Number.isSafeInteger(uptr) || !Number.isSafeInteger(length) || uptr < 0 || length < 0)
     fail('EFAULT', `user access: bad range ${uptr} +${length}`);
@@ -24,7 +24,7 @@ function accessOk(mm: MmStruct, uptr: number, length: number, write: boolean): v
 
 /** copy_from_user: CPU reads of the process's memory (faults pages in). */
 export function copyFromUser(
-  mm: MmStruct,
+  mm: MmState,
   uptr: number,
   dst: Uint8Array,
   dstOffset: number,
@@ -49,7 +49,7 @@ export function copyFromUser(
 
 /** copy_to_user: CPU writes to the process's memory (faults in, breaks copy-on-write, dirties). */
 export function copyToUser(
-  mm: MmStruct,
+  mm: MmState,
   uptr: number,
   src: Uint8Array,
   srcOffset: number,
