@@ -1,7 +1,14 @@
 import { FRAME_COMPOUND, FRAME_FREE } from './frames';
-import type { MemorySystem } from './memory-system';
+import type { MmState } from './mm-state';
 import type { PageCache } from './page-cache';
 import { type PageTable, PTE_EXCL, PTE_WRITE, ptePfn } from './page-table';
+import type { PhysMemory } from './phys';
+
+/** What the check reads of a MemorySystem (which calls it: it sits above this file). */
+export interface MemoryView {
+  readonly phys: PhysMemory;
+  processes(): readonly { readonly mm: MmState }[];
+}
 
 /**
  * The full consistency check of the memory model (slow: O(frames)). Returns
@@ -15,7 +22,7 @@ import { type PageTable, PTE_EXCL, PTE_WRITE, ptePfn } from './page-table';
  * - the running pin totals (PhysMemory.totalPins, pinnedFrames) equal a
  *   sweep of the frames' pin counts.
  */
-export function memoryViolations(sys: MemorySystem, max = 20): string[] {
+export function memoryViolations(sys: MemoryView, max = 20): string[] {
   const bad: string[] = [];
   const phys = sys.phys;
   const f = phys.frames;
