@@ -299,4 +299,14 @@ describe('SourceLocator.frames', () => {
     ]);
     expect(loc.fromStack(stack)).toEqual({ line: 1, column: 2 });
   });
+
+  it('reads file names with spaces, parentheses and colons', () => {
+    const loc = new SourceLocator('my (1): copy.ts', []);
+    const stack =
+      'Error: x\n    at expect (my (1): copy.ts:2:17)\n    at my (1): copy.ts:5:1\n    at g (other.ts:1:1)';
+    expect(loc.frames(stack)).toEqual([
+      { fn: 'expect', line: 2, column: 17 },
+      { fn: '<anonymous>', line: 5, column: 1 },
+    ]);
+  });
 });

@@ -107,17 +107,15 @@ export class SourceLocator {
     for (const text of stack.split('\n')) {
       const t = text.trim();
       if (!t.startsWith('at ')) continue;
-      let fn = '';
-      let loc = t.slice(3);
-      if (loc.endsWith(')')) {
-        const open = loc.lastIndexOf(' (');
-        if (open < 0) continue;
-        fn = loc.slice(0, open);
-        loc = loc.slice(open + 2, -1);
-      }
-      if (!loc.startsWith(`${this.sourceUrl}:`)) continue;
-      const pos = this.positionAt(loc, this.sourceUrl.length + 1);
-      if (pos) out.push({ fn: frameName(fn), ...pos });
+      // `at fn (FILE:L:C)` or `at FILE:L:C`; FILE may itself hold ' (' or ':'
+      const open = t.lastIndexOf(` ${this.inParens}`);
+      const pos =
+        open >= 0
+          ? this.positionAt(t, open + 1 + this.inParens.length)
+          : t.startsWith(this.bare)
+            ? this.positionAt(t, this.bare.length)
+            : null;
+      if (pos) out.push({ fn: frameName(open >= 0 ? t.slice(3, open) : ''), ...pos });
     }
     return out;
   }
