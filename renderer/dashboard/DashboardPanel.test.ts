@@ -179,7 +179,7 @@ describe('DashboardPanel', () => {
     expect(q.end).toBeGreaterThanOrEqual(5600);
     expect(q.end - q.start).toBeLessThanOrEqual(2048);
     // The previous step over the same range, for change marks.
-    expect(lab.inspects.some((p) => p.step === 1 && (p.queries[0] as { key?: string }).key === 'big')).toBe(
+    expect(lab.inspects.some((p) => p.step === 1 && (p.queries[0] as { pages?: number }).pages === 4)).toBe(
       true,
     );
     for (const i of [5001, 5002, 5003, 5004, 5599]) expect(hook().tierAt('big', i)).toBe(tierOf(i));

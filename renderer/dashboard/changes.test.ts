@@ -26,6 +26,17 @@ describe('change detection', () => {
     expect(matchStrips([a], null).map((e) => e.status)).toEqual(['same']);
   });
 
+  it('tells apart pages objects sharing a key (one buffer mapped twice) by order', () => {
+    const a1 = makeAnswer({ key: 'a', pages: 1, npages: 8 });
+    const a2 = makeAnswer({ key: 'a', pages: 2, npages: 8 });
+    const b2 = makeAnswer({ key: 'a', pages: 3, npages: 8 });
+    const m = matchStrips([a1, a2], [b2]);
+    expect(m.map((e) => [e.key, e.status, e.prev?.pages ?? null])).toEqual([
+      ['a', 'same', 3],
+      ['a#2', 'new', null],
+    ]);
+  });
+
   it('marks the buckets whose counts differ', () => {
     const before = makeAnswer({ npages: 1 << 20, buckets: 1024, runs: [[0, 4096, TIER_DOMAIN]] });
     const after = makeAnswer({

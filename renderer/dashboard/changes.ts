@@ -28,6 +28,10 @@ export interface Changes {
 export type StripStatus = 'same' | 'new' | 'gone';
 
 export interface StripEntry {
+  /**
+   * Identity of the strip across steps: the pages key, or `key#n` for the
+   * n-th pages object sharing a key at one step (one buffer mapped twice).
+   */
   key: string;
   /** The answer drawn: the current one, or for a 'gone' strip the previous step's. */
   answer: TierAnswer;
@@ -35,16 +39,29 @@ export interface StripEntry {
   status: StripStatus;
 }
 
-/** Match current answers with the previous step's (null: not known yet, nothing is marked). */
+/** Strip ids of answers in order: the key, then key#2, key#3… for repeats. */
+export function stripIds(answers: readonly TierAnswer[]): string[] {
+  const seen = new Map<string, number>();
+  return answers.map((a) => {
+    const n = (seen.get(a.key) ?? 0) + 1;
+    seen.set(a.key, n);
+    return n === 1 ? a.key : `${a.key}#${n}`;
+  });
+}
+
+/** Match current answers with the previous step's by strip id (prev null: not known yet, nothing is marked). */
 export function matchStrips(cur: readonly TierAnswer[], prev: readonly TierAnswer[] | null): StripEntry[] {
   const before = new Map<string, TierAnswer>();
-  for (const p of prev ?? []) before.set(p.key, p);
-  const out: StripEntry[] = cur.map((a) => {
-    const p = before.get(a.key) ?? null;
-    before.delete(a.key);
-    return { key: a.key, answer: a, prev: p, status: prev === null || p !== null ? 'same' : 'new' };
+  const prevIds = stripIds(prev ?? []);
+  (prev ?? []).forEach((p, i) => before.set(prevIds[i] as string, p));
+  const ids = stripIds(cur);
+  const out: StripEntry[] = cur.map((a, i) => {
+    const id = ids[i] as string;
+    const p = before.get(id) ?? null;
+    before.delete(id);
+    return { key: id, answer: a, prev: p, status: prev === null || p !== null ? 'same' : 'new' };
   });
-  for (const p of before.values()) out.push({ key: p.key, answer: p, prev: p, status: 'gone' });
+  for (const [id, p] of before) out.push({ key: id, answer: p, prev: p, status: 'gone' });
   return out;
 }
 

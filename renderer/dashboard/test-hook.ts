@@ -9,7 +9,9 @@
  */
 
 export interface HookStrip {
+  /** The pages key (TierAnswer.key); `id` tells apart pages objects sharing a key (`key#2`, …). */
   key: string;
+  id: string;
   y: number;
   x0: number;
   x1: number;
@@ -30,7 +32,7 @@ export interface DashboardHook {
   step(): number;
   /** Frames drawn so far. */
   frames(): number;
-  /** Zoom strip `key` to [start, end) and draw now. */
+  /** Zoom strip `key` (a key or an id) to [start, end) and draw now. */
   setView(key: string, start: number, end: number): void;
 }
 

@@ -15,14 +15,14 @@ const full = makeAnswer({
 
 describe('planning zoom queries', () => {
   it('needs nothing while the full answer is fine enough', () => {
-    expect(planZoom(full, { start: 0, end: 1 << 20 }, 1000, undefined, at, true)).toBeNull();
-    expect(planZoom(full, { start: 0, end: (1 << 20) / 4 }, 1000, undefined, at, true)).toBeNull();
+    expect(planZoom(full, { start: 0, end: 1 << 20 }, 1000, undefined, at, 9)).toBeNull();
+    expect(planZoom(full, { start: 0, end: (1 << 20) / 4 }, 1000, undefined, at, 9)).toBeNull();
     const small = makeAnswer({ npages: 32 });
-    expect(planZoom(small, { start: 3, end: 9 }, 1000, undefined, at, true)).toBeNull();
+    expect(planZoom(small, { start: 3, end: 9 }, 1000, undefined, at, 9)).toBeNull();
   });
 
   it('asks a re-bucketed summary of the visible range (with overscan) when zoomed past it', () => {
-    const n = planZoom(full, { start: 100000, end: 200000 }, 1000, undefined, at, true) as ZoomNeed;
+    const n = planZoom(full, { start: 100000, end: 200000 }, 1000, undefined, at, 9) as ZoomNeed;
     expect(n).not.toBeNull();
     expect(n.pages).toBe(3);
     expect(n.start).toBeLessThanOrEqual(100000);
@@ -31,25 +31,25 @@ describe('planning zoom queries', () => {
     expect(n.end).toBe(250000);
     expect(n.buckets).toBeLessThanOrEqual(DETAIL_MAX);
     expect((n.end - n.start) / n.buckets).toBeLessThanOrEqual(100);
-    expect(n.withPrev).toBe(true);
+    expect(n.prevPages).toBe(9);
   });
 
   it('asks per-page detail once the visible range is at most DETAIL_MAX pages', () => {
-    const n = planZoom(full, { start: 5000.5, end: 5600 }, 1000, undefined, at, false) as ZoomNeed;
+    const n = planZoom(full, { start: 5000.5, end: 5600 }, 1000, undefined, at, null) as ZoomNeed;
     expect(n.buckets).toBe(DETAIL_MAX);
     expect(n.end - n.start).toBeLessThanOrEqual(DETAIL_MAX);
     expect(n.start).toBeLessThanOrEqual(5000);
     expect(n.end).toBeGreaterThanOrEqual(5600);
-    expect(n.withPrev).toBe(false);
+    expect(n.prevPages).toBeNull();
   });
 
   it('keeps a held entry that covers the view at this step, refetches at another step', () => {
     const z = makeAnswer({ key: 'k', npages: 1 << 20, start: 4000, end: 6000 });
     expect(adequate(z, { start: 4500, end: 5000 }, 1000)).toBe(true);
     const have = { ...at, answer: z, prev: null };
-    expect(planZoom(full, { start: 4500, end: 5000 }, 1000, have, at, true)).toBeNull();
-    expect(planZoom(full, { start: 4500, end: 5000 }, 1000, have, { run: 1, step: 6 }, true)).not.toBeNull();
-    expect(planZoom(full, { start: 6500, end: 7000 }, 1000, have, at, true)).not.toBeNull();
+    expect(planZoom(full, { start: 4500, end: 5000 }, 1000, have, at, 9)).toBeNull();
+    expect(planZoom(full, { start: 4500, end: 5000 }, 1000, have, { run: 1, step: 6 }, 9)).not.toBeNull();
+    expect(planZoom(full, { start: 6500, end: 7000 }, 1000, have, at, 9)).not.toBeNull();
   });
 });
 
@@ -63,10 +63,10 @@ describe('ZoomFetcher', () => {
     start,
     end,
     buckets: 2048,
-    withPrev: true,
+    prevPages: 2,
   });
 
-  it('debounces, sends the latest needs only, and asks step - 1 by key for change marks', async () => {
+  it('debounces, sends the latest needs only, and asks step - 1 by its digest id there for change marks', async () => {
     const calls: { q: InspectQuery[]; step: number }[] = [];
     const query = async (q: InspectQuery[], step: number): Promise<InspectAnswer[]> => {
       calls.push({ q, step });
@@ -96,7 +96,7 @@ describe('ZoomFetcher', () => {
     });
     expect(calls[1]).toEqual({
       step: 4,
-      q: [{ kind: 'tiers', key: 'k', start: 100, end: 1100, buckets: 2048 }],
+      q: [{ kind: 'tiers', pages: 2, start: 100, end: 1100, buckets: 2048 }],
     });
     expect(data).toBe(1);
     const e = f.entries.get('k');
@@ -114,10 +114,10 @@ describe('ZoomFetcher', () => {
         release = () => res([makeAnswer({ key: 'k', npages: 1 << 20, start: x.start, end: x.end })]);
       });
     const f = new ZoomFetcher(query, () => {}, 10);
-    f.request([{ ...need(0, 500), withPrev: false }], at);
+    f.request([{ ...need(0, 500), prevPages: null }], at);
     await vi.advanceTimersByTimeAsync(20);
     const first = release as unknown as () => void;
-    f.request([{ ...need(600, 900), withPrev: false }], at);
+    f.request([{ ...need(600, 900), prevPages: null }], at);
     first();
     await vi.advanceTimersByTimeAsync(0);
     expect(f.entries.has('k')).toBe(false);

@@ -26,14 +26,15 @@ export interface ZoomEntry extends At {
 }
 
 export interface ZoomNeed {
+  /** Strip id (changes.ts StripEntry.key). */
   key: string;
   /** Digest id of the pages object at the step. */
   pages: number;
   start: number;
   end: number;
   buckets: number;
-  /** Also ask step - 1 (the key existed there). */
-  withPrev: boolean;
+  /** Its digest id at step - 1, to ask the same range there (null: it did not exist or is not known). */
+  prevPages: number | null;
 }
 
 /** Pages per bucket a view wants: at least min(pixels, DETAIL_MAX / 2) buckets across it. */
@@ -60,7 +61,8 @@ export function planZoom(
   px: number,
   have: ZoomEntry | undefined,
   at: At,
-  prevKnown: boolean,
+  prevPages: number | null,
+  key: string = full.key,
 ): ZoomNeed | null {
   if (adequate(full, view, px)) return null;
   if (have && have.run === at.run && have.step === at.step && adequate(have.answer, view, px)) return null;
@@ -80,7 +82,7 @@ export function planZoom(
     end = Math.min(n, Math.ceil(view.end + span / 2));
     buckets = Math.min(DETAIL_MAX, Math.ceil((end - start) / desiredBucketSize(view, px)));
   }
-  return { key: full.key, pages: full.pages, start, end, buckets, withPrev: prevKnown };
+  return { key, pages: full.pages, start, end, buckets, prevPages };
 }
 
 export type QueryFn = (queries: InspectQuery[], step: number) => Promise<InspectAnswer[] | null>;
@@ -104,7 +106,7 @@ export class ZoomFetcher {
   ) {}
 
   request(needs: readonly ZoomNeed[], at: At): void {
-    const sig = `${at.run}:${at.step}:${needs.map((n) => `${n.key}/${n.start}/${n.end}/${n.buckets}/${n.withPrev}`).join('|')}`;
+    const sig = `${at.run}:${at.step}:${needs.map((n) => `${n.key}/${n.start}/${n.end}/${n.buckets}/${n.prevPages}`).join('|')}`;
     if (sig === this.lastSig) return;
     this.lastSig = sig;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -125,13 +127,13 @@ export class ZoomFetcher {
       needs.map((n) => ({ kind: 'tiers', pages: n.pages, start: n.start, end: n.end, buckets: n.buckets })),
       at.step,
     );
-    const withPrev = needs.filter((n) => n.withPrev && at.step > 0);
+    const withPrev = needs.filter((n) => n.prevPages !== null && at.step > 0);
     const prev =
       withPrev.length > 0
         ? this.query(
             withPrev.map((n) => ({
               kind: 'tiers',
-              key: n.key,
+              pages: n.prevPages as number,
               start: n.start,
               end: n.end,
               buckets: n.buckets,
