@@ -158,6 +158,18 @@ describe('columns of lab calls (sucrase map replaced by a token alignment)', () 
     });
   }
 
+  it('records the source column of every call on the timeline, several calls on a line', async () => {
+    const line =
+      'const fd: Iommufd = lab.open(); const io: Ioas = fd.ioasAlloc(); lab.process.mmap(4096 as number); // lab.open()';
+    const { result } = await runScenario(fakeMachineFactory, { source: `lab.log(\`\${1}\`);\n${line}\n` });
+    expect(result.error).toBeUndefined();
+    expect(result.timeline.events.map((e) => [e.op, e.line, e.column])).toEqual([
+      ['lab.open', 2, col(line, 'open')],
+      ['iommufd.ioasAlloc', 2, col(line, 'ioasAlloc')],
+      ['process.mmap', 2, col(line, 'mmap')],
+    ]);
+  });
+
   it('maps every call of every bundled scenario back onto its name', () => {
     const dir = new URL('../../scenarios/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
