@@ -17,7 +17,7 @@
 import { PAGE_SIZE } from '../engine/base';
 import type { CreateDomainOptions, IommuDomain } from '../engine/iommu';
 import { addAccess, removeAccess, rwAccess, type IoptPages } from '../engine/iommufd/pages';
-import type { IoptArea } from '../engine/iommufd/area';
+import type { IoptArea } from '../engine/iommufd/area-pages';
 import { Fixture } from '../engine/iommufd/pages/testing/fixture';
 
 const MiB = 2 ** 20;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE, U64_MAX } from '../base';
-import { IoptArea } from './area';
+import { IoptArea } from './area-pages';
 import { Fixture } from './pages/testing/fixture';
 
 describe('IoptArea index / IOVA conversions (§1.1)', () => {

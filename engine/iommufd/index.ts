@@ -18,5 +18,5 @@ export { UNMAP_MAX_TRIES } from './io-pagetable/unmap';
 export { allocAlignment } from './io-pagetable/alloc-iova';
 export { machineDigest, type MachineDigest } from './digest';
 export { machineViolations, livePages } from './invariants';
-export { IoptArea, type IoptDomainTable } from './area';
+export { IoptArea, type IoptDomainTable } from './area-pages';
 export { IoptPages } from './pages';

@@ -4,7 +4,7 @@
  * The areas must be contiguous and not busy, else ENOENT.
  */
 import { fail, ULONG_MAX } from '../../base';
-import type { IoptArea } from '../area';
+import type { IoptArea } from '../area-pages';
 import type { IoPagetable } from './io-pagetable';
 import { freePagesList, type IoptPagesListElm } from './map';
 

@@ -5,7 +5,7 @@
 import { fail, PAGE_SIZE, ULONG_MAX } from '../../base';
 import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
-import type { IoptArea } from '../area';
+import type { IoptArea } from '../area-pages';
 import { fillDomain, unfillDomain, unmapDomain } from '../pages';
 import type { IoPagetable } from './io-pagetable';
 import { removeReservedIova, reserveIova } from './reserved';

@@ -14,7 +14,7 @@
  */
 import { PAGE_SIZE, type Kernel } from '../../base';
 import type { IommuDomain } from '../../iommu';
-import type { IoptArea, IoptDomainTable } from '../area';
+import type { IoptArea, IoptDomainTable } from '../area-pages';
 import { IntervalTree } from '../ds';
 import type { IoptPages } from '../pages';
 import type { Process } from '../../mm';

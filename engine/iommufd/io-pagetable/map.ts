@@ -7,7 +7,7 @@
  */
 import { fail, PAGE_SIZE, ULONG_MAX } from '../../base';
 import type { Process } from '../../mm';
-import { IoptArea } from '../area';
+import { IoptArea } from '../area-pages';
 import { fillDomains, IoptPages, unfillDomains } from '../pages';
 import { allocIova } from './alloc-iova';
 import { IOMMU_WRITE } from '../../iommu/types';

@@ -3,7 +3,7 @@
  * that updates domains_itree for both halves). VFIO type1 v1 compatibility.
  */
 import { fail } from '../../base';
-import type { IoptArea } from '../area';
+import type { IoptArea } from '../area-pages';
 import type { IoPagetable } from './io-pagetable';
 import { calculateIovaAlignment } from './domains';
 import { insertArea } from './map';

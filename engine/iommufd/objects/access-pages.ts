@@ -6,7 +6,7 @@
 import { fail, PAGE_SIZE, ULONG_MAX } from '../../base';
 import { IOMMU_READ, IOMMU_WRITE } from '../../iommu/types';
 import type { Process } from '../../mm';
-import type { IoptArea } from '../area';
+import type { IoptArea } from '../area-pages';
 import { AreaContigIter } from '../io-pagetable/copy';
 import type { IoPagetable } from '../io-pagetable/io-pagetable';
 import { addAccess, removeAccess, rwAccess } from '../pages';

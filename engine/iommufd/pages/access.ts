@@ -5,9 +5,8 @@
  */
 import { fail } from '../../base';
 import type { Process } from '../../mm';
-import type { IoptArea } from '../area';
+import type { IoptArea, IoptPages, IoptPagesAccess } from '../area-pages';
 import type { ItNode } from '../ds';
-import type { IoptPages, IoptPagesAccess } from './iopt-pages';
 import { fillFromXarray, fillXarray, unfillXarray } from './xarray-fill';
 
 function findExact(pages: IoptPages, start: number, last: number): ItNode<number, IoptPagesAccess> | null {

@@ -6,7 +6,7 @@
  */
 import { fail } from '../../base';
 import { accountLockedVm, decUserLockedVm, incUserLockedVm, memlockLimitPages } from '../../mm';
-import type { IoptPages } from './iopt-pages';
+import type { IoptPages } from '../area-pages';
 
 /** do_update_pinned */
 export function doUpdatePinned(pages: IoptPages, npages: number, inc: boolean): void {

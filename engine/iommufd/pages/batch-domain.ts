@@ -15,7 +15,7 @@ import {
   iommuUnmap,
   type IommuDomain,
 } from '../../iommu';
-import type { IoptArea } from '../area';
+import type { IoptArea } from '../area-pages';
 import type { PfnBatch } from './pfn-batch';
 
 /** batch_from_domain: add the PFNs of [start, last] until the batch is full. */

@@ -5,8 +5,7 @@
  */
 import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
-import type { IoptArea } from '../area';
-import type { IoptPages } from './iopt-pages';
+import type { IoptArea, IoptPages } from '../area-pages';
 import { batchToDomain } from './batch-domain';
 import { PfnReader } from './pfn-reader';
 import { unfillPartialDomain, unmapDomainRange } from './unfill-domain';

@@ -2,7 +2,7 @@
  * pages.c of iommufd: the PFN storage tiers of an IoptPages and the
  * operations that move PFNs between them (IOMMUFD-ALGORITHMS.md §3–§8).
  */
-export { IoptPages, Kref, ITREE_NODE_BYTES, type AccountMode, type IoptPagesAccess } from './iopt-pages';
+export { IoptPages, Kref, ITREE_NODE_BYTES, type AccountMode, type IoptPagesAccess } from '../area-pages';
 export { fillDomains, fillDomain } from './fill-domains';
 export {
   unfillDomains,

@@ -6,9 +6,8 @@
  */
 import { PAGE_SIZE } from '../../base';
 import type { IommuDomain } from '../../iommu';
-import type { IoptArea } from '../area';
+import type { IoptArea, IoptPages } from '../area-pages';
 import { DoubleSpanIter } from '../ds';
-import type { IoptPages } from './iopt-pages';
 
 /** PFN behind index i of `area` in `domain`, or -1. Inspection only. */
 function domainPfn(domain: IommuDomain, area: IoptArea, i: number): number {

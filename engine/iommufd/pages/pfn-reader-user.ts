@@ -5,7 +5,7 @@
  */
 import { fail, PAGE_SIZE } from '../../base';
 import type { Process } from '../../mm';
-import type { IoptPages } from './iopt-pages';
+import type { IoptPages } from '../area-pages';
 import { tempKmalloc, tempRelease } from './temp-memory';
 
 /** sizeof(struct page *) */

@@ -8,7 +8,7 @@ import { fail } from '../../base';
 import type { Process } from '../../mm';
 import { DoubleSpanIter } from '../ds';
 import { batchFromDomain } from './batch-domain';
-import type { IoptPages } from './iopt-pages';
+import type { IoptPages } from '../area-pages';
 import { PfnBatch } from './pfn-batch';
 import { PfnReaderUser } from './pfn-reader-user';
 import { userUpdatePinned } from './accounting';

@@ -7,7 +7,7 @@
  */
 import { fail, PAGE_SIZE } from '../../base';
 import type { Process } from '../../mm';
-import type { IoptPages } from './iopt-pages';
+import type { IoptPages } from '../area-pages';
 import { PfnReader } from './pfn-reader';
 
 export interface RwFlags {

@@ -5,11 +5,10 @@
  * area's ends) and always before the unpin of the same PFNs.
  */
 import type { IommuDomain } from '../../iommu';
-import type { IoptArea } from '../area';
+import type { IoptArea, IoptPages } from '../area-pages';
 import { DoubleSpanIter } from '../ds';
 import { updateUnpinned } from './accounting';
 import { batchFromDomain, batchFromDomainContinue, unmapChecked } from './batch-domain';
-import type { IoptPages } from './iopt-pages';
 import { PfnBatch } from './pfn-batch';
 
 /** iopt_area_unmap_domain_range: unmap indexes [first, last] of the area. */

@@ -8,7 +8,7 @@ import type { Process } from '../../mm';
 import { DoubleSpanIter } from '../ds';
 import { updateUnpinned, userUpdatePinned } from './accounting';
 import { rawPagesFromDomain } from './batch-domain';
-import type { IoptPages } from './iopt-pages';
+import type { IoptPages } from '../area-pages';
 import { PfnBatch } from './pfn-batch';
 import { PfnReaderUser } from './pfn-reader-user';
 

@@ -14,8 +14,7 @@ import {
   type IommuDomain,
 } from '../../../iommu';
 import { MemorySystem, type MachineOptions, type Process } from '../../../mm';
-import { IoptArea, type IoptDomainTable } from '../../area';
-import { IoptPages } from '../iopt-pages';
+import { IoptArea, IoptPages, type IoptDomainTable } from '../../area-pages';
 import { fillDomain, fillDomains } from '../fill-domains';
 import { unfillDomain, unfillDomains, unmapDomain } from '../unfill-domain';
 

@@ -7,9 +7,8 @@
 import { PAGE_SIZE, isLabError } from '../../../base';
 import type { IommuDomain } from '../../../iommu';
 import type { Process } from '../../../mm';
-import type { IoptArea } from '../../area';
+import type { IoptArea, IoptPages } from '../../area-pages';
 import { addAccess, removeAccess } from '../access';
-import type { IoptPages } from '../iopt-pages';
 import { rwAccess } from '../rw-access';
 import { Fixture } from './fixture';
 
