@@ -1,0 +1,126 @@
+/**
+ * uPlot options of one line chart (pure: the wrapper passes uPlot's path
+ * builders and hooks in). Dark theme from styles.css; every chart of the
+ * panel gets the same y-axis width so that their plots line up under each
+ * other and the synced cursors and the step line share one x.
+ */
+import type uPlot from 'uplot';
+import { compactCount, humanBytes, runTime } from './format';
+import type { XAxis } from './series-build';
+import type { Unit } from './series-defs';
+
+export const THEME = {
+  axis: '#8a929d',
+  grid: 'rgba(138, 146, 157, 0.14)',
+  tick: 'rgba(138, 146, 157, 0.35)',
+  font: "11px 'DejaVu Sans Mono', 'JetBrains Mono', monospace",
+  select: 'rgba(79, 179, 169, 0.18)',
+} as const;
+
+/** CSS px of the y axis (values and gap): equal for every chart. */
+export const Y_AXIS_SIZE = 62;
+export const X_AXIS_SIZE = 26;
+
+export interface LineSeriesSpec {
+  label: string;
+  color: string;
+}
+
+export interface LineChartSpec {
+  unit: Unit;
+  axis: XAxis;
+  series: readonly LineSeriesSpec[];
+  width: number;
+  height: number;
+  /** Charts with the same key share the hover cursor and the drag selection. */
+  syncKey: string;
+}
+
+export function yTick(unit: Unit, v: number): string {
+  return unit === 'bytes' ? humanBytes(v) : compactCount(v);
+}
+
+export function xTick(axis: XAxis, v: number): string {
+  return axis === 'seq' ? compactCount(v) : runTime(v);
+}
+
+/** y range: from 0 (or the lowest negative value) to a little above the top. */
+export function yRange(min: number, max: number): [number, number] {
+  const lo = Math.min(0, Number.isFinite(min) ? min : 0);
+  let hi = Math.max(0, Number.isFinite(max) ? max : 0);
+  if (hi === lo) hi = lo + 1;
+  return [lo, hi + (hi - lo) * 0.06];
+}
+
+/** x range: exactly the data (a single point gets a unit-wide range). */
+export function xRange(min: number, max: number): [number, number] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  return [min, max > min ? max : min + 1];
+}
+
+/** A colour with an alpha suffix: '#rrggbb' → '#rrggbbaa'. */
+export function alpha(hex: string, a: number): string {
+  return (
+    hex +
+    Math.round(Math.max(0, Math.min(1, a)) * 255)
+      .toString(16)
+      .padStart(2, '0')
+  );
+}
+
+export function lineChartOptions(
+  spec: LineChartSpec,
+  paths: uPlot.Series.PathBuilder | undefined,
+  hooks: uPlot.Hooks.Arrays,
+): uPlot.Options {
+  const axisCommon = {
+    stroke: THEME.axis,
+    font: THEME.font,
+    grid: { stroke: THEME.grid, width: 1 },
+    ticks: { stroke: THEME.tick, width: 1, size: 4 },
+  };
+  return {
+    width: Math.max(1, Math.floor(spec.width)),
+    height: Math.max(1, Math.floor(spec.height)),
+    pxAlign: 1,
+    legend: { show: false },
+    padding: [8, 14, 0, 0],
+    scales: {
+      x: { time: false, range: (_u, min, max) => xRange(min, max) },
+      y: { range: (_u, min, max) => yRange(min, max) },
+    },
+    series: [
+      { label: spec.axis === 'seq' ? 'event' : 'time' },
+      ...spec.series.map((s): uPlot.Series => ({
+        label: s.label,
+        stroke: s.color,
+        fill: alpha(s.color, 0.07),
+        width: 1.5,
+        points: { show: false },
+        ...(paths ? { paths } : {}),
+      })),
+    ],
+    axes: [
+      {
+        ...axisCommon,
+        size: X_AXIS_SIZE,
+        space: 70,
+        values: (_u, splits) => splits.map((v) => xTick(spec.axis, v)),
+      },
+      {
+        ...axisCommon,
+        size: Y_AXIS_SIZE,
+        space: 28,
+        values: (_u, splits) => splits.map((v) => yTick(spec.unit, v)),
+      },
+    ],
+    cursor: {
+      y: false,
+      drag: { x: true, y: false, setScale: false },
+      sync: { key: spec.syncKey, setSeries: false },
+      points: { size: 6, width: 1.5, fill: '#111317' },
+      focus: { prox: -1 },
+    },
+    hooks,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * One uPlot line chart and its wiring: data in (aligned Float64Arrays), the
+ * overlays drawn in uPlot's `draw` hook, and three gestures out — a click
+ * (the x under the pointer), a drag (an x range; uPlot's drag selection with
+ * setScale off, so the chart never zooms) and hover (the x under the cursor,
+ * or null when it leaves).
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { lineChartOptions, type LineChartSpec } from './chart-options';
+import { drawOverlays, layoutOverlays, type OverlayInput } from './overlays';
+
+export interface LineChartHandlers {
+  pick(x: number): void;
+  range(x0: number, x1: number): void;
+  hover(x: number | null): void;
+  overlay(): OverlayInput | null;
+}
+
+/** A press that moves less than this (CSS px) is a click, not a drag. */
+const CLICK_SLOP = 3;
+
+export class LineChart {
+  private readonly u: uPlot;
+  private downX = Number.NaN;
+
+  constructor(
+    el: HTMLElement,
+    spec: LineChartSpec,
+    private readonly on: LineChartHandlers,
+  ) {
+    const hooks: uPlot.Hooks.Arrays = {
+      draw: [(u) => this.paintOverlays(u)],
+      setSelect: [
+        (u) => {
+          if (u.select.width < CLICK_SLOP) return;
+          on.range(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x'));
+        },
+      ],
+      setCursor: [
+        (u) => {
+          const left = u.cursor.left;
+          on.hover(left === undefined || left < 0 ? null : u.posToVal(left, 'x'));
+        },
+      ],
+    };
+    const stepped = uPlot.paths.stepped?.({ align: 1 });
+    const empty: uPlot.AlignedData = [new Float64Array(0), ...spec.series.map(() => new Float64Array(0))];
+    this.u = new uPlot(lineChartOptions(spec, stepped, hooks), empty, el);
+    this.u.over.addEventListener('mousedown', this.onDown);
+    this.u.over.addEventListener('mouseup', this.onUp);
+  }
+
+  private readonly onDown = (e: MouseEvent): void => {
+    this.downX = e.clientX;
+  };
+
+  private readonly onUp = (e: MouseEvent): void => {
+    if (!(Math.abs(e.clientX - this.downX) < CLICK_SLOP)) return;
+    this.downX = Number.NaN;
+    const rect = this.u.over.getBoundingClientRect();
+    this.on.pick(this.u.posToVal(e.clientX - rect.left, 'x'));
+  };
+
+  private paintOverlays(u: uPlot): void {
+    const inp = this.on.overlay();
+    if (!inp) return;
+    const px = u.bbox.width / Math.max(1, u.over.clientWidth || u.bbox.width);
+    const box = u.bbox;
+    const lay = layoutOverlays(
+      inp,
+      box,
+      (v) => u.valToPos(v, 'x', true),
+      (t) => t.length * 6.4 * px + 8 * px,
+    );
+    drawOverlays(u.ctx, lay, box, px);
+  }
+
+  setData(x: Float64Array, ys: readonly Float64Array[]): void {
+    this.u.setData([x, ...ys]);
+  }
+
+  setSize(width: number, height: number): void {
+    this.u.setSize({ width: Math.max(1, Math.floor(width)), height: Math.max(1, Math.floor(height)) });
+  }
+
+  /** Repaint with the current data (the overlays changed: step, marks). */
+  redraw(): void {
+    this.u.redraw(false, false);
+  }
+
+  /** Show [x0, x1] as the drag selection (null hides it) without firing the range handler. */
+  showRange(x0: number | null, x1 = x0): void {
+    if (x0 === null || x1 === null) {
+      this.u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+      return;
+    }
+    const a = this.u.valToPos(Math.min(x0, x1), 'x');
+    const b = this.u.valToPos(Math.max(x0, x1), 'x');
+    this.u.setSelect({ left: a, top: 0, width: Math.max(0, b - a), height: this.u.over.clientHeight }, false);
+  }
+
+  destroy(): void {
+    this.u.over.removeEventListener('mousedown', this.onDown);
+    this.u.over.removeEventListener('mouseup', this.onUp);
+    this.u.destroy();
+  }
+}
