@@ -25,6 +25,17 @@ export function tableBytesOf(d: MachineDigest): number {
 
 const INITIAL_CAPACITY = 1024;
 
+/**
+ * Per counter, flat (series index, sign) pairs of the series it moves; sign 0
+ * marks a peak (the series keeps the largest value reported).
+ */
+const CONTRIB: Partial<Record<string, number[]>> = {};
+SERIES.forEach((def, sIdx) => {
+  if (def.kind === 'digest') return;
+  for (const t of def.terms) (CONTRIB[t.counter] ??= []).push(sIdx, def.kind === 'peak' ? 0 : t.sign);
+});
+const DIGEST_SERIES = SERIES.findIndex((d) => d.kind === 'digest');
+
 export type SyncResult = 'none' | 'append' | 'rebuild';
 
 export class SeriesBuilder {
@@ -87,24 +98,25 @@ export class SeriesBuilder {
   private fill(src: ChartSource, from: number, to: number): void {
     const acc = this.acc;
     const ys = this.ys;
+    const S = SERIES.length;
     for (let i = from; i < to; i++) {
       const e = src.events[i] as TimelineEvent;
-      const d = e.deltas;
-      for (let s = 0; s < SERIES.length; s++) {
-        const def = SERIES[s];
-        if (def.kind === 'sum') {
-          for (const term of def.terms) {
-            const v = d[term.counter];
-            if (v !== undefined) acc[s] = acc[s] + term.sign * v;
-          }
-        } else if (def.kind === 'peak') {
-          const v = d[def.terms[0].counter];
-          if (v !== undefined && v > acc[s]) acc[s] = v;
-        } else {
-          acc[s] = this.digestBytes(src, e.digest);
+      const d = e.deltas as Record<string, number>;
+      // only the counters that moved are listed: walk them, not every series' terms
+      for (const k in d) {
+        const cs = CONTRIB[k];
+        if (cs === undefined) continue;
+        const v = d[k] as number;
+        for (let j = 0; j < cs.length; j += 2) {
+          const sIdx = cs[j] as number;
+          const sign = cs[j + 1] as number;
+          if (sign === 0) {
+            if (v > (acc[sIdx] as number)) acc[sIdx] = v;
+          } else acc[sIdx] = (acc[sIdx] as number) + sign * v;
         }
-        ys[s][i + 1] = acc[s];
       }
+      if (DIGEST_SERIES >= 0) acc[DIGEST_SERIES] = this.digestBytes(src, e.digest);
+      for (let sIdx = 0; sIdx < S; sIdx++) (ys[sIdx] as Float64Array)[i + 1] = acc[sIdx] as number;
       const end = e.t + e.dur;
       if (end > this.lastTime) this.lastTime = end;
       this.seq[i + 1] = e.seq;
