@@ -41,5 +41,20 @@ describe('chart options', () => {
     expect(o.cursor?.sync?.key).toBe('k');
     expect(o.legend?.show).toBe(false);
     expect(o.scales?.x?.time).toBe(false);
+    // several series: lines only; one alone gets a faint fill
+    expect(o.series[1]!.fill).toBeUndefined();
+    const one = lineChartOptions(
+      {
+        unit: 'bytes',
+        axis: 'time',
+        series: [{ label: 'x', color: '#4fb3a9' }],
+        width: 100,
+        height: 100,
+        syncKey: 'k',
+      },
+      undefined,
+      {},
+    );
+    expect(one.series[1]!.fill).toBe('#4fb3a91a');
   });
 });

@@ -94,7 +94,8 @@ export function lineChartOptions(
       ...spec.series.map((s): uPlot.Series => ({
         label: s.label,
         stroke: s.color,
-        fill: alpha(s.color, 0.07),
+        // a fill only when alone: overlapping fills turn muddy
+        ...(spec.series.length === 1 ? { fill: alpha(s.color, 0.1) } : {}),
         width: 1.5,
         points: { show: false },
         ...(paths ? { paths } : {}),
