@@ -6,7 +6,7 @@
  */
 import { fail, HPAGE_SIZE, PAGE_SIZE, ULONG_MAX } from '../../base';
 import { DoubleSpanIter, SpanIter } from '../ds';
-import type { IoPagetable } from './io-pagetable';
+import type { IoPagetableState } from './io-pagetable-state';
 
 const PAGE = BigInt(PAGE_SIZE);
 
@@ -60,7 +60,7 @@ export function checkRange(
  * Returns the chosen IOVA. `addr` is the user address used as the alignment
  * hint (the first list element's uptr + start_byte).
  */
-export function allocIova(iopt: IoPagetable, addr: number, length: bigint): bigint {
+export function allocIova(iopt: IoPagetableState, addr: number, length: bigint): bigint {
   const pageOffset = BigInt(addr % PAGE_SIZE);
   if (length === 0n || length >= ULONG_MAX / 2n)
     fail('EOVERFLOW', `length ${length} is zero or too large for automatic IOVA allocation`);
@@ -101,7 +101,7 @@ export function allocIova(iopt: IoPagetable, addr: number, length: bigint): bigi
 }
 
 function searchWindow(
-  iopt: IoPagetable,
+  iopt: IoPagetableState,
   wStart: bigint,
   wLast: bigint,
   length: bigint,

@@ -5,7 +5,7 @@
  */
 import { fail, ULONG_MAX } from '../../base';
 import type { IoptArea } from '../area-pages';
-import type { IoPagetable } from './io-pagetable';
+import type { IoPagetableState } from './io-pagetable-state';
 import { freePagesList, type IoptPagesListElm } from './map';
 
 export type { IoptPagesListElm } from './map';
@@ -18,7 +18,7 @@ export class AreaContigIter {
   area: IoptArea | null = null;
   curIova: bigint;
   constructor(
-    private readonly iopt: IoPagetable,
+    private readonly iopt: IoPagetableState,
     iova: bigint,
     readonly lastIova: bigint,
   ) {
@@ -64,7 +64,7 @@ export class AreaContigIter {
   }
 }
 
-export function getPages(iopt: IoPagetable, iova: bigint, length: bigint): IoptPagesListElm[] {
+export function getPages(iopt: IoPagetableState, iova: bigint, length: bigint): IoptPagesListElm[] {
   if (length === 0n) fail('EINVAL', 'length must be non-zero');
   const last = iova + length - 1n;
   if (last > ULONG_MAX)

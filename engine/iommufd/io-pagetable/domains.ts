@@ -7,7 +7,7 @@ import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
 import type { IoptArea } from '../area-pages';
 import { fillDomain, unfillDomain, unmapDomain } from '../pages';
-import type { IoPagetable } from './io-pagetable';
+import type { IoPagetableState } from './io-pagetable-state';
 import { removeReservedIova, reserveIova } from './reserved';
 
 /** 1 << __ffs(pgsize_bitmap): the domain's smallest IO page size. */
@@ -16,7 +16,7 @@ export function domainMinPageSize(domain: IommuDomain): number {
 }
 
 /** iopt_check_iova_alignment: every area must be aligned to `align`. */
-export function checkIovaAlignment(iopt: IoPagetable, align: number): void {
+export function checkIovaAlignment(iopt: IoPagetableState, align: number): void {
   const a = BigInt(align);
   for (const area of iopt.areas()) {
     if (area.iova % a !== 0n || area.length % a !== 0n || area.pageOffset % align !== 0)
@@ -33,7 +33,7 @@ export function checkIovaAlignment(iopt: IoPagetable, align: number): void {
 }
 
 /** The alignment the table's domains, accesses and large-page setting require. */
-export function calculatedAlignment(iopt: IoPagetable): number {
+export function calculatedAlignment(iopt: IoPagetableState): number {
   let align = iopt.disableLargePages ? PAGE_SIZE : 1;
   for (const d of iopt.domains) align = Math.max(align, domainMinPageSize(d));
   for (const a of iopt.accessList) align = Math.max(align, a.iovaAlignment);
@@ -41,14 +41,14 @@ export function calculatedAlignment(iopt: IoPagetable): number {
 }
 
 /** iopt_calculate_iova_alignment: may fail EADDRINUSE when the alignment grows. */
-export function calculateIovaAlignment(iopt: IoPagetable): void {
+export function calculateIovaAlignment(iopt: IoPagetableState): void {
   const align = calculatedAlignment(iopt);
   if (align > iopt.iovaAlignment) checkIovaAlignment(iopt, align);
   iopt.iovaAlignment = align;
 }
 
 /** iopt_fill_domain: map every published area into the new domain. */
-function fillDomainAll(iopt: IoPagetable, domain: IommuDomain, current: Process): void {
+function fillDomainAll(iopt: IoPagetableState, domain: IommuDomain, current: Process): void {
   const done: IoptArea[] = [];
   try {
     for (const area of iopt.areas()) {
@@ -79,7 +79,7 @@ function fillDomainAll(iopt: IoPagetable, domain: IommuDomain, current: Process)
 }
 
 /** iopt_table_add_domain */
-export function tableAddDomain(iopt: IoPagetable, domain: IommuDomain, current: Process): void {
+export function tableAddDomain(iopt: IoPagetableState, domain: IommuDomain, current: Process): void {
   if (iopt.domains.includes(domain)) {
     iopt.kernel.warn('io_pagetable', 'domain added twice');
     fail('EEXIST', `domain ${domain.id} is already attached`);
@@ -104,7 +104,7 @@ export function tableAddDomain(iopt: IoPagetable, domain: IommuDomain, current: 
 }
 
 /** iopt_unfill_domain */
-function unfillDomainAll(iopt: IoPagetable, domain: IommuDomain): void {
+function unfillDomainAll(iopt: IoPagetableState, domain: IommuDomain): void {
   if (iopt.domains.length !== 0) {
     // another domain holds every PFN: just unmap this one
     const storage = iopt.domains[0];
@@ -130,7 +130,7 @@ function unfillDomainAll(iopt: IoPagetable, domain: IommuDomain): void {
 }
 
 /** iopt_table_remove_domain: cannot fail. */
-export function tableRemoveDomain(iopt: IoPagetable, domain: IommuDomain): void {
+export function tableRemoveDomain(iopt: IoPagetableState, domain: IommuDomain): void {
   const index = iopt.domains.indexOf(domain);
   if (index < 0) {
     iopt.kernel.warn('io_pagetable', `remove of domain ${domain.id} that is not attached`);

@@ -11,7 +11,7 @@ import { IoptArea } from '../area-pages';
 import { fillDomains, IoptPages, unfillDomains } from '../pages';
 import { allocIova } from './alloc-iova';
 import { IOMMU_WRITE } from '../../iommu/types';
-import type { AccountContext, IoPagetable } from './io-pagetable';
+import type { AccountContext, IoPagetableState } from './io-pagetable-state';
 
 /** struct iopt_pages_list: one slice of an IoptPages to map. */
 export interface IoptPagesListElm {
@@ -33,7 +33,7 @@ function hex(x: bigint | number): string {
 }
 
 /** iopt_check_iova: the fixed-IOVA checks. */
-export function checkIova(iopt: IoPagetable, iova: bigint, length: bigint): void {
+export function checkIova(iopt: IoPagetableState, iova: bigint, length: bigint): void {
   if (iova % BigInt(iopt.iovaAlignment) !== 0n)
     fail('EINVAL', `iova ${hex(iova)} is not aligned to the IOAS alignment ${iopt.iovaAlignment}`);
   const last = iova + length - 1n;
@@ -54,7 +54,7 @@ export function checkIova(iopt: IoPagetable, iova: bigint, length: bigint): void
 
 /** iopt_insert_area: create the area for `pages` and insert it (pages stays null). */
 export function insertArea(
-  iopt: IoPagetable,
+  iopt: IoPagetableState,
   pages: IoptPages,
   iova: bigint,
   startByte: number,
@@ -77,12 +77,12 @@ export function insertArea(
 }
 
 /** iopt_abort_area: remove a never-published area from area_itree. */
-export function abortArea(iopt: IoPagetable, area: IoptArea): void {
+export function abortArea(iopt: IoPagetableState, area: IoptArea): void {
   iopt.areaRemove(area);
 }
 
 /** iopt_free_pages_list */
-export function freePagesList(iopt: IoPagetable, list: IoptPagesListElm[]): void {
+export function freePagesList(iopt: IoPagetableState, list: IoptPagesListElm[]): void {
   for (const elm of list) {
     if (elm.area !== null) abortArea(iopt, elm.area);
     elm.area = null;
@@ -93,7 +93,7 @@ export function freePagesList(iopt: IoPagetable, list: IoptPagesListElm[]): void
 
 /** iopt_alloc_area_pages: choose/check the IOVA and insert busy areas. */
 function allocAreaPages(
-  iopt: IoPagetable,
+  iopt: IoPagetableState,
   list: IoptPagesListElm[],
   length: bigint,
   dstIova: bigint,
@@ -126,7 +126,7 @@ function allocAreaPages(
  * areas (inserted, pages null) and pages; the caller frees the list.
  */
 export function mapPages(
-  iopt: IoPagetable,
+  iopt: IoPagetableState,
   list: IoptPagesListElm[],
   length: bigint,
   dstIova: bigint,
@@ -154,7 +154,7 @@ export function mapPages(
 
 /** iopt_map_user_pages: returns the IOVA. */
 export function mapUserPages(
-  iopt: IoPagetable,
+  iopt: IoPagetableState,
   ctx: AccountContext,
   current: Process,
   iova: bigint,

@@ -7,7 +7,7 @@
  */
 import { fail, U64_MAX } from '../../base';
 import { IntervalTree, SpanIter } from '../ds';
-import type { IoPagetable, ReservedOwner } from './io-pagetable';
+import type { IoPagetableState, ReservedOwner } from './io-pagetable-state';
 
 export interface IovaRangeIn {
   start: bigint;
@@ -19,7 +19,7 @@ function hex(x: bigint): string {
 }
 
 /** iopt_reserve_iova: EADDRINUSE when an area or an allowed range intersects. */
-export function reserveIova(iopt: IoPagetable, start: bigint, last: bigint, owner: ReservedOwner): void {
+export function reserveIova(iopt: IoPagetableState, start: bigint, last: bigint, owner: ReservedOwner): void {
   const area = iopt.areaItree.iterFirst(start, last);
   if (area !== null)
     fail(
@@ -37,7 +37,7 @@ export function reserveIova(iopt: IoPagetable, start: bigint, last: bigint, owne
 }
 
 /** __iopt_remove_reserved_iova: drop every reserved node owned by `owner`. */
-export function removeReservedIova(iopt: IoPagetable, owner: ReservedOwner): void {
+export function removeReservedIova(iopt: IoPagetableState, owner: ReservedOwner): void {
   const doomed = [];
   for (const n of iopt.reservedItree) if (n.value.owner === owner) doomed.push(n);
   for (const n of doomed) {
@@ -51,7 +51,7 @@ export function removeReservedIova(iopt: IoPagetable, owner: ReservedOwner): voi
  * start >= last → EINVAL, overlap → EINVAL), then iopt_set_allow_iova: swap
  * it in, swap back with EADDRINUSE when an allowed range hits a reserved one.
  */
-export function setAllowIova(iopt: IoPagetable, ranges: IovaRangeIn[]): void {
+export function setAllowIova(iopt: IoPagetableState, ranges: IovaRangeIn[]): void {
   const tree = new IntervalTree<bigint, null>();
   ranges.forEach((r, i) => {
     if (r.start >= r.last)
@@ -78,7 +78,7 @@ export function setAllowIova(iopt: IoPagetable, ranges: IovaRangeIn[]): void {
 }
 
 /** IOMMU_IOAS_IOVA_RANGES: the holes of reserved_itree over [0, U64_MAX]. */
-export function iovaRanges(iopt: IoPagetable): { start: bigint; last: bigint }[] {
+export function iovaRanges(iopt: IoPagetableState): { start: bigint; last: bigint }[] {
   const out: { start: bigint; last: bigint }[] = [];
   const span = new SpanIter<bigint>();
   for (span.first(iopt.reservedItree, 0n, U64_MAX); !span.done(); span.next())

@@ -4,12 +4,12 @@
  */
 import { fail } from '../../base';
 import type { IoptArea } from '../area-pages';
-import type { IoPagetable } from './io-pagetable';
+import type { IoPagetableState } from './io-pagetable-state';
 import { calculateIovaAlignment } from './domains';
 import { insertArea } from './map';
 
 /** iopt_area_split: `iova` becomes the last byte of the left part. */
-export function areaSplit(iopt: IoPagetable, area: IoptArea, iova: bigint): void {
+export function areaSplit(iopt: IoPagetableState, area: IoptArea, iova: bigint): void {
   const align = BigInt(iopt.iovaAlignment);
   const startIova = area.iova;
   const lastIova = area.lastIova;
@@ -69,7 +69,7 @@ export function areaSplit(iopt: IoPagetable, area: IoptArea, iova: bigint): void
 }
 
 /** iopt_cut_iova: split so that each given IOVA ends an area. */
-export function cutIova(iopt: IoPagetable, iovas: bigint[]): void {
+export function cutIova(iopt: IoPagetableState, iovas: bigint[]): void {
   for (const iova of iovas) {
     const n = iopt.areaItree.iterFirst(iova, iova);
     if (n === null) continue;
@@ -78,7 +78,7 @@ export function cutIova(iopt: IoPagetable, iovas: bigint[]): void {
 }
 
 /** iopt_disable_large_pages (IOAS option HUGE_PAGES = 0) */
-export function disableLargePages(iopt: IoPagetable): void {
+export function disableLargePages(iopt: IoPagetableState): void {
   if (iopt.disableLargePages) return;
   if (iopt.domains.length !== 0 && !iopt.areaItree.isEmpty())
     fail('EINVAL', 'cannot disable huge pages while areas are mapped into domains');
@@ -92,7 +92,7 @@ export function disableLargePages(iopt: IoPagetable): void {
 }
 
 /** iopt_enable_large_pages (IOAS option HUGE_PAGES = 1) */
-export function enableLargePages(iopt: IoPagetable): void {
+export function enableLargePages(iopt: IoPagetableState): void {
   iopt.disableLargePages = false;
   try {
     calculateIovaAlignment(iopt);

@@ -8,7 +8,7 @@
  */
 import { fail, isLabError, ULONG_MAX } from '../../base';
 import { unfillDomains } from '../pages';
-import type { IoPagetable } from './io-pagetable';
+import type { IoPagetableState } from './io-pagetable-state';
 
 /** Notifications of one area before giving up (the kernel's `tries > 100`). */
 export const UNMAP_MAX_TRIES = 100;
@@ -18,7 +18,7 @@ function hex(x: bigint): string {
 }
 
 /** iommufd_access_notify_unmap: ops->unmap on every attached access. */
-export function notifyUnmap(iopt: IoPagetable, iova: bigint, length: bigint): void {
+export function notifyUnmap(iopt: IoPagetableState, iova: bigint, length: bigint): void {
   for (const access of [...iopt.accessList]) access.notifyUnmap(iova, length);
 }
 
@@ -27,7 +27,7 @@ export function notifyUnmap(iopt: IoPagetable, iova: bigint, length: bigint): vo
  * was there or an area straddles the range, EBUSY on a busy area, EDEADLOCK
  * when an access keeps its pins. Thrown errors carry detail { unmapped }.
  */
-export function unmapRange(iopt: IoPagetable, start: bigint, last: bigint): bigint {
+export function unmapRange(iopt: IoPagetableState, start: bigint, last: bigint): bigint {
   let unmapped = 0n;
   let tries = 0;
   function stop(errno: 'ENOENT' | 'EBUSY' | 'EDEADLOCK', msg: string): never {
@@ -78,7 +78,7 @@ export function unmapRange(iopt: IoPagetable, start: bigint, last: bigint): bigi
 }
 
 /** iopt_unmap_iova */
-export function unmapIova(iopt: IoPagetable, iova: bigint, length: bigint): bigint {
+export function unmapIova(iopt: IoPagetableState, iova: bigint, length: bigint): bigint {
   if (length === 0n) fail('EINVAL', 'length must be non-zero');
   const last = iova + length - 1n;
   if (last > ULONG_MAX) fail('EOVERFLOW', `iova ${hex(iova)} + length ${hex(length)} overflows`);
@@ -86,7 +86,7 @@ export function unmapIova(iopt: IoPagetable, iova: bigint, length: bigint): bigi
 }
 
 /** iopt_unmap_all: "nothing mapped" is success. */
-export function unmapAll(iopt: IoPagetable): bigint {
+export function unmapAll(iopt: IoPagetableState): bigint {
   try {
     return unmapRange(iopt, 0n, ULONG_MAX);
   } catch (e) {
