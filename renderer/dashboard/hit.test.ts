@@ -67,6 +67,22 @@ describe('hit testing', () => {
     expect(hitTest(layouts, viewOf, 10, 1e6)).toBeNull();
   });
 
+  it('hits a one-page access bracket drawn wider than its page', () => {
+    const one = makeAnswer({
+      key: 'one',
+      npages: 1 << 20,
+      buckets: 1024,
+      accesses: [{ start: 1 << 19, last: 1 << 19, users: 1 }],
+    });
+    const layouts = layoutStrips(matchStrips([one], null), 1024 + 28);
+    const l = layouts[0]!;
+    const view = () => fullView(one.npages);
+    const mid = l.x0 + 512; // the page is 1/1024 px wide here
+    expect(hitTest(layouts, view, mid + 2, l.accessTop + 4)?.access).toBe(0);
+    expect(hitTest(layouts, view, mid - 3, l.accessTop + 4)?.access).toBe(0);
+    expect(hitTest(layouts, view, mid + 6, l.accessTop + 4)?.access).toBeUndefined();
+  });
+
   it('describes a bucket: index range and tier counts', () => {
     const { layouts, viewOf } = setup();
     const l = layouts[0]!;

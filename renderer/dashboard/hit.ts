@@ -4,6 +4,7 @@
  * bracket) is under the pointer, and the page-index range of the pixel there.
  */
 import { METRICS, type StripLayout } from './layout';
+import { BRACKET_MIN_W } from './overlays';
 import type { ViewRange } from './view';
 
 export type HitZone = 'header' | 'access' | 'bar' | 'ruler' | 'area' | 'pad';
@@ -25,16 +26,23 @@ export interface Hit {
   area?: number;
 }
 
-/** Brackets whose index range covers `index` in `lane` (last drawn wins, as on screen). */
+/**
+ * The bracket in `lane` under index position `pos` (last drawn wins, as on
+ * screen); a bracket is at least `minHalf` pages wide each side of its middle
+ * (overlays.ts draws narrow ones BRACKET_MIN_W px wide).
+ */
 function bracketAt(
   items: readonly { start: number; last: number }[],
   lanes: readonly number[],
   lane: number,
-  index: number,
+  pos: number,
+  minHalf: number,
 ): number | undefined {
   let found: number | undefined;
   items.forEach((it, i) => {
-    if (lanes[i] === lane && index >= it.start && index <= it.last) found = i;
+    const mid = (it.start + it.last + 1) / 2;
+    const half = Math.max((it.last + 1 - it.start) / 2, minHalf);
+    if (lanes[i] === lane && Math.abs(pos - mid) <= half) found = i;
   });
   return found;
 }
@@ -60,9 +68,10 @@ export function hitTest(
   if (y < l.accessTop) return { ...base, zone: 'header' };
   if (!inX) return base;
   const a = l.entry.answer;
+  const minHalf = ((BRACKET_MIN_W / 2) * span) / w;
   if (y < l.changeTop) {
     const lane = Math.floor((y - l.accessTop) / METRICS.accessLane);
-    const access = bracketAt(a.accesses, l.accessLane, lane, index);
+    const access = bracketAt(a.accesses, l.accessLane, lane, lo, minHalf);
     return access === undefined ? { ...base, zone: 'access' } : { ...base, zone: 'access', access };
   }
   if (y < l.rulerTop) return { ...base, zone: 'bar' };
@@ -70,6 +79,6 @@ export function hitTest(
   const lane = Math.floor((y - l.areaTop) / METRICS.areaLane);
   if (lane >= l.areaLanes) return base;
   const spans = a.areas.map((r) => ({ start: r.index, last: r.lastIndex }));
-  const area = bracketAt(spans, l.areaLane, lane, index);
+  const area = bracketAt(spans, l.areaLane, lane, lo, minHalf);
   return area === undefined ? { ...base, zone: 'area' } : { ...base, zone: 'area', area };
 }

@@ -98,6 +98,9 @@ function formatZoom(z: number): string {
   return z >= 100 ? count(z) : z >= 10 ? z.toFixed(0) : z.toFixed(1);
 }
 
+/** Narrowest bracket drawn, CSS px. */
+export const BRACKET_MIN_W = 7;
+
 function xOf(view: ViewRange, l: StripLayout, i: number, dpr: number): number {
   return (l.x0 + ((i - view.start) / (view.end - view.start)) * (l.x1 - l.x0)) * dpr;
 }
@@ -120,9 +123,16 @@ function bracket(
 ): void {
   const X0 = l.x0 * dpr;
   const X1 = l.x1 * dpr;
-  const xa = xOf(view, l, lo, dpr);
-  const xb = xOf(view, l, hi, dpr);
+  let xa = xOf(view, l, lo, dpr);
+  let xb = xOf(view, l, hi, dpr);
   if (xb < X0 || xa > X1) return;
+  // A bracket over a page or two of a big object stays visible (and its label goes beside it).
+  const minW = BRACKET_MIN_W * dpr;
+  if (xb - xa < minW) {
+    const m = (xa + xb) / 2;
+    xa = m - minW / 2;
+    xb = m + minW / 2;
+  }
   const ca = Math.max(X0, xa);
   const cb = Math.min(X1, xb);
   const lw = Math.max(1, Math.round(dpr));
@@ -142,10 +152,18 @@ function bracket(
   }
   ctx.stroke();
   const room = cb - ca - 12 * dpr;
-  const label = room > 0 ? fitText(ctx, labels, room) : null;
-  if (!label) return;
-  const w = ctx.measureText(label).width;
-  const xm = (ca + cb) / 2;
+  let label = room > 0 ? fitText(ctx, labels, room) : null;
+  let xm = (ca + cb) / 2;
+  let w = label ? ctx.measureText(label).width : 0;
+  if (!label) {
+    // Beside the bracket: right of it if there is room, else left of it.
+    const right = X1 - cb - 8 * dpr;
+    const left = ca - X0 - 8 * dpr;
+    label = fitText(ctx, labels, Math.max(right, left));
+    if (!label) return;
+    w = ctx.measureText(label).width;
+    xm = w <= right ? cb + 6 * dpr + w / 2 : ca - 6 * dpr - w / 2;
+  }
   ctx.fillStyle = CHROME.bg;
   ctx.fillRect(xm - w / 2 - 4 * dpr, yLine - 6 * dpr, w + 8 * dpr, 12 * dpr);
   ctx.fillStyle = color;

@@ -207,7 +207,7 @@ function drawChangeTicks(
   if (!ch) return;
   const a = layer.answer;
   ctx.fillStyle = CHANGE_COLOR;
-  const minW = Math.max(2, Math.round(2 * box.dpr));
+  const minW = Math.max(3, Math.round(3 * box.dpr));
   const flush = (lo: number, hi: number): void => {
     let xa = Math.round(xAt(view, box, lo));
     let xb = Math.round(xAt(view, box, hi));
