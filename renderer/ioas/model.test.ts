@@ -48,6 +48,17 @@ describe('IOAS model from a digest', () => {
     expect(ioasModels(digest())[1]?.fits).toHaveLength(1);
   });
 
+  it('merges the same reserved range of several owners into one row', () => {
+    const d = digest();
+    const io = d.contexts[0]?.ioas[0];
+    io?.reserved.push(['0', String(0xffffff), 'domain 2']);
+    const r = ioasModels(d)[0]?.reserved ?? [];
+    expect(r).toHaveLength(2);
+    expect(r[0]?.owner).toBe('domain 1, domain 2');
+    expect(r[0]?.nodes).toBe(2);
+    expect(ioasModels(d)[0]?.bar.filter((b) => b.kind === 'reserved')).toHaveLength(2);
+  });
+
   it('spells prot bits', () => {
     expect(protText(0)).toBe('--');
     expect(protText(2)).toBe('-w');

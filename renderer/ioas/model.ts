@@ -47,7 +47,8 @@ export interface IoasModel {
   iovaAlignment: number;
   hugePages: boolean;
   areas: AreaRow[];
-  reserved: { start: bigint; last: bigint; owner: string; text: string }[];
+  /** One row per distinct range; `owner` lists every owner, `nodes` counts reserved_itree nodes. */
+  reserved: { start: bigint; last: bigint; owner: string; nodes: number; text: string }[];
   allowed: { start: bigint; last: bigint; text: string }[];
   domains: { id: number; deviceId: number; kind: string; mappedBytes: number }[];
   accesses: { id: number; needsPinPages: boolean; items: { id: number; iova: bigint; length: bigint; text: string }[] }[];
@@ -95,11 +96,23 @@ export function ioasModels(d: MachineDigest | null): IoasModel[] {
           preventAccess: a.preventAccess,
         };
       });
-      const reserved = io.reserved.map(([s, l, owner]) => {
+      // Several owners reserve the same range (one per attached mock domain): one row, owners listed.
+      const reserved: IoasModel['reserved'] = [];
+      const byRange = new Map<string, IoasModel['reserved'][number]>();
+      for (const [s, l, owner] of io.reserved) {
+        const k = `${s}:${l}`;
+        const seen = byRange.get(k);
+        if (seen) {
+          seen.owner += `, ${owner}`;
+          seen.nodes++;
+          continue;
+        }
         const start = BigInt(s);
         const last = BigInt(l);
-        return { start, last, owner, text: rangeText(start, last) };
-      });
+        const row = { start, last, owner, nodes: 1, text: rangeText(start, last) };
+        byRange.set(k, row);
+        reserved.push(row);
+      }
       const allowed = io.allowed.map(([s, l]) => {
         const start = BigInt(s);
         const last = BigInt(l);

@@ -104,7 +104,7 @@ describe('physical view', () => {
     const select = w.get('[data-testid=physical-highlight]');
     const options = select.findAll('option').map((o) => o.text());
     expect(options[0]).toBe('none');
-    expect(options.some((o) => o.includes('uptr 0x7f0000000000') && o.includes('4 MiB'))).toBe(true);
+    expect(options).toContain('pages #1 · 0x7f0000000000 · 4 MiB');
     expect(options).toHaveLength(3);
     await select.setValue('100:139637976727552:1024');
     vi.runAllTimers();
@@ -154,6 +154,28 @@ describe('physical view', () => {
     await flushPromises();
     expect(w.get('[data-testid=physical-totals]').text()).toContain('machine');
     expect(w.get('[data-testid=physical-reset]').attributes('disabled')).toBeDefined();
+    w.unmount();
+  });
+
+  it('sizes its grid from the canvas box even when the run starts after the panel was shown', async () => {
+    const lab = inspectLab((p) => p.queries.map((q) => (q.kind === 'phys' ? physFor(q) : { kind: 'domains', domains: [] })));
+    const rect = vi
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({ width: 900, height: 400, left: 0, top: 0, right: 900, bottom: 400, x: 0, y: 0, toJSON: () => ({}) });
+    const w = mountPanel();
+    await flushPromises();
+    seedRun([event(1, { digest: 0 })], [digest()]);
+    const inspect = useInspectStore();
+    inspect.phys = physFor({ buckets: 256 });
+    inspect.step = 1;
+    inspect.version++;
+    await flushPromises();
+    vi.runAllTimers();
+    await flushPromises();
+    expect(inspect.physBuckets).toBeGreaterThan(256);
+    expect(physQueries(lab.inspects).at(-1)?.buckets).toBe(inspect.physBuckets);
+    expect(window.__pfnlabPhysical?.view()?.buckets).toBe(inspect.physBuckets);
+    rect.mockRestore();
     w.unmount();
   });
 });

@@ -34,11 +34,11 @@ describe('drawPhys', () => {
     const pinned = ctx.rectsOf(FRAME_COLORS[2]);
     expect(pinned).toHaveLength(1);
     expect(inside(pinned[0]!, cellRect(l, 5))).toBe(true);
-    expect(pinned[0]![2]).toBe(l.inner);
+    expect(pinned[0]![2]).toBe(l.iw);
     const used = ctx.rectsOf(FRAME_COLORS[1]);
     expect(used).toHaveLength(1);
     expect(inside(used[0]!, cellRect(l, 6))).toBe(true);
-    expect(used[0]![2]).toBeCloseTo(l.inner / 2);
+    expect(used[0]![2]).toBeCloseTo(l.iw / 2);
     expect(ctx.rectsOf(FRAME_COLORS[0])).toHaveLength(63);
   });
 
@@ -54,7 +54,7 @@ describe('drawPhys', () => {
     expect(thp[0]![3]).toBeLessThan(c2.h / 2);
     const huge = ctx.rectsOf(HUGETLB_COLOR);
     expect(huge).toHaveLength(1);
-    expect(huge[0]![2]).toBeCloseTo(l.inner / 2);
+    expect(huge[0]![2]).toBeCloseTo(l.iw / 2);
     expect(inside(huge[0]!, cellRect(l, 3))).toBe(true);
     const outlines = ctx.rectsOf(HIGHLIGHT_COLOR, 'stroke');
     expect(outlines).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('drawPhys', () => {
 
   it('mixes the colour of cells too small to split', () => {
     const tiny = gridLayout(96 + 4 + 256 * 3, 2 + 16 * 3, 4096);
-    expect(tiny.inner).toBeLessThan(6);
+    expect(tiny.iw).toBeLessThan(6);
     const a = phys(4096, 4096 * 8, (b) => (b === 0 ? [4, 0, 4, 0, 0, 0] : [8, 0, 0, 0, 0, 0]));
     const ctx = new RecordingCtx();
     drawPhys(ctx, { ...base, layout: tiny, answer: a });

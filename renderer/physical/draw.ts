@@ -67,12 +67,14 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   ctx.clearRect(0, 0, l.width, l.height);
   const B = Math.min(a.buckets, l.buckets);
   const cols = l.cols;
-  const pitch = l.cell;
-  const inner = l.inner;
+  const px = l.cw;
+  const py = l.ch;
+  const iw = l.iw;
+  const ih = l.ih;
   const counts = a.counts;
 
   // 1. Cells.
-  if (inner >= SPLIT_MIN) {
+  if (iw >= SPLIT_MIN) {
     if (scratch.length < B * 3) scratch = new Float32Array(B * 3);
     for (let b = 0; b < B; b++) {
       const o3 = b * FRAME_STATE_COUNT;
@@ -80,7 +82,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
         counts[o3] as number,
         counts[o3 + 1] as number,
         counts[o3 + 2] as number,
-        inner,
+        iw,
       );
       scratch[b * 3] = wp;
       scratch[b * 3 + 1] = wu;
@@ -97,7 +99,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
         if (w <= 0) continue;
         const col = b % cols;
         const row = (b - col) / cols;
-        ctx.rect(l.x0 + col * pitch + off, l.y0 + row * pitch, w, inner);
+        ctx.rect(l.x0 + col * px + off, l.y0 + row * py, w, ih);
       }
       ctx.fillStyle = FRAME_COLORS[order[k]];
       ctx.fill();
@@ -116,7 +118,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
       for (const b of list) {
         const col = b % cols;
         const row = (b - col) / cols;
-        ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, inner, inner);
+        ctx.rect(l.x0 + col * px, l.y0 + row * py, iw, ih);
       }
       ctx.fillStyle = color;
       ctx.fill();
@@ -124,7 +126,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   }
 
   // 2. THP and hugetlb: a band along the bottom of the cell, as wide as their share.
-  const band = Math.max(1, Math.round(inner * 0.3));
+  const band = Math.max(1, Math.round(ih * 0.3));
   for (const [arr, color, after] of [
     [a.thp, THP_COLOR, null],
     [a.hugetlb, HUGETLB_COLOR, a.thp],
@@ -135,11 +137,11 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
       const n = arr[b] as number;
       if (n === 0) continue;
       const size = bucketStart(a.start, a.end, a.buckets, b + 1) - bucketStart(a.start, a.end, a.buckets, b);
-      const before = after === null ? 0 : ((after[b] as number) / size) * inner;
-      const w = Math.max(1, (n / size) * inner);
+      const before = after === null ? 0 : ((after[b] as number) / size) * iw;
+      const w = Math.max(1, (n / size) * iw);
       const col = b % cols;
       const row = (b - col) / cols;
-      ctx.rect(l.x0 + col * pitch + Math.min(before, inner - w), l.y0 + row * pitch + inner - band, w, band);
+      ctx.rect(l.x0 + col * px + Math.min(before, iw - w), l.y0 + row * py + ih - band, w, band);
       any = true;
     }
     if (any) {
@@ -155,7 +157,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     if ((a.highlight[b] as number) === 0) continue;
     const col = b % cols;
     const row = (b - col) / cols;
-    ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, inner, inner);
+    ctx.rect(l.x0 + col * px, l.y0 + row * py, iw, ih);
     anyHl = true;
   }
   if (anyHl) {
@@ -163,7 +165,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     ctx.globalAlpha = 0.28;
     ctx.fill();
     ctx.globalAlpha = 1;
-    if (inner >= 4) {
+    if (iw >= 4 && ih >= 4) {
       ctx.strokeStyle = HIGHLIGHT_COLOR;
       ctx.lineWidth = 1;
       ctx.beginPath();
@@ -171,7 +173,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
         if ((a.highlight[b] as number) === 0) continue;
         const col = b % cols;
         const row = (b - col) / cols;
-        ctx.rect(l.x0 + col * pitch + 0.5, l.y0 + row * pitch + 0.5, inner - 1, inner - 1);
+        ctx.rect(l.x0 + col * px + 0.5, l.y0 + row * py + 0.5, iw - 1, ih - 1);
       }
       ctx.stroke();
     }
@@ -185,8 +187,8 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
       const b = bucketOf(a.start, a.end, a.buckets, g);
       const col = b % cols;
       const row = (b - col) / cols;
-      const x = l.x0 + col * pitch - (pitch - inner) / 2;
-      ctx.rect(x - 1, l.y0 + row * pitch - 1, 2, pitch + 1);
+      const x = l.x0 + col * px - (px - iw) / 2;
+      ctx.rect(x - 1, l.y0 + row * py - 1, 2, py + 1);
     }
     ctx.fillStyle = GIB_COLOR;
     ctx.fill();
@@ -195,15 +197,15 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   // 5. Ruler: the first frame of every k-th row, GiB labels at the right of the gutter.
   const rows = Math.ceil(B / cols);
   const every = labelEvery(l);
-  const fontPx = Math.min(11, Math.max(9, pitch));
+  const fontPx = Math.min(11, Math.max(9, py));
   ctx.font = `${fontPx}px ${MONO}`;
   ctx.textBaseline = 'middle';
   ctx.fillStyle = RULER_COLOR;
   ctx.textAlign = 'left';
-  const half = Math.min(pitch, fontPx + 2) / 2;
+  const half = Math.min(py, fontPx + 2) / 2;
   for (let r = 0; r < rows; r += every) {
     const pfn = bucketStart(a.start, a.end, a.buckets, r * cols);
-    ctx.fillText(rulerText(pfn, o.ruler), 4, l.y0 + r * pitch + half);
+    ctx.fillText(rulerText(pfn, o.ruler), 4, l.y0 + r * py + half);
   }
   if (marks.length > 0) {
     ctx.textAlign = 'right';
@@ -212,7 +214,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     for (const g of marks) {
       const b = bucketOf(a.start, a.end, a.buckets, g);
       const row = Math.floor(b / cols);
-      const y = l.y0 + row * pitch + half;
+      const y = l.y0 + row * py + half;
       if (y - lastY < fontPx + 1) continue;
       ctx.fillText(`${g / FRAMES_PER_GIB}G`, l.x0 - 5, y);
       lastY = y;
@@ -227,7 +229,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     for (let b = lo; b <= hi; b++) {
       const col = b % cols;
       const row = (b - col) / cols;
-      ctx.rect(l.x0 + col * pitch, l.y0 + row * pitch, pitch, pitch);
+      ctx.rect(l.x0 + col * px, l.y0 + row * py, px, py);
     }
     ctx.fillStyle = SELECT_COLOR;
     ctx.globalAlpha = 0.4;
@@ -239,6 +241,6 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     const row = (o.hover - col) / cols;
     ctx.strokeStyle = HIGHLIGHT_COLOR;
     ctx.lineWidth = 1.5;
-    ctx.strokeRect(l.x0 + col * pitch - 0.75, l.y0 + row * pitch - 0.75, inner + 1.5, inner + 1.5);
+    ctx.strokeRect(l.x0 + col * px - 0.75, l.y0 + row * py - 0.75, iw + 1.5, ih + 1.5);
   }
 }

@@ -11,6 +11,7 @@ import {
   rangeOfCells,
   zoomAround,
   GUTTER,
+  MAX_ASPECT,
   MAX_CELL,
   MIN_ZOOM_FRAMES,
   FRAMES_PER_GIB,
@@ -28,9 +29,10 @@ describe('grid layout', () => {
       const l = gridLayout(w, h, b);
       expect(Math.log2(l.cols) % 1).toBe(0);
       expect(l.cols * l.rows).toBeGreaterThanOrEqual(b);
-      expect(l.x0 + l.cols * l.cell).toBeLessThanOrEqual(w);
-      expect(l.y0 + l.rows * l.cell).toBeLessThanOrEqual(h);
-      expect(l.cell).toBeLessThanOrEqual(MAX_CELL);
+      expect(l.x0 + l.cols * l.cw).toBeLessThanOrEqual(w);
+      expect(l.y0 + l.rows * l.ch).toBeLessThanOrEqual(h);
+      expect(l.ch).toBeLessThanOrEqual(MAX_CELL);
+      expect(Math.max(l.cw / l.ch, l.ch / l.cw)).toBeLessThanOrEqual(MAX_ASPECT + 1e-9);
     }
   });
 
@@ -39,8 +41,16 @@ describe('grid layout', () => {
     const l = gridLayout(GUTTER + 4 + 512, 2 + 256, 2048);
     expect(l.cols).toBe(64);
     expect(l.rows).toBe(32);
-    expect(l.cell).toBe(8);
-    expect(l.inner).toBe(7);
+    expect(l.cw).toBe(8);
+    expect(l.iw).toBe(7);
+  });
+
+  it('stretches cells to fill a wide box, within the aspect limit', () => {
+    // 64 × 32 cells in 800 × 258: 12 px wide, 8 px high
+    const l = gridLayout(GUTTER + 4 + 800, 2 + 256, 2048);
+    expect([l.cols, l.cw, l.ch]).toEqual([64, 12, 8]);
+    const tall = gridLayout(GUTTER + 4 + 64, 2 + 1000, 16);
+    expect(tall.ch / tall.cw).toBeLessThanOrEqual(MAX_ASPECT);
   });
 
   it('hit-tests cells and misses the gutter and the empty tail', () => {
@@ -48,10 +58,10 @@ describe('grid layout', () => {
     expect(cellAt(l, 5, 5)).toBe(-1);
     const r = cellRect(l, 70);
     expect(cellAt(l, r.x + 1, r.y + 1)).toBe(70);
-    expect(cellAt(l, r.x + l.cell - 0.01, r.y + l.cell - 0.01)).toBe(70);
+    expect(cellAt(l, r.x + l.cw - 0.01, r.y + l.ch - 0.01)).toBe(70);
     // last row has 2040 - 31*64 = 56 cells: column 60 of it is empty
     const tail = cellRect(l, 31 * 64 + 55);
-    expect(cellAt(l, tail.x + l.cell * 5 + 1, tail.y + 1)).toBe(-1);
+    expect(cellAt(l, tail.x + l.cw * 5 + 1, tail.y + 1)).toBe(-1);
   });
 
   it('asks for more buckets on a bigger canvas, within [256, 4096]', () => {

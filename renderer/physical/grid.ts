@@ -16,14 +16,18 @@ export const GUTTER = 96;
 export const MAX_CELL = 26;
 /** Smallest frame range a zoom reaches. */
 export const MIN_ZOOM_FRAMES = 16;
+/** Widest cell shape (width / height or height / width). */
+export const MAX_ASPECT = 2.5;
 
 export interface GridLayout {
   buckets: number;
   cols: number;
   rows: number;
-  /** Cell pitch (CSS px) and the drawn size inside it (pitch minus the gap). */
-  cell: number;
-  inner: number;
+  /** Cell pitch (CSS px) across and down, and the drawn size inside it (pitch minus the gap). */
+  cw: number;
+  ch: number;
+  iw: number;
+  ih: number;
   /** Top-left corner of cell 0. */
   x0: number;
   y0: number;
@@ -41,7 +45,8 @@ export interface CellRect {
 /**
  * Lay `buckets` cells out in a `width` × `height` box (CSS px): the number
  * of columns (a power of two, at most `buckets`) that gives the largest
- * square cell; cells of 4 px or more are whole pixels with a 1 px gap.
+ * cell, then stretched to fill the box (aspect at most MAX_ASPECT : 1);
+ * cells of 4 px or more are whole pixels with a 1 px gap.
  */
 export function gridLayout(width: number, height: number, buckets: number, gutter = GUTTER): GridLayout {
   const availW = Math.max(1, width - gutter - 4);
@@ -58,15 +63,20 @@ export function gridLayout(width: number, height: number, buckets: number, gutte
     }
     if (cols >= b) break;
   }
-  let cell = bestCell;
-  if (cell >= 4) cell = Math.floor(cell);
-  const gap = cell >= 5 ? 1 : 0;
+  const rows = Math.ceil(b / bestCols);
+  let cw = Math.min(availW / bestCols, MAX_CELL * MAX_ASPECT, bestCell * MAX_ASPECT);
+  let ch = Math.min(availH / rows, MAX_CELL, cw * MAX_ASPECT);
+  cw = Math.min(cw, ch * MAX_ASPECT);
+  if (cw >= 4) cw = Math.floor(cw);
+  if (ch >= 4) ch = Math.floor(ch);
   return {
     buckets: b,
     cols: bestCols,
-    rows: Math.ceil(b / bestCols),
-    cell,
-    inner: cell - gap,
+    rows,
+    cw,
+    ch,
+    iw: cw >= 5 ? cw - 1 : cw,
+    ih: ch >= 5 ? ch - 1 : ch,
     x0: gutter,
     y0: 1,
     width,
@@ -85,14 +95,14 @@ export function bucketsFor(width: number, height: number, minCell = 9, gutter = 
 export function cellRect(l: GridLayout, b: number): CellRect {
   const col = b % l.cols;
   const row = (b - col) / l.cols;
-  return { x: l.x0 + col * l.cell, y: l.y0 + row * l.cell, w: l.inner, h: l.inner };
+  return { x: l.x0 + col * l.cw, y: l.y0 + row * l.ch, w: l.iw, h: l.ih };
 }
 
 /** Bucket under (x, y) CSS px, or -1 (gutter, gaps count as the cell they follow). */
 export function cellAt(l: GridLayout, x: number, y: number): number {
   if (x < l.x0 || y < l.y0) return -1;
-  const col = Math.floor((x - l.x0) / l.cell);
-  const row = Math.floor((y - l.y0) / l.cell);
+  const col = Math.floor((x - l.x0) / l.cw);
+  const row = Math.floor((y - l.y0) / l.ch);
   if (col >= l.cols || row >= l.rows) return -1;
   const b = row * l.cols + col;
   return b < l.buckets ? b : -1;
@@ -163,5 +173,5 @@ export function gibMarks(start: number, end: number, max = 256): number[] {
 
 /** Rows that get a ruler label: every k-th row so that labels are at least `minGap` px apart. */
 export function labelEvery(l: GridLayout, minGap = 12): number {
-  return Math.max(1, Math.ceil(minGap / Math.max(l.cell, 1e-6)));
+  return Math.max(1, Math.ceil(minGap / Math.max(l.ch, 1e-6)));
 }
