@@ -90,7 +90,7 @@ export interface TierAnswer {
   counts: Uint32Array;
   areas: InspectArea[];
   accesses: InspectAccessNode[];
-  /** Present when the range is small enough (end - start <= buckets). */
+  /** Present when the range is small enough (end - start <= buckets) unless the query said `detail: false`. */
   detail?: PageDetail;
 }
 
@@ -126,8 +126,21 @@ export interface DomainAnswer {
 }
 
 export type InspectQuery =
-  /** Tiers of pages object `pages` (digest id at that step, or `key`) over [start, end). */
-  | { kind: 'tiers'; pages?: number; key?: PagesKey; start?: number; end?: number; buckets: number }
+  /**
+   * Tiers of pages object `pages` (digest id at that step, or `key`) over
+   * [start, end); neither: every pages object of the step. `detail: false`
+   * never adds per-page detail (then a past step is answered from its digest
+   * alone, however small the objects).
+   */
+  | {
+      kind: 'tiers';
+      pages?: number;
+      key?: PagesKey;
+      start?: number;
+      end?: number;
+      buckets: number;
+      detail?: boolean;
+    }
   /** Frames [start, end) (default all); highlight the frames behind pages [hStart, hEnd). */
   | {
       kind: 'phys';

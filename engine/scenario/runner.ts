@@ -42,7 +42,7 @@ export interface RunOptions {
   now?: () => number;
   /** End the run cleanly right after event N (0: before the first): RunResult.stoppedAfter. */
   stopAfter?: number;
-  /** Replay mode: skip the per-call stack capture (events get line/column 0). */
+  /** Replay mode: only the machine matters: no per-call stack capture (events get 0:0), counter deltas or copied-out values. */
   replay?: boolean;
   /** Sees the machine and the timeline once they exist (live frames read them while the run goes). */
   observe?: (machine: EngineMachine, timeline: Timeline) => void;

@@ -35,6 +35,7 @@ function checkQueries(v: unknown): InspectQuery[] {
     if (o.kind === 'tiers') {
       if (!optInt(o.pages)) throw bad('pages must be an integer');
       if (o.key !== undefined && typeof o.key !== 'string') throw bad('key must be a string');
+      if (o.detail !== undefined && typeof o.detail !== 'boolean') throw bad('detail must be a boolean');
     } else if (o.highlight !== undefined) {
       const h = (typeof o.highlight === 'object' && o.highlight !== null ? o.highlight : {}) as Record<
         string,

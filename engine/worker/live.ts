@@ -92,7 +92,7 @@ export class LiveFramer {
     if (m === null || tl === null) return;
     const start = this.now();
     const all = tl.digests.digests;
-    const queries: InspectQuery[] = [{ kind: 'tiers', buckets: this.settings.buckets }];
+    const queries: InspectQuery[] = [{ kind: 'tiers', buckets: this.settings.buckets, detail: false }];
     if (this.settings.physBuckets > 0) queries.push({ kind: 'phys', buckets: this.settings.physBuckets });
     const answers = m.inspect?.(queries) ?? [];
     const frame: LiveFrame = {

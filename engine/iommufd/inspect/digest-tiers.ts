@@ -17,6 +17,7 @@ const keyOf = (p: PagesDigest): string => `${p.pid}:${p.uptr}:${p.npages}`;
 export function digestCanAnswer(queries: readonly InspectQuery[], digest: MachineDigest): boolean {
   for (const q of queries) {
     if (q.kind !== 'tiers') return false;
+    if (q.detail === false) continue;
     const targets =
       q.pages === undefined && q.key === undefined
         ? digest.pages

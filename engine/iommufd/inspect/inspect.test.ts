@@ -183,81 +183,90 @@ describe('inspect: tier and physical summaries', () => {
     );
   });
 
-  it('tiers, detail and phys equal a per-page reference on random states; the digest gives the same tiers', () => {
-    const seen = new Uint32Array(TIER_COUNT + 2);
-    fc.assert(
-      fc.property(
-        fc.array(opArb, { minLength: 1, maxLength: 25 }),
-        fc.nat(100),
-        fc.integer({ min: 1, max: 64 }),
-        fc.nat(NP),
-        fc.nat(NP),
-        (ops, seed, buckets, x, y) => {
-          const m = build(ops, seed);
-          m.checkInvariants();
-          const index = indexPages(m.contexts());
-          const digest = m.digest();
-          expect(digest.pages.map((p) => `${p.pid}:${p.uptr}:${p.npages}`)).toEqual(
-            index.order.map((p) => `${p.sourceTask.pid}:${p.uptr}:${p.npages}`),
-          );
-          for (const pages of index.order) {
-            const start = Math.min(x, y, pages.npages);
-            const end = Math.min(Math.max(x, y), pages.npages);
-            const [ans] = m.inspect([
-              { kind: 'tiers', pages: index.ids.get(pages), start, end, buckets },
-            ]) as [TierAnswer];
-            const eb = Math.min(buckets, end - start);
-            expect(ans.buckets).toBe(eb);
-            const ref = bruteTiers(m, pages, start, end, eb);
-            expect(Array.from(ans.counts)).toEqual(Array.from(ref.counts));
-            for (let k = 0; k < ans.counts.length; k++) if (ans.counts[k]) seen[k % TIER_COUNT]++;
-            if (end - start <= buckets) {
-              const d = ans.detail;
-              expect(d).toBeDefined();
-              if (!d) continue;
-              expect(Array.from(d.tier)).toEqual(ref.tiers);
-              for (let i = start; i < end; i++) {
-                const k = i - start;
-                const ids = d.domainIds.filter((_, bit) => ((d.holders[k] as number) >>> bit) & 1);
-                expect(ids.sort()).toEqual([...(ref.holders.get(i) ?? [])].sort());
-                const x = pages.pinnedPfns.load(i);
-                expect(((d.holders[k] as number) & 0x80000000) !== 0).toBe(x >= 0);
-                const pfn = m.process.translate(pages.uptr + i * P);
-                expect(d.pfn[k]).toBe(pfn);
-                expect(d.pin[k]).toBe(pfn >= 0 ? m.memory.phys.pinCount(pfn) : 0);
-                if ((d.holders[k] as number) & 0x7fffffff) seen[TIER_COUNT]++;
+  it(
+    'tiers, detail and phys equal a per-page reference on random states; the digest gives the same tiers',
+    { timeout: 120000 },
+    () => {
+      const seen = new Uint32Array(TIER_COUNT + 2);
+      fc.assert(
+        fc.property(
+          fc.array(opArb, { minLength: 1, maxLength: 25 }),
+          fc.nat(100),
+          fc.integer({ min: 1, max: 64 }),
+          fc.nat(NP),
+          fc.nat(NP),
+          (ops, seed, buckets, x, y) => {
+            const m = build(ops, seed);
+            m.checkInvariants();
+            const index = indexPages(m.contexts());
+            const digest = m.digest();
+            expect(digest.pages.map((p) => `${p.pid}:${p.uptr}:${p.npages}`)).toEqual(
+              index.order.map((p) => `${p.sourceTask.pid}:${p.uptr}:${p.npages}`),
+            );
+            for (const pages of index.order) {
+              const start = Math.min(x, y, pages.npages);
+              const end = Math.min(Math.max(x, y), pages.npages);
+              const [ans] = m.inspect([
+                { kind: 'tiers', pages: index.ids.get(pages), start, end, buckets },
+              ]) as [TierAnswer];
+              const eb = Math.min(buckets, end - start);
+              expect(ans.buckets).toBe(eb);
+              const ref = bruteTiers(m, pages, start, end, eb);
+              expect(Array.from(ans.counts)).toEqual(Array.from(ref.counts));
+              for (let k = 0; k < ans.counts.length; k++) if (ans.counts[k]) seen[k % TIER_COUNT]++;
+              // detail: false leaves the counts alone, and a digest answers it at any size
+              const q = { kind: 'tiers', key: ans.key, start, end, buckets, detail: false } as const;
+              const [lean] = m.inspect([q]);
+              expect(lean).toEqual({ ...ans, detail: undefined });
+              expect(answerFromDigest(digest, [q])).toEqual([lean]);
+              if (end - start <= buckets) {
+                const d = ans.detail;
+                expect(d).toBeDefined();
+                if (!d) continue;
+                expect(Array.from(d.tier)).toEqual(ref.tiers);
+                for (let i = start; i < end; i++) {
+                  const k = i - start;
+                  const ids = d.domainIds.filter((_, bit) => ((d.holders[k] as number) >>> bit) & 1);
+                  expect(ids.sort()).toEqual([...(ref.holders.get(i) ?? [])].sort());
+                  const x = pages.pinnedPfns.load(i);
+                  expect(((d.holders[k] as number) & 0x80000000) !== 0).toBe(x >= 0);
+                  const pfn = m.process.translate(pages.uptr + i * P);
+                  expect(d.pfn[k]).toBe(pfn);
+                  expect(d.pin[k]).toBe(pfn >= 0 ? m.memory.phys.pinCount(pfn) : 0);
+                  if ((d.holders[k] as number) & 0x7fffffff) seen[TIER_COUNT]++;
+                }
+              } else {
+                expect(ans.detail).toBeUndefined();
+                const fromDigest = answerFromDigest(digest, [
+                  { kind: 'tiers', key: ans.key, start, end, buckets },
+                ]);
+                expect(fromDigest).toEqual([ans]);
               }
-            } else {
-              expect(ans.detail).toBeUndefined();
-              const fromDigest = answerFromDigest(digest, [
-                { kind: 'tiers', key: ans.key, start, end, buckets },
-              ]);
-              expect(fromDigest).toEqual([ans]);
             }
-          }
-          const pages = index.order[0];
-          const hlPfns: number[] = [];
-          if (pages)
-            for (let i = 0; i < pages.npages; i++) hlPfns.push(m.process.translate(pages.uptr + i * P));
-          const [phys] = m.inspect([
-            {
-              kind: 'phys',
-              buckets: buckets * 7,
-              ...(pages
-                ? { highlight: { key: `${pages.sourceTask.pid}:${pages.uptr}:${pages.npages}` } }
-                : {}),
-            },
-          ]);
-          expect(phys).toEqual(brutePhys(m, buckets * 7, hlPfns));
-          if (phys?.kind === 'phys' && phys.highlightRuns > 1) seen[TIER_COUNT + 1]++;
-          expect(m.teardownCheck()).toEqual([]);
-        },
-      ),
-      { numRuns: 60 },
-    );
-    // the random states reach every tier, domain holders and scattered frames
-    for (const n of seen) expect(n).toBeGreaterThan(0);
-  });
+            const pages = index.order[0];
+            const hlPfns: number[] = [];
+            if (pages)
+              for (let i = 0; i < pages.npages; i++) hlPfns.push(m.process.translate(pages.uptr + i * P));
+            const [phys] = m.inspect([
+              {
+                kind: 'phys',
+                buckets: buckets * 7,
+                ...(pages
+                  ? { highlight: { key: `${pages.sourceTask.pid}:${pages.uptr}:${pages.npages}` } }
+                  : {}),
+              },
+            ]);
+            expect(phys).toEqual(brutePhys(m, buckets * 7, hlPfns));
+            if (phys?.kind === 'phys' && phys.highlightRuns > 1) seen[TIER_COUNT + 1]++;
+            expect(m.teardownCheck()).toEqual([]);
+          },
+        ),
+        { numRuns: 60 },
+      );
+      // the random states reach every tier, domain holders and scattered frames
+      for (const n of seen) expect(n).toBeGreaterThan(0);
+    },
+  );
 
   it('domains: stats and mapped ranges of every attached domain; unknown pages are ENOENT', () => {
     const m = build(

@@ -41,14 +41,14 @@ export function checkBuckets(buckets: unknown): number {
 export function pagesTiers(
   pages: IoptPages,
   index: PagesIndex,
-  q: { start?: number; end?: number; buckets: number },
+  q: { start?: number; end?: number; buckets: number; detail?: boolean },
 ): TierAnswer {
   const [start, end] = resolveRange(pages.npages, q.start, q.end);
   const buckets = effectiveBuckets(start, end, checkBuckets(q.buckets));
   const hi = end - 1;
   const access = end > start ? unionSpans(nodePairs(pages.accessItree, start, hi), start, hi) : [];
   const domains = end > start ? unionSpans(nodePairs(pages.domainsItree, start, hi), start, hi) : [];
-  const wantDetail = end - start <= q.buckets;
+  const wantDetail = q.detail !== false && end - start <= q.buckets;
   const tier = wantDetail ? new Uint8Array(end - start) : null;
   const counts = tierCounts(
     access,

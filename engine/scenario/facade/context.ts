@@ -37,7 +37,7 @@ export interface ContextOptions {
   /** End the run right after event `stopAfter` (0: before the first) by throwing `stop`. */
   stopAfter?: number;
   stop?: StopSentinel;
-  /** Capture each call's scenario position from a stack (default true; a replay knows them). */
+  /** Record each call in full: position from a stack, deltas, values (default true; false: a replay, which keeps only the machine). */
   positions?: boolean;
 }
 
@@ -141,7 +141,9 @@ export class FacadeContext {
     }
     const seq = tl.nextSeq();
     const pos = this.here();
-    this.snapshot(this.counters());
+    // a replay keeps only the machine: no positions, counter deltas or copied-out values
+    const lean = this.opts.positions === false;
+    if (!lean) this.snapshot(this.counters());
     const faults = this.machine.kernel.faults;
     const watchFault =
       this.opts.onInjectedFailure !== undefined &&
@@ -169,18 +171,19 @@ export class FacadeContext {
       seq,
       op,
       target,
-      args:
-        args.length > 0
+      args: lean
+        ? []
+        : args.length > 0
           ? args.map((a) => jsonSafe(a, this.registry))
           : rawArgs.map((a) => jsonSafe(a, this.registry)),
       line: pos.line,
       column: pos.column,
       t,
       dur,
-      deltas: this.deltas(this.counters()),
+      deltas: lean ? {} : this.deltas(this.counters()),
       digest: -1,
     };
-    if (!failed && result !== undefined) ev.result = jsonSafe(result, this.registry);
+    if (!failed && result !== undefined && !lean) ev.result = jsonSafe(result, this.registry);
     let thrown: unknown;
     if (failed) {
       if (isLabError(error)) {
