@@ -11,8 +11,7 @@ import { fail, PAGE_SIZE } from '../../base';
 import type { IoptAccessUser } from '../io-pagetable/io-pagetable';
 import { accessPinPages, accessRw, accessUnpinPages } from './access-pages';
 import { boolArg, describeValue, optsArg, u64Arg, uintArg } from './args';
-import type { IommufdCtx } from './context';
-import type { Ioas } from './ioas';
+import type { AttachedIoas, IommufdObject, ObjectContext } from './types';
 
 /** The selftest refuses pins and rw above 16 MiB (before kvzalloc). */
 export const ACCESS_MAX_LENGTH = 16 * 1024 * 1024;
@@ -34,10 +33,10 @@ function hex(x: bigint | number): string {
   return '0x' + x.toString(16);
 }
 
-export class Access implements IoptAccessUser {
+export class Access implements IoptAccessUser, IommufdObject {
   readonly id: number;
   readonly iovaAlignment: number;
-  ioas: Ioas | null;
+  ioas: AttachedIoas | null;
   closed = false;
   private readonly list: AccessItem[] = [];
   private nextItemId = 1;
@@ -45,9 +44,9 @@ export class Access implements IoptAccessUser {
   unmapNotifications = 0;
 
   constructor(
-    readonly ctx: IommufdCtx,
+    readonly ctx: ObjectContext,
     id: number,
-    ioas: Ioas,
+    ioas: AttachedIoas,
     readonly needsPinPages: boolean,
     readonly onUnmap: 'unpin' | 'ignore',
   ) {
@@ -56,7 +55,7 @@ export class Access implements IoptAccessUser {
     this.iovaAlignment = needsPinPages ? PAGE_SIZE : 1;
   }
 
-  private live(what: string): Ioas {
+  private live(what: string): AttachedIoas {
     this.ctx.checkOpen(what);
     if (this.closed || this.ioas === null) fail('ENOENT', `${what}: access ${this.id} was closed`);
     return this.ioas;
@@ -217,8 +216,8 @@ export class Access implements IoptAccessUser {
 
 /** iommufd_test_create_access: create the access and attach it (iopt_add_access). */
 export function createAccessObject(
-  ctx: IommufdCtx,
-  ioas: Ioas,
+  ctx: ObjectContext,
+  ioas: AttachedIoas,
   needsPinPages: boolean,
   onUnmap: 'unpin' | 'ignore',
 ): Access {

@@ -9,10 +9,13 @@
 import { fail, type Kernel } from '../../base';
 import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
-import { Access, createAccessObject } from './access';
+import { type Access, createAccessObject } from './access';
 import { describeValue, enumArg, boolArg, optionNameArg, optionValueArg, optsArg } from './args';
 import type { Domain } from './device';
 import { Ioas } from './ioas';
+import type { IommufdObject, IommufdObjectKind, ObjectContext } from './types';
+
+export type { IommufdObjectKind } from './types';
 
 /** What a context needs from its machine. */
 export interface MachineEnv {
@@ -27,14 +30,12 @@ export interface MachineEnv {
   domainCreated(d: IommuDomain): void;
 }
 
-export type IommufdObjectKind = 'ioas' | 'selftest' | 'device' | 'hw_pagetable' | 'access';
-
 export interface IommufdObjectEntry {
   readonly kind: IommufdObjectKind;
-  readonly obj: Ioas | Domain | Access;
+  readonly obj: IommufdObject;
 }
 
-export class IommufdCtx {
+export class IommufdCtx implements ObjectContext {
   /** A serial number for the UI (not a kernel id). */
   readonly serial: number;
   readonly kernel: Kernel;
@@ -57,7 +58,7 @@ export class IommufdCtx {
   // ---------------------------------------------------------------- ids
 
   /** xa_alloc: the lowest free id >= 1. */
-  allocId(kind: IommufdObjectKind, obj: Ioas | Domain | Access): number {
+  allocId(kind: IommufdObjectKind, obj: IommufdObject): number {
     if (this.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', `${kind} object allocation failed`);
     let id = 1;
     while (this.objects.has(id)) id++;
@@ -70,11 +71,11 @@ export class IommufdCtx {
     if (this.kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', `${kind} object allocation failed`);
     let id = 1;
     while (this.objects.has(id)) id++;
-    this.objects.set(id, { kind, obj: null as unknown as Ioas });
+    this.objects.set(id, { kind, obj: null as unknown as IommufdObject });
     return id;
   }
 
-  setObject(id: number, kind: IommufdObjectKind, obj: Ioas | Domain | Access): void {
+  setObject(id: number, kind: IommufdObjectKind, obj: IommufdObject): void {
     this.objects.set(id, { kind, obj });
   }
 
@@ -162,10 +163,9 @@ export class IommufdCtx {
   /** Destroy every object and release every pin (iommufd_fops_release). */
   close(): void {
     if (this.closed) return;
-    for (const e of [...this.objects.values()]) if (e.kind === 'access') (e.obj as Access).destroyForClose();
-    for (const e of [...this.objects.values()])
-      if (e.kind === 'selftest') (e.obj as Domain).destroyForClose();
-    for (const e of [...this.objects.values()]) if (e.kind === 'ioas') (e.obj as Ioas).destroyForClose();
+    for (const e of [...this.objects.values()]) if (e.kind === 'access') e.obj.destroyForClose();
+    for (const e of [...this.objects.values()]) if (e.kind === 'selftest') e.obj.destroyForClose();
+    for (const e of [...this.objects.values()]) if (e.kind === 'ioas') e.obj.destroyForClose();
     this.objects.clear();
     this.closed = true;
     this.env.contextClosed(this);
@@ -185,7 +185,7 @@ export class IommufdCtx {
     return this.objs('access') as Access[];
   }
 
-  private objs(kind: IommufdObjectKind): (Ioas | Domain | Access)[] {
+  private objs(kind: IommufdObjectKind): IommufdObject[] {
     return [...this.objects.entries()]
       .filter(([, e]) => e.kind === kind && e.obj !== null)
       .sort((a, b) => a[0] - b[0])

@@ -9,7 +9,7 @@
 import { fail, PAGE_SIZE } from '../../base';
 import { createDomain, MOCK_IO_PAGE_SIZE, type DomainStats, type IommuDomain } from '../../iommu';
 import { describeValue, enumArg, optsArg, u64Arg, uintArg, boolArg } from './args';
-import type { Ioas } from './ioas';
+import type { AttachedIoas, IommufdObject } from './types';
 
 /** The reserved-range owner for a device's reserved regions. */
 class DeviceOwner {
@@ -20,7 +20,7 @@ function hex(x: bigint | number): string {
   return '0x' + x.toString(16);
 }
 
-export class Domain {
+export class Domain implements IommufdObject {
   /** The hw_pagetable id (what the kernel returns as out_hwpt_id). */
   readonly id: number;
   /** The selftest device object id (out_stdev_id); destroying it detaches. */
@@ -33,7 +33,7 @@ export class Domain {
   private readonly owner: DeviceOwner;
 
   constructor(
-    readonly ioas: Ioas,
+    readonly ioas: AttachedIoas,
     ids: { deviceId: number; idevId: number; hwptId: number },
     hw: IommuDomain,
     owner: DeviceOwner,
@@ -140,7 +140,7 @@ export class Domain {
 }
 
 /** IOMMU_TEST_OP_MOCK_DOMAIN on `ioas` with DomainOptions. */
-export function attachDomainObject(ioas: Ioas, opts: unknown): Domain {
+export function attachDomainObject(ioas: AttachedIoas, opts: unknown): Domain {
   const o = optsArg(opts, 'opts');
   const kind = enumArg(o.kind, 'opts.kind', ['mock', 'pagetable'] as const, 'mock');
   const format =

@@ -11,8 +11,8 @@ import { IoPagetable } from '../io-pagetable/io-pagetable';
 import { iovaRanges } from '../io-pagetable/reserved';
 import type { Access } from './access';
 import { boolArg, describeValue, optionNameArg, optionValueArg, optsArg, u64Arg, uintArg } from './args';
-import type { IommufdCtx } from './context';
 import { attachDomainObject, type Domain } from './device';
+import type { AttachedIoas, ObjectContext } from './types';
 
 function protOf(o: Record<string, unknown>): number {
   const read = boolArg(o.read, 'opts.read', true);
@@ -24,7 +24,7 @@ function hex(x: bigint): string {
   return '0x' + x.toString(16);
 }
 
-export class Ioas {
+export class Ioas implements AttachedIoas {
   readonly iopt: IoPagetable;
   /** Devices (with their domains) attached to this IOAS, in attach order. */
   readonly domains: Domain[] = [];
@@ -33,14 +33,14 @@ export class Ioas {
   destroyed = false;
 
   private constructor(
-    readonly ctx: IommufdCtx,
+    readonly ctx: ObjectContext,
     readonly id: number,
   ) {
     this.iopt = new IoPagetable(ctx.kernel);
   }
 
   /** iommufd_ioas_alloc */
-  static alloc(ctx: IommufdCtx): Ioas {
+  static alloc(ctx: ObjectContext): Ioas {
     const id = ctx.reserveId('ioas');
     const ioas = new Ioas(ctx, id);
     ctx.setObject(id, 'ioas', ioas);
