@@ -29,11 +29,14 @@ const FIXTURES: Record<string, string> = {
 for (const [name, text] of Object.entries(FIXTURES)) writeFileSync(join(tmp, name), text);
 const FIX = (name: string): string => join(tmp, name);
 
+/** Tests of a typed run spawn the `pfnlab check` child too: slow on a loaded machine. */
+const TYPED_RUN_MS = 300_000;
+
 function pfnlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/pfnlab.mjs', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 60000,
+    timeout: 150000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -63,7 +66,19 @@ describe('pfnlab CLI', () => {
   it('runs a scenario: exit 0, logs, --json, --trace and --csv', () => {
     const trace = join(tmp, 'ok.trace.json');
     const csv = join(tmp, 'ok.csv');
-    const r = pfnlab('run', FIX('ok.ts'), '--json', '--check', '--seed', '3', '--trace', trace, '--csv', csv);
+    const r = pfnlab(
+      'run',
+      FIX('ok.ts'),
+      '--json',
+      '--check',
+      '--seed',
+      '3',
+      '--trace',
+      trace,
+      '--csv',
+      csv,
+      '--no-typecheck',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
@@ -100,18 +115,18 @@ describe('pfnlab CLI', () => {
     expect(rows[0]).toMatch(/^seq,op,target,line,errno,t_ms,dur_ms,iommuMapCalls,/);
     expect(rows).toHaveLength(8);
 
-    const plain = pfnlab('run', FIX('ok.ts'));
+    const plain = pfnlab('run', FIX('ok.ts'), '--no-typecheck');
     expect(plain.status).toBe(0);
     expect(plain.stdout).toMatch(/^pinned 16$/m);
     expect(plain.stdout).toMatch(/ok: ok.ts: 7 ops/);
   });
 
   it('exits 1 with errno, message and scenario line:column when the scenario throws', () => {
-    const r = pfnlab('run', FIX('throws.ts'));
+    const r = pfnlab('run', FIX('throws.ts'), '--no-typecheck');
     expect(r.status).toBe(1);
     const line3 = readFileSync(FIX('throws.ts'), 'utf8').split('\n')[2] ?? '';
     expect(r.stderr).toContain(`throws.ts:3:${line3.indexOf('unmap') + 1}: ENOENT: `);
-    const j = pfnlab('run', FIX('throws.ts'), '--json');
+    const j = pfnlab('run', FIX('throws.ts'), '--json', '--no-typecheck');
     expect(j.status).toBe(1);
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { errno: 'ENOENT', line: 3 }, ops: 3 });
   });
@@ -120,7 +135,7 @@ describe('pfnlab CLI', () => {
     const f = join(tmp, 'loop.ts');
     writeFileSync(f, "lab.log('spinning');\nwhile (true) {}\n");
     const t0 = Date.now();
-    const r = pfnlab('run', f, '--timeout', '1');
+    const r = pfnlab('run', f, '--timeout', '1', '--no-typecheck');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ETIMEDOUT: wall-clock budget of 1 s exceeded/);
     expect(Date.now() - t0).toBeLessThan(30000);
@@ -154,25 +169,29 @@ describe('pfnlab CLI', () => {
     ]);
   });
 
-  it('prints the scenario frames under the error, the caller of a throwing helper first shown', () => {
-    const r = pfnlab('run', FIX('helper-throws.ts'));
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(
-      'helper-throws.ts:5:1: Error: x is 1\n    at expect (helper-throws.ts:2:17)\n    at helper-throws.ts:5:1\n',
-    );
-    const j = pfnlab('run', FIX('helper-throws.ts'), '--json', '--no-typecheck');
-    expect(j.status).toBe(1);
-    expect((JSON.parse(j.stdout) as JsonOutput).error).toEqual({
-      errno: 'Error',
-      message: 'x is 1',
-      line: 5,
-      column: 1,
-      frames: [
-        { fn: 'expect', line: 2, column: 17 },
-        { fn: '', line: 5, column: 1 },
-      ],
-    });
-  });
+  it(
+    'prints the scenario frames under the error, the caller of a throwing helper first shown',
+    () => {
+      const r = pfnlab('run', FIX('helper-throws.ts'));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        'helper-throws.ts:5:1: Error: x is 1\n    at expect (helper-throws.ts:2:17)\n    at helper-throws.ts:5:1\n',
+      );
+      const j = pfnlab('run', FIX('helper-throws.ts'), '--json', '--no-typecheck');
+      expect(j.status).toBe(1);
+      expect((JSON.parse(j.stdout) as JsonOutput).error).toEqual({
+        errno: 'Error',
+        message: 'x is 1',
+        line: 5,
+        column: 1,
+        frames: [
+          { fn: 'expect', line: 2, column: 17 },
+          { fn: '', line: 5, column: 1 },
+        ],
+      });
+    },
+    TYPED_RUN_MS,
+  );
 
   it('does not repeat a lone frame that is the position shown', () => {
     const r = pfnlab('run', FIX('throws.ts'), '--no-typecheck');
@@ -182,43 +201,51 @@ describe('pfnlab CLI', () => {
     expect(j.error?.frames).toEqual([{ fn: '', line: 3, column: j.error?.column }]);
   });
 
-  it('type errors are warnings: the run goes on and the exit status is that of the run', () => {
-    const r = pfnlab('run', FIX('type-ok.ts'));
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^n is 5$/m);
-    expect(r.stderr).toBe(
-      "type-ok.ts:1:7 warning TS2322: Type 'number' is not assignable to type 'string'.\n",
-    );
-    const failing = pfnlab('run', FIX('type-error.ts'));
-    expect(failing.status).toBe(1);
-    expect(failing.stderr).toMatch(
-      /^type-error\.ts:2:16 warning TS2551: Property 'mapp' does not exist on type 'Ioas'.*\ntype-error\.ts:2:16: TypeError: /,
-    );
-  });
+  it(
+    'type errors are warnings: the run goes on and the exit status is that of the run',
+    () => {
+      const r = pfnlab('run', FIX('type-ok.ts'));
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^n is 5$/m);
+      expect(r.stderr).toBe(
+        "type-ok.ts:1:7 warning TS2322: Type 'number' is not assignable to type 'string'.\n",
+      );
+      const failing = pfnlab('run', FIX('type-error.ts'));
+      expect(failing.status).toBe(1);
+      expect(failing.stderr).toMatch(
+        /^type-error\.ts:2:16 warning TS2551: Property 'mapp' does not exist on type 'Ioas'.*\ntype-error\.ts:2:16: TypeError: /,
+      );
+    },
+    TYPED_RUN_MS,
+  );
 
-  it('--json carries typeErrors ([] for a clean file); --no-typecheck skips the check', () => {
-    const j = pfnlab('run', FIX('type-ok.ts'), '--json');
-    expect(j.status).toBe(0);
-    const out = JSON.parse(j.stdout) as JsonOutput;
-    expect(out.ok).toBe(true);
-    expect(out.typeErrors).toEqual([
-      {
-        file: 'type-ok.ts',
-        line: 1,
-        column: 7,
-        code: 2322,
-        message: "Type 'number' is not assignable to type 'string'.",
-      },
-    ]);
-    const clean = JSON.parse(pfnlab('run', FIX('ok.ts'), '--json').stdout) as JsonOutput;
-    expect(clean.typeErrors).toEqual([]);
-    const skipped = pfnlab('run', FIX('type-ok.ts'), '--json', '--no-typecheck');
-    expect(skipped.status).toBe(0);
-    expect(skipped.stderr).toBe('');
-    expect((JSON.parse(skipped.stdout) as JsonOutput).typeErrors).toBeUndefined();
-    const plain = pfnlab('run', FIX('type-ok.ts'), '--no-typecheck');
-    expect([plain.status, plain.stderr]).toEqual([0, '']);
-  });
+  it(
+    '--json carries typeErrors ([] for a clean file); --no-typecheck skips the check',
+    () => {
+      const j = pfnlab('run', FIX('type-ok.ts'), '--json');
+      expect(j.status).toBe(0);
+      const out = JSON.parse(j.stdout) as JsonOutput;
+      expect(out.ok).toBe(true);
+      expect(out.typeErrors).toEqual([
+        {
+          file: 'type-ok.ts',
+          line: 1,
+          column: 7,
+          code: 2322,
+          message: "Type 'number' is not assignable to type 'string'.",
+        },
+      ]);
+      const clean = JSON.parse(pfnlab('run', FIX('ok.ts'), '--json').stdout) as JsonOutput;
+      expect(clean.typeErrors).toEqual([]);
+      const skipped = pfnlab('run', FIX('type-ok.ts'), '--json', '--no-typecheck');
+      expect(skipped.status).toBe(0);
+      expect(skipped.stderr).toBe('');
+      expect((JSON.parse(skipped.stdout) as JsonOutput).typeErrors).toBeUndefined();
+      const plain = pfnlab('run', FIX('type-ok.ts'), '--no-typecheck');
+      expect([plain.status, plain.stderr]).toEqual([0, '']);
+    },
+    TYPED_RUN_MS,
+  );
 
   it('check --json lists the diagnostics with their TS code', () => {
     const r = pfnlab('check', '--json', FIX('type-error.ts'), FIX('ok.ts'));

@@ -15,7 +15,9 @@ import type { Diagnostic } from './typecheck';
 
 const BIN = fileURLToPath(new URL('../bin/pfnlab.mjs', import.meta.url));
 
-const NICE = 10;
+const NICE = 5;
+/** A check that takes longer is abandoned (reported as failed), so that it cannot hold the CLI. */
+export const TYPECHECK_LIMIT_MS = 120_000;
 
 export type TypecheckOutcome = { diagnostics: Diagnostic[] } | { failed: string };
 
@@ -24,8 +26,9 @@ function isCheckJson(v: unknown): v is CheckJson {
 }
 
 /** Start checking `file`; resolves (never rejects) when the child is done. */
-export function typecheckInChild(file: string): Promise<TypecheckOutcome> {
+export function typecheckInChild(file: string, limitMs = TYPECHECK_LIMIT_MS): Promise<TypecheckOutcome> {
   return new Promise((resolve) => {
+    let timedOut = false;
     let out = '';
     let err = '';
     const child = spawn(process.execPath, [BIN, 'check', '--json', '--', file], {
@@ -39,8 +42,20 @@ export function typecheckInChild(file: string): Promise<TypecheckOutcome> {
     }
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
-    child.on('error', (e) => resolve({ failed: e.message }));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill();
+    }, limitMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ failed: e.message });
+    });
     child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        resolve({ failed: `no answer within ${limitMs / 1000} s` });
+        return;
+      }
       try {
         const parsed: unknown = JSON.parse(out);
         if (isCheckJson(parsed)) {
