@@ -13,6 +13,7 @@ describe('chart formats', () => {
     expect(signed(3, 'count')).toBe('+3');
     expect(signed(0, 'count')).toBe('0');
     expect(runTime(0.25)).toBe('250 µs');
+    expect(runTime(0)).toBe('0');
     expect(runTime(1234)).toBe('1.23 s');
   });
 });

@@ -48,6 +48,7 @@ export function value(n: number, unit: 'count' | 'bytes'): string {
 
 /** Run time: "850 µs", "12.3 ms", "4.56 s". */
 export function runTime(ms: number): string {
+  if (ms === 0) return '0';
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 1000) return `${trim(ms)} ms`;
   return `${trim(ms / 1000)} s`;

@@ -16,7 +16,7 @@ describe('overlay layout', () => {
       toPx,
       width,
     );
-    expect(lay.marks).toEqual([{ x: 130, label: 'setup', showLabel: true }]);
+    expect(lay.marks).toEqual([{ x: 130, label: 'setup', showLabel: true, labelX: 133 }]);
     expect(lay.step).toBe(170);
     expect(lay.bands).toEqual([{ x0: 130, x1: 160 }]);
   });
@@ -63,6 +63,17 @@ describe('overlay layout', () => {
     expect(lay.step).toBeNull();
   });
 
+  it('puts a label that would not fit on the right to the left of its line', () => {
+    const lay = layoutOverlays(
+      { axis: 'seq', marks: [mark(99, 'compare')], spans: [], xs, step: 0, labels: true },
+      box,
+      toPx,
+      width,
+    );
+    // line at 1090, plot ends at 1100: the 42 px label goes left of it
+    expect(lay.marks).toEqual([{ x: 1090, label: 'compare', showLabel: true, labelX: 1045 }]);
+  });
+
   it('draws no labels on charts below the top one', () => {
     const lay = layoutOverlays(
       { axis: 'seq', marks: [mark(1, 'a')], spans: [], xs, step: 0, labels: false },
@@ -70,7 +81,7 @@ describe('overlay layout', () => {
       toPx,
       width,
     );
-    expect(lay.marks).toEqual([{ x: 110, label: 'a', showLabel: false }]);
+    expect(lay.marks).toEqual([{ x: 110, label: 'a', showLabel: false, labelX: 113 }]);
   });
 
   it('draws bands, dashed mark lines with labels and a solid step line', () => {
@@ -78,7 +89,11 @@ describe('overlay layout', () => {
     const ctx = fakeContext(log) as unknown as OverlayContext;
     drawOverlays(
       ctx,
-      { bands: [{ x0: 130, x1: 160 }], marks: [{ x: 130, label: 'setup', showLabel: true }], step: 170 },
+      {
+        bands: [{ x0: 130, x1: 160 }],
+        marks: [{ x: 130, label: 'setup', showLabel: true, labelX: 134 }],
+        step: 170,
+      },
       box,
       2,
     );

@@ -28,7 +28,8 @@ export interface OverlayInput {
 
 export interface OverlayLayout {
   bands: { x0: number; x1: number }[];
-  marks: { x: number; label: string; showLabel: boolean }[];
+  /** labelX: where the label's box starts (left of the line when it would not fit on the right). */
+  marks: { x: number; label: string; showLabel: boolean; labelX: number }[];
   step: number | null;
 }
 
@@ -90,9 +91,11 @@ export function layoutOverlays(
     const x = toPx(inp.axis === 'seq' ? m.seq : m.t);
     if (!inside(x)) continue;
     const w = labelWidth(m.label);
-    const showLabel = inp.labels && x + 3 >= labelEnd + LABEL_GAP && x + 3 + w <= right + 40;
-    if (showLabel) labelEnd = x + 3 + w;
-    marks.push({ x, label: m.label, showLabel });
+    // on the right of the line; on its left when only that fits; else on the right, clipped
+    const labelX = x + 3 + w <= right || x - 3 - w < box.left ? x + 3 : x - 3 - w;
+    const showLabel = inp.labels && labelX >= labelEnd + LABEL_GAP;
+    if (showLabel) labelEnd = labelX + w;
+    marks.push({ x, label: m.label, showLabel, labelX });
   }
   let step: number | null = null;
   if (inp.step >= 0 && inp.step < inp.xs.length) {
@@ -129,9 +132,9 @@ export function drawOverlays(ctx: OverlayContext, lay: OverlayLayout, box: Box, 
     if (!m.showLabel) continue;
     const w = ctx.measureText(m.label).width;
     ctx.fillStyle = OVERLAY_COLORS.markTextBg;
-    ctx.fillRect(m.x + 2 * px, top + px, w + 2 * pad, 14 * px);
+    ctx.fillRect(m.labelX, top + px, w + 2 * pad, 14 * px);
     ctx.fillStyle = OVERLAY_COLORS.markText;
-    ctx.fillText(m.label, m.x + 2 * px + pad, top + 2.5 * px);
+    ctx.fillText(m.label, m.labelX + pad, top + 2.5 * px);
   }
 
   if (lay.step !== null) {
