@@ -121,6 +121,7 @@ export function domainModels(d: MachineDigest | null, answer: DomainAnswer | nul
             last: r.last,
             kind: 'fill' as const,
             color: r.color,
+            short: `${r.pages} × ${formatBytes(r.pageSize)}`,
             label: `${r.text} (${r.lengthText})\n${r.pages} × ${pageSizeLabel(r.pageSize, dm.kind)}`,
           })),
           fits: [{ label: 'fit', view: fitView(runs.map((r) => ({ start: r.start, last: r.last }))) }],

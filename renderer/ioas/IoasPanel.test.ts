@@ -28,14 +28,20 @@ describe('IOAS view', () => {
     const row = w.get('[data-testid=ioas-area]');
     expect(row.attributes('data-iova')).toBe('0x1000000');
     const text = row.text();
-    for (const s of ['0x1000000–0x13fffff', '4 MiB', '#1 uptr 0x7f00_0000_0000', '[0..1\u2009023]', 'rw', 'domain 1'])
+    for (const s of ['0x1000000–0x13fffff', '4 MiB', '#1 uptr 0x7f0000000000', '[0..1\u2009023]', 'rw', 'domain 1'])
       expect(text).toContain(s);
     useSelectionStore().select(2);
     await flushPromises();
     expect(w.findAll('[data-testid=ioas-area]').map((r) => r.attributes('data-iova'))).toEqual(['0x1000000', '0x2000000']);
     useSelectionStore().select(0);
     await flushPromises();
-    expect(w.get('[data-testid=ioas-empty]').text()).toContain('No IOAS');
+    expect(w.get('[data-testid=ioas-empty]').text()).toContain('No IOAS exists yet');
+  });
+
+  it('at the end of a run that closed everything, points to earlier events', () => {
+    seedRun([event(1, { digest: 0 }), event(2, { digest: 1 })], [digest(), { ...digest(), contexts: [] }], 2);
+    const w = mount(IoasPanel);
+    expect(w.get('[data-testid=ioas-empty]').text()).toContain('Select an earlier event');
   });
 
   it('lists reserved (with owner), allowed, domains, accesses and settings', () => {

@@ -33,6 +33,8 @@ export interface BarRange {
   color?: string;
   /** Tooltip text (lines). */
   label: string;
+  /** Text drawn inside a fill when it is wide enough. */
+  short?: string;
 }
 
 export const WHOLE: IovaView = { lo: 0n, hi: IOVA_END };

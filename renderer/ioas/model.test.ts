@@ -21,7 +21,7 @@ describe('IOAS model from a digest', () => {
     expect(a?.iovaHex).toBe('0x1000000');
     expect(a?.lengthText).toBe('4 MiB');
     expect(a?.pagesKey).toBe(`100:${0x7f0000000000}:1024`);
-    expect(a?.pagesLabel).toBe('#1 uptr 0x7f00_0000_0000');
+    expect(a?.pagesLabel).toBe('#1 uptr 0x7f0000000000');
     expect(a?.prot).toBe('rw');
     expect(a?.color).toBe(AREA_COLORS[0]);
     const second = ioasModels(digest({ withSecondArea: true }))[0]?.areas[1];

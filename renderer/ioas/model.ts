@@ -86,7 +86,7 @@ export function ioasModels(d: MachineDigest | null): IoasModel[] {
           color: AREA_COLORS[i % AREA_COLORS.length] as string,
           pagesId: a.pages,
           pagesKey: pagesKeyOf(p),
-          pagesLabel: p ? `#${a.pages} uptr ${hexLabel(BigInt(p.uptr))}` : `#${a.pages}`,
+          pagesLabel: p ? `#${a.pages} uptr 0x${p.uptr.toString(16)}` : `#${a.pages}`,
           index: a.index,
           lastIndex: a.lastIndex,
           pageOffset: a.pageOffset,
@@ -148,6 +148,7 @@ export function ioasModels(d: MachineDigest | null): IoasModel[] {
           last: a.last,
           kind: 'fill' as const,
           color: a.color,
+          short: `#${a.pagesId} ${a.lengthText}`,
           label:
             `area ${a.iovaHex}–${a.lastHex} (${a.lengthText})\n` +
             `pages ${a.pagesLabel} [${a.index}..${a.lastIndex}] · ${a.prot}\n` +

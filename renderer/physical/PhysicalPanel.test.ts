@@ -178,4 +178,17 @@ describe('physical view', () => {
     rect.mockRestore();
     w.unmount();
   });
+
+  it('asks for the frames of the selected step when shown, not the ones another tab left behind', async () => {
+    const lab = inspectLab((p) => p.queries.map((q) => (q.kind === 'phys' ? physFor(q) : { kind: 'domains', domains: [] })));
+    seedRun([event(1, { digest: 0 }), event(2, { digest: 0 })], [digest()], 2);
+    const inspect = useInspectStore();
+    inspect.phys = physFor({ buckets: 256 }); // from step 1, kept while wantPhys was off
+    inspect.step = 2;
+    inspect.wantPhys = false;
+    const w = mountPanel();
+    await flushPromises();
+    expect(lab.inspects.some((p) => p.step === 2 && p.queries.some((q) => q.kind === 'phys'))).toBe(true);
+    w.unmount();
+  });
 });
