@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchStrips } from './changes';
-import { layoutHeight, layoutStrips, METRICS, packLanes } from './layout';
+import { barHeightFor, layoutHeight, layoutStrips, MAX_BAR, METRICS, packLanes } from './layout';
 import { makeAnswer } from './test-fixtures';
 
 describe('layout', () => {
@@ -48,5 +48,17 @@ describe('layout', () => {
     expect(layoutHeight(l)).toBe((l[1]?.top ?? 0) + (l[1]?.height ?? 0));
     // Scrolled: the same layout shifted.
     expect(layoutStrips(matchStrips([a, b], null), 800, -50)[1]?.barTop).toBe((l[1]?.barTop ?? 0) - 50);
+  });
+
+  it('gives few strips taller bars, never past MAX_BAR, many strips the base height', () => {
+    const one = matchStrips([makeAnswer({ key: 'a', npages: 8 })], null);
+    const h = layoutHeight(layoutStrips(one, 800));
+    expect(barHeightFor(one, 800, h + 20)).toBe(METRICS.bar + 20);
+    expect(barHeightFor(one, 800, 5000)).toBe(MAX_BAR);
+    const many = matchStrips(
+      Array.from({ length: 30 }, (_, i) => makeAnswer({ key: `k${i}`, npages: 8 })),
+      null,
+    );
+    expect(barHeightFor(many, 800, 600)).toBe(METRICS.bar);
   });
 });

@@ -67,7 +67,16 @@ export function packLanes(
   return { lane, lanes: ends.length };
 }
 
-export function layoutStrips(entries: readonly StripEntry[], width: number, top0 = 0): StripLayout[] {
+/**
+ * Lay strips out from y = top0 (negative when scrolled). `bar` is the bar
+ * height (see barHeightFor: taller when few strips leave room).
+ */
+export function layoutStrips(
+  entries: readonly StripEntry[],
+  width: number,
+  top0 = 0,
+  bar: number = METRICS.bar,
+): StripLayout[] {
   const M = METRICS;
   const x0 = M.marginX;
   const x1 = Math.max(x0 + 40, width - M.marginX);
@@ -86,7 +95,7 @@ export function layoutStrips(entries: readonly StripEntry[], width: number, top0
     const accessTop = headerTop + M.header;
     const changeTop = accessTop + acc.lanes * M.accessLane;
     const barTop = changeTop + M.changeLane;
-    const barH = gone ? M.goneBar : M.bar;
+    const barH = gone ? M.goneBar : bar;
     const rulerTop = barTop + barH;
     const areaTop = rulerTop + (gone ? 0 : M.ruler);
     const bottom = areaTop + areas.lanes * M.areaLane + M.padBottom;
@@ -117,4 +126,15 @@ export function layoutStrips(entries: readonly StripEntry[], width: number, top0
 export function layoutHeight(l: readonly StripLayout[]): number {
   const last = l[l.length - 1];
   return last ? last.top + last.height : 0;
+}
+
+/** Tallest bar at most, CSS px. */
+export const MAX_BAR = 64;
+
+/** Bar height that lets the strips use up to `viewport` px (between METRICS.bar and MAX_BAR). */
+export function barHeightFor(entries: readonly StripEntry[], width: number, viewport: number): number {
+  const n = entries.filter((e) => e.status !== 'gone').length;
+  if (n === 0) return METRICS.bar;
+  const spare = viewport - layoutHeight(layoutStrips(entries, width));
+  return Math.round(Math.max(METRICS.bar, Math.min(MAX_BAR, METRICS.bar + spare / n)));
 }

@@ -104,6 +104,20 @@ describe('drawing a layer', () => {
     expect(outlines[0]?.args[0]).toBeLessThan(400);
   });
 
+  it('writes each PFN in its cell at deep zoom, below the middle of the bar', () => {
+    const a = makeAnswer({ npages: 64, runs: [[0, 64, TIER_DOMAIN]], pfnBase: 0x1000 });
+    const ctx = recordingCtx();
+    const tall = { ...box(800), H: 48 };
+    drawLayer(ctx, { answer: a, changes: null }, { start: 2, end: 6 }, tall);
+    const texts = ctx.ops.filter((o) => o.op === 'fillText');
+    expect(texts.map((t) => t.args[0])).toEqual(['pfn 0x1002', 'pfn 0x1003', 'pfn 0x1004', 'pfn 0x1005']);
+    expect(texts.every((t) => (t.args[2] as number) > tall.Y + tall.H / 2 + 10)).toBe(true);
+    // Not at a zoom where cells are narrow.
+    const c2 = recordingCtx();
+    drawLayer(c2, { answer: a, changes: null }, { start: 0, end: 64 }, tall);
+    expect(c2.ops.some((o) => o.op === 'fillText')).toBe(false);
+  });
+
   it('draws a finer layer only over its own range', () => {
     const z = makeAnswer({ npages: 1 << 20, start: 1000, end: 1100, runs: [[1000, 1100, TIER_DOMAIN]] });
     const ctx = recordingCtx();

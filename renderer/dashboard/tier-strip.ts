@@ -20,7 +20,7 @@ import {
 } from '../../engine/base/inspect-types';
 import { CHANGE_COLOR, TIER_COLORS } from '../theme/palette';
 import type { Changes } from './changes';
-import { CHROME, type Ctx2D } from './ctx';
+import { CHROME, MONO_FONT, type Ctx2D } from './ctx';
 import { bucketOf, bucketSize, isPerPage, prepare, rangeCounts, type Prepared } from './summary';
 import type { ViewRange } from './view';
 
@@ -145,6 +145,8 @@ function drawBuckets(
   const b0 = bucketOf(p, s.lo);
   const b1 = bucketOf(p, s.hi - 1e-9);
   const outline = perPage && layer.changes?.pages && a.detail ? layer.changes.pages : null;
+  // Deep zoom: each cell's PFN in its lower part (the middle row stays pure tier colour).
+  const pfnLabels = perPage && ppi >= 64 * box.dpr && box.H >= 40 * box.dpr;
   const outlineB =
     !outline && ppi * bucketSize(a) >= 6 && layer.changes?.buckets ? layer.changes.buckets : null;
   for (let b = b0; b <= b1; b++) {
@@ -155,18 +157,30 @@ function drawBuckets(
     const o = b * TIER_COUNT;
     for (let t = 0; t < TIER_COUNT; t++) tmpCounts[t] = a.counts[o + t] as number;
     fillStack(ctx, xa, w, box, stackHeights(tmpCounts, box.H));
+    if (pfnLabels && a.detail)
+      pfnLabel(ctx, a.detail.pfn[(p.bounds[b] as number) - a.detail.start] as number, xa, w, box);
     let mark = false;
     if (outline && a.detail) {
       const i = (p.bounds[b] as number) - a.detail.start;
       mark = i >= 0 && i < outline.length && (outline[i] as number) !== 0;
     } else if (outlineB) mark = outlineB[b] === 1;
     if (mark && w >= 4) {
-      const lw = Math.max(2, Math.round(2 * box.dpr));
+      const lw = Math.max(1, Math.round(1.5 * box.dpr));
       ctx.strokeStyle = CHANGE_COLOR;
       ctx.lineWidth = lw;
       ctx.strokeRect(xa + lw / 2, box.Y + lw / 2, w - lw, box.H - lw);
     }
   }
+}
+
+function pfnLabel(ctx: Ctx2D, pfn: number, x: number, w: number, box: BarBox): void {
+  ctx.font = `${Math.round(9.5 * box.dpr)}px ${MONO_FONT}`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillStyle = 'rgba(10, 12, 16, 0.75)';
+  const t = pfn < 0 ? '—' : `pfn 0x${pfn.toString(16)}`;
+  if (ctx.measureText(t).width <= w - 6 * box.dpr) ctx.fillText(t, x + w / 2, box.Y + box.H - 4 * box.dpr);
+  ctx.textAlign = 'left';
 }
 
 function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: LayerSpan, ppi: number): void {
