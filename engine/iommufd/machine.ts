@@ -182,9 +182,10 @@ export class Machine implements MachineEnv {
     return inspectState(this.memory, this.open_, queries);
   }
 
-  /** Engine bytes of frame metadata: what keeping this machine around costs. */
+  /** Engine bytes this machine holds (frame metadata, page tables, frame contents): what keeping it costs. */
   retainedBytes(): number {
-    return this.memory.phys.metadataBytes;
+    const e = this.memory.engineMemory();
+    return e.frameBytes + e.pageTableBytes + e.contentBytes;
   }
 
   /** Open contexts, in open order. */

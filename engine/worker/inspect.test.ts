@@ -1,6 +1,7 @@
 import '../scenario/testing/lockdown';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InspectQuery, PhysAnswer, TierAnswer } from '../base/inspect-types';
+import type { EngineMachine } from '../scenario/engine-types';
 import { makeHandlers } from './handlers';
 import type { EngineError, EventMessage, LiveFrame, RunParams, RunResult } from './protocol';
 import type { RequestContext } from './server';
@@ -102,6 +103,26 @@ describe('inspect: sessions, past steps, ESTALE', () => {
   });
 });
 
+describe('SessionStore', () => {
+  it('keeps 2 replays (LRU), drops the oldest final machines beyond the byte budget', () => {
+    const fake = (n: number): EngineMachine => ({ retainedBytes: () => n }) as unknown as EngineMachine;
+    const store = new SessionStore(4, 2, 100);
+    const s = { spec: { source: '' }, lastSeq: 3, digests: [], eventDigest: new Int32Array(3) };
+    const a = store.add({ ...s, machine: fake(60) });
+    const b = store.add({ ...s, machine: fake(60) });
+    expect(a.machine).toBeNull();
+    expect(b.machine).not.toBeNull();
+    for (const step of [0, 1, 2]) store.keepReplay(b.runId, step, fake(10));
+    expect(store.replayed(b.runId, 0)).toBeUndefined();
+    expect(store.replayed(b.runId, 1)).toBeDefined();
+    expect(store.replayed(b.runId, 2)).toBeDefined();
+    store.keepReplay(b.runId, 0, fake(50)); // over budget: older replays go first, the newest stays
+    expect(store.replayed(b.runId, 0)).toBeDefined();
+    expect(store.replayed(b.runId, 1)).toBeUndefined();
+    expect(store.replayed(b.runId, 2)).toBeUndefined();
+  });
+});
+
 describe('live frames from a real worker thread', () => {
   const engine = spawnNodeEngine({ resourceLimits: { maxOldGenerationSizeMb: 512 } });
   afterAll(() => engine.terminate());
@@ -149,5 +170,9 @@ describe('live frames from a real worker thread', () => {
       queries: [{ kind: 'phys', buckets: 8 }],
     });
     expect(again.replayed).toBe(true);
+    const stale = await engine.client
+      .request('inspect', { runId: 12345, step: 0, queries: [] })
+      .catch((e: unknown) => (e as EngineError).errno);
+    expect(stale).toBe('ESTALE');
   });
 });
