@@ -15,6 +15,18 @@ export interface Problem {
   message: string;
 }
 
+function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i] as Problem;
+      return (
+        x.severity === y.severity && x.line === y.line && x.column === y.column && x.message === y.message
+      );
+    })
+  );
+}
+
 export const useScenarioStore = defineStore('scenario', {
   state: () => ({
     name: 'untitled.ts',
@@ -32,6 +44,10 @@ export const useScenarioStore = defineStore('scenario', {
       this.source = text;
     },
     setProblems(p: Problem[]) {
+      // The same list again leaves the state alone: the editor re-reports its
+      // markers whenever any marker changes (the run's own included), and a new
+      // but equal array here would start a problems → markers → problems loop.
+      if (sameProblems(this.problems, p)) return;
       this.problems = p;
     },
     /** Replace the document (the editor picks it up through `loadCount`). */
