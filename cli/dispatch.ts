@@ -8,7 +8,8 @@ import { EXIT_OK, EXIT_USAGE, stdio, type Io } from './commands/shared';
 export const MAIN_HELP = `Usage: pfnlab COMMAND [options]
 
 Commands:
-  run FILE       run a scenario (--json, --seed N, --check, --trace OUT.json, --csv OUT.csv, --timeout S)
+  run FILE       run a scenario (--json, --seed N, --check, --trace OUT.json, --csv OUT.csv, --timeout S);
+                 its type errors are printed as warnings (--no-typecheck skips the check)
   failnth FILE   fail every fallible step of a scenario in turn and check nothing leaks
   check FILE     type-check a scenario against the lab API declarations
 

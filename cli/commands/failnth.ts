@@ -5,6 +5,7 @@
  */
 import type { FailnthResult } from '../../engine/scenario/failnth';
 import { numberOpt, oneFile, parseArgs, type OptionSpec } from '../args';
+import { formatFrames } from '../frames';
 import { Progress } from '../progress';
 import { BudgetError, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, WorkerHost } from '../worker-host';
 import { EXIT_FAIL, EXIT_OK, readScenario, stdio, type Io } from './shared';
@@ -74,6 +75,7 @@ export async function failnthCommand(argv: readonly string[], io: Io = stdio): P
   } else if (r.cleanError) {
     const e = r.cleanError;
     io.err(`${fileName}:${e.line}:${e.column}: the clean run failed: ${e.errno}: ${e.message}\n`);
+    io.err(formatFrames(e, fileName));
   } else {
     io.out(
       `${fileName}: ${r.steps} fallible steps in the clean run; tried ${r.points} failure points in ${(r.wallMs / 1000).toFixed(1)} s\n`,

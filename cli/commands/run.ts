@@ -8,9 +8,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RunError, RunResult, StackFrame } from '../../engine/scenario/runner';
+import type { RunResult, StackFrame } from '../../engine/scenario/runner';
 import { numberOpt, oneFile, parseArgs, stringOpt, type OptionSpec } from '../args';
 import { toCsv } from '../csv';
+import { formatFrames } from '../frames';
 import { Progress } from '../progress';
 import { toTrace } from '../trace';
 import type { Diagnostic } from '../typecheck';
@@ -90,18 +91,6 @@ function addTypeErrors(
   const errors = typeErrorsOf(outcome, file, fileName);
   if (errors) out.typeErrors = errors;
   else if ('failed' in outcome) out.typecheckFailed = outcome.failed;
-}
-
-/** `    at fn (FILE:L:C)` per frame, innermost first; nothing when the one frame is the position shown. */
-function printFrames(error: RunError, fileName: string, io: Io): void {
-  const frames = error.frames ?? [];
-  const only = frames[0];
-  if (frames.length === 0) return;
-  if (frames.length === 1 && only && only.line === error.line && only.column === error.column) return;
-  for (const f of frames) {
-    const where = `${fileName}:${f.line}:${f.column}`;
-    io.err(f.fn ? `    at ${f.fn} (${where})\n` : `    at ${where}\n`);
-  }
 }
 
 function nonZero(c: Record<string, number>): string {
@@ -209,7 +198,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
     const { errno, message, line, column } = result.error;
     const where = line > 0 ? `${fileName}:${line}:${column}` : fileName;
     io.err(`${where}: ${errno}: ${message}\n`);
-    printFrames(result.error, fileName, io);
+    io.err(formatFrames(result.error, fileName));
     if (result.error.stack) io.err(`${result.error.stack}\n`);
     io.err(`after ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
   }
