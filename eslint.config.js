@@ -1,5 +1,7 @@
 // ESLint flat config: recommended sets of @eslint/js, typescript-eslint and
 // eslint-plugin-vue, Prettier owning formatting, and the engine's LAYER RULE.
+// Import cycles are checked beside it by dependency-cruiser (.dependency-cruiser.mjs,
+// second half of `npm run lint`): ESLint's no-cycle rules skip type-only imports.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
