@@ -208,6 +208,27 @@ describe('ChartsPanel', () => {
     w.unmount();
   });
 
+  it('keeps a measured range on its events while a live run widens the x axis', async () => {
+    const w = mountPanel();
+    const d = load(sample().slice(0, 5), { spans: [span('first', 2, 3, { pinCalls: 1 })] });
+    await settle();
+    await w.get('[data-testid=chart-span]').trigger('click');
+    await settle();
+    const sel = () => w.findAll('[data-testid=chart] .u-select')[1]!.element as HTMLElement;
+    const before = parseFloat(sel().style.width);
+    expect(before).toBeGreaterThan(0);
+    d.appendEvents(sample().slice(5));
+    useRunsStore().version++;
+    await settle();
+    await settle();
+    // 10 events instead of 5 on the same width: the same two events take about half as much
+    const after = parseFloat(sel().style.width);
+    expect(after).toBeGreaterThan(before * 0.3);
+    expect(after).toBeLessThan(before * 0.7);
+    expect(w.get('[data-testid=chart-range-stats]').text()).toContain('events #2–#3');
+    w.unmount();
+  });
+
   it('toggles the x axis between event number and run time', async () => {
     const w = mountPanel();
     load(sample());

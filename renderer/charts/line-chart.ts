@@ -23,6 +23,8 @@ const CLICK_SLOP = 3;
 export class LineChart {
   private readonly u: uPlot;
   private downX = Number.NaN;
+  /** The range shown (x units), re-placed whenever the x scale changes (a live run grows it). */
+  private range: [number, number] | null = null;
 
   constructor(
     el: HTMLElement,
@@ -35,6 +37,11 @@ export class LineChart {
         (u) => {
           if (u.select.width < CLICK_SLOP) return;
           on.range(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x'));
+        },
+      ],
+      setScale: [
+        (_u, key) => {
+          if (key === 'x') this.placeRange();
         },
       ],
       setCursor: [
@@ -65,7 +72,7 @@ export class LineChart {
   private paintOverlays(u: uPlot): void {
     const inp = this.on.overlay();
     if (!inp) return;
-    const px = u.bbox.width / Math.max(1, u.over.clientWidth || u.bbox.width);
+    const px = this.pxRatio();
     const box = u.bbox;
     const lay = layoutOverlays(
       inp,
@@ -90,14 +97,28 @@ export class LineChart {
   }
 
   /** Show [x0, x1] as the drag selection (null hides it) without firing the range handler. */
-  showRange(x0: number | null, x1 = x0): void {
-    if (x0 === null || x1 === null) {
+  showRange(x0: number | null, x1: number | null = x0): void {
+    this.range = x0 === null || x1 === null ? null : [Math.min(x0, x1), Math.max(x0, x1)];
+    this.placeRange();
+  }
+
+  private placeRange(): void {
+    const r = this.range;
+    if (!r) {
       this.u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
       return;
     }
-    const a = this.u.valToPos(Math.min(x0, x1), 'x');
-    const b = this.u.valToPos(Math.max(x0, x1), 'x');
-    this.u.setSelect({ left: a, top: 0, width: Math.max(0, b - a), height: this.u.over.clientHeight }, false);
+    const a = Math.max(0, this.u.valToPos(r[0], 'x'));
+    const b = Math.min(this.u.bbox.width / this.pxRatio(), this.u.valToPos(r[1], 'x'));
+    this.u.setSelect(
+      { left: a, top: 0, width: Math.max(0, b - a), height: this.u.bbox.height / this.pxRatio() },
+      false,
+    );
+  }
+
+  /** Canvas pixels per CSS pixel. */
+  private pxRatio(): number {
+    return uPlot.pxRatio || 1;
   }
 
   destroy(): void {
