@@ -3,8 +3,8 @@
  * (pinned / in use / free segments, or their mixed colour when the cell is
  * tiny), a bottom band for THP and hugetlb frames, highlighted frames
  * brightened and outlined, GiB ticks, the address ruler, the drag
- * selection and the hovered cell. O(buckets): every state is one path
- * filled once, so a 4 096-bucket frame is a handful of fills.
+ * selection and the hovered cell. O(buckets): cells are fillRects grouped
+ * by colour (one fillStyle per state), overlays are one path each.
  */
 import { FRAME_STATE_COUNT, type PhysAnswer } from '../../engine/base/inspect-types';
 import { FRAME_COLORS, HIGHLIGHT_COLOR, HUGETLB_COLOR, THP_COLOR } from '../theme/palette';
@@ -91,7 +91,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     // pinned from the left, then in use, then free
     const order = [2, 1, 0] as const;
     for (let k = 0; k < 3; k++) {
-      ctx.beginPath();
+      ctx.fillStyle = FRAME_COLORS[order[k]];
       for (let b = 0; b < B; b++) {
         let off = 0;
         for (let j = 0; j < k; j++) off += scratch[b * 3 + j] as number;
@@ -99,10 +99,8 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
         if (w <= 0) continue;
         const col = b % cols;
         const row = (b - col) / cols;
-        ctx.rect(l.x0 + col * px + off, l.y0 + row * py, w, ih);
+        ctx.fillRect(l.x0 + col * px + off, l.y0 + row * py, w, ih);
       }
-      ctx.fillStyle = FRAME_COLORS[order[k]];
-      ctx.fill();
     }
   } else {
     const groups = new Map<string, number[]>();
@@ -114,14 +112,12 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
       else groups.set(key, [b]);
     }
     for (const [color, list] of groups) {
-      ctx.beginPath();
+      ctx.fillStyle = color;
       for (const b of list) {
         const col = b % cols;
         const row = (b - col) / cols;
-        ctx.rect(l.x0 + col * px, l.y0 + row * py, iw, ih);
+        ctx.fillRect(l.x0 + col * px, l.y0 + row * py, iw, ih);
       }
-      ctx.fillStyle = color;
-      ctx.fill();
     }
   }
 

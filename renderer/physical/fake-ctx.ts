@@ -52,8 +52,9 @@ export class RecordingCtx implements Ctx2D {
     this.texts.push({ text, x, y, style: String(this.fillStyle) });
   }
 
-  /** Rects painted in `style` by `op`. */
+  /** Rects painted in `style` by `op` ('fill' covers path fills and fillRect). */
   rectsOf(style: string, op: Painted['op'] = 'fill'): [number, number, number, number][] {
-    return this.painted.filter((p) => p.op === op && p.style === style).flatMap((p) => p.rects);
+    const ops: Painted['op'][] = op === 'fill' ? ['fill', 'fillRect'] : [op];
+    return this.painted.filter((p) => ops.includes(p.op) && p.style === style).flatMap((p) => p.rects);
   }
 }
