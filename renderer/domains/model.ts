@@ -149,7 +149,7 @@ export const STAT_ORDER = [
 /** Shown in the totals line instead. */
 const IN_TOTALS = ['mappedBytes', 'tableBytes', 'entries'];
 
-export function statRows(stats: Record<string, number>): { name: string; value: string }[] {
+export function statRows(stats: Record<string, number>): { name: string; value: string; raw: number }[] {
   const names = [
     ...STAT_ORDER.filter((n) => n in stats),
     ...Object.keys(stats)
@@ -158,6 +158,6 @@ export function statRows(stats: Record<string, number>): { name: string; value: 
   ];
   return names.map((name) => {
     const v = stats[name] as number;
-    return { name, value: /Bytes(Peak)?$/.test(name) ? formatBytes(v) : formatCount(v) };
+    return { name, raw: v, value: /Bytes(Peak)?$/.test(name) ? formatBytes(v) : formatCount(v) };
   });
 }
