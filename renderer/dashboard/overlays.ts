@@ -129,7 +129,7 @@ function bracket(
   // A bracket over a page or two of a big object stays visible (and its label goes beside it).
   const minW = BRACKET_MIN_W * dpr;
   if (xb - xa < minW) {
-    const m = (xa + xb) / 2;
+    const m = Math.max(X0 + minW / 2, Math.min(X1 - minW / 2, (xa + xb) / 2));
     xa = m - minW / 2;
     xb = m + minW / 2;
   }

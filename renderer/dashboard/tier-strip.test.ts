@@ -24,6 +24,26 @@ describe('stack heights', () => {
   });
 });
 
+describe('lone pinned pages', () => {
+  it('get minPinned px of height when asked', () => {
+    const h = stackHeights([1_000_000, 0, 7, 0], 30, new Int32Array(4), 3);
+    expect(h[2]).toBe(3);
+    expect([...h].reduce((s, x) => s + x, 0)).toBe(30);
+  });
+
+  it('are drawn three columns wide when only one column holds them', () => {
+    // 1 M pages over 800 px: page 300000 alone in xarray.
+    const a = makeAnswer({ npages: 1 << 20, buckets: 2048, runs: [[300000, 300001, TIER_XARRAY]] });
+    const ctx = recordingCtx();
+    drawLayer(ctx, { answer: a, changes: null }, { start: 0, end: 1 << 20 }, box(800));
+    const orange = ctx.rects(color(TIER_XARRAY));
+    const col = Math.floor((300000 / (1 << 20)) * 800);
+    expect(orange.some((r) => r.args[0] === col - 1 && r.args[2] === 3 && (r.args[3] as number) >= 3)).toBe(
+      true,
+    );
+  });
+});
+
 describe('drawing a layer', () => {
   it('draws per-page cells at page level with the tier colours', () => {
     const a = makeAnswer({

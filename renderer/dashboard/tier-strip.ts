@@ -51,8 +51,17 @@ export interface BarBox {
 const tmpCounts = new Float64Array(TIER_COUNT);
 const heights = new Int32Array(TIER_COUNT);
 
-/** Integer heights (in STACK order) of a stack of `counts` in H pixels; every present tier ≥ 1 px when H allows. */
-export function stackHeights(counts: ArrayLike<number>, H: number, out: Int32Array = heights): Int32Array {
+/**
+ * Integer heights (in STACK order) of a stack of `counts` in H pixels. Every
+ * present tier gets at least 1 px, a present pinned tier at least `minPinned`
+ * px (taken from the tallest), so a few pinned pages among many stay visible.
+ */
+export function stackHeights(
+  counts: ArrayLike<number>,
+  H: number,
+  out: Int32Array = heights,
+  minPinned = 1,
+): Int32Array {
   let total = 0;
   for (let t = 0; t < TIER_COUNT; t++) total += Math.max(0, counts[t] as number);
   out.fill(0);
@@ -69,10 +78,13 @@ export function stackHeights(counts: ArrayLike<number>, H: number, out: Int32Arr
     if ((out[k] as number) > (out[big] as number)) big = k;
   }
   for (let k = 0; k < STACK.length; k++) {
-    const c = counts[STACK[k] as number] as number;
-    if (c > 0 && out[k] === 0 && (out[big] as number) > 1) {
-      out[k] = 1;
-      out[big] = (out[big] as number) - 1;
+    const t = STACK[k] as number;
+    if (k === big || !((counts[t] as number) > 0)) continue;
+    const want = t === TIER_NONE ? 1 : minPinned;
+    const take = Math.min(want - (out[k] as number), (out[big] as number) - 1);
+    if (take > 0) {
+      out[k] = (out[k] as number) + take;
+      out[big] = (out[big] as number) - take;
     }
   }
   return out;
@@ -156,7 +168,7 @@ function drawBuckets(
     if (w <= 0) continue;
     const o = b * TIER_COUNT;
     for (let t = 0; t < TIER_COUNT; t++) tmpCounts[t] = a.counts[o + t] as number;
-    fillStack(ctx, xa, w, box, stackHeights(tmpCounts, box.H));
+    fillStack(ctx, xa, w, box, stackHeights(tmpCounts, box.H, heights, Math.max(1, Math.round(3 * box.dpr))));
     if (pfnLabels && a.detail)
       pfnLabel(ctx, a.detail.pfn[(p.bounds[b] as number) - a.detail.start] as number, xa, w, box);
     let mark = false;
@@ -183,14 +195,28 @@ function pfnLabel(ctx: Ctx2D, pfn: number, x: number, w: number, box: BarBox): v
   ctx.textAlign = 'left';
 }
 
+/** Bits of the pinned tiers present in `counts` (bit t for tier t). */
+function pinnedBits(counts: ArrayLike<number>): number {
+  let m = 0;
+  for (let t = 1; t < TIER_COUNT; t++) if ((counts[t] as number) > 1e-9) m |= 1 << t;
+  return m;
+}
+
 function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: LayerSpan, ppi: number): void {
   const runH = new Int32Array(TIER_COUNT);
+  const present = new Uint8Array(s.cx1 - s.cx0);
+  const minPinned = Math.max(1, Math.round(3 * box.dpr));
+  const colCounts = (c: number): Float64Array => {
+    const ia = Math.max(s.lo, view.start + (c - box.X0) / ppi);
+    const ib = Math.min(s.hi, view.start + (c + 1 - box.X0) / ppi);
+    return rangeCounts(p, ia, ib, tmpCounts);
+  };
   let runX = s.cx0;
   let first = true;
   for (let c = s.cx0; c < s.cx1; c++) {
-    const ia = Math.max(s.lo, view.start + (c - box.X0) / ppi);
-    const ib = Math.min(s.hi, view.start + (c + 1 - box.X0) / ppi);
-    const h = stackHeights(rangeCounts(p, ia, ib, tmpCounts), box.H);
+    const counts = colCounts(c);
+    present[c - s.cx0] = pinnedBits(counts);
+    const h = stackHeights(counts, box.H, heights, minPinned);
     if (first) {
       runH.set(h);
       runX = c;
@@ -205,6 +231,24 @@ function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: L
     runX = c;
   }
   if (!first) fillStack(ctx, runX, s.cx1 - runX, box, runH);
+  // A pinned tier present in one column only (a lone page, a short run) is drawn 3 columns wide.
+  const d = Math.max(1, Math.round(box.dpr));
+  for (let i = 0; i < present.length; i++) {
+    const m = present[i] as number;
+    if (m === 0) continue;
+    const around =
+      (i > 0 ? (present[i - 1] as number) : 0) | (i + 1 < present.length ? (present[i + 1] as number) : 0);
+    if ((m & ~around) === 0) continue;
+    const c = s.cx0 + i;
+    const x = Math.max(s.cx0, c - d);
+    fillStack(
+      ctx,
+      x,
+      Math.min(s.cx1, c + 1 + d) - x,
+      box,
+      stackHeights(colCounts(c), box.H, heights, minPinned),
+    );
+  }
 }
 
 /** CHANGE_COLOR ticks above the changed buckets / pages (adjacent ones merged). */
