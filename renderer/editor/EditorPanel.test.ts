@@ -126,6 +126,22 @@ describe('EditorPanel', () => {
     w.unmount();
   });
 
+  // The bug: setting the run's markers re-announced the type markers, which rebuilt the problems,
+  // which set the run's markers again… and the page hung after a failing run.
+  it('sets the run markers once per change, though Monaco re-announces markers when they are set', async () => {
+    queuedMarkers.push([{ severity: 'error', line: 2, column: 1, message: 'type' }]);
+    const { w, ed } = await mountPanel();
+    const before = ed.runMarkerSets;
+    loadRun(
+      events(3, () => ({ line: 40 })),
+      { status: 'failed', error: expectError },
+    );
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(ed.runMarkers).toHaveLength(2);
+    expect(ed.runMarkerSets - before).toBe(1);
+    w.unmount();
+  });
+
   it('drops the run’s problems and decorations once another scenario is opened', async () => {
     const { w, ed } = await mountPanel();
     loadRun(

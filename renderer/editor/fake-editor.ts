@@ -14,6 +14,8 @@ export interface FakeEditor extends ScenarioEditor {
   revealed: { line: number; column?: number }[];
   counts: ReadonlyMap<number, number>;
   runMarkers: readonly EditorMarker[];
+  /** setRunMarkers calls. */
+  runMarkerSets: number;
   /** Play the type checker. */
   emitMarkers(m: TypeMarker[]): void;
   /** Play the user moving the cursor. */
@@ -31,12 +33,14 @@ export function makeFakeEditor(text: string, onChange: (t: string) => void): Fak
   let markerFns: ((m: TypeMarker[]) => void)[] = [];
   let cursorFns: ((line: number) => void)[] = [];
   let runFns: (() => void)[] = [];
+  let typeMarkers: TypeMarker[] = queuedMarkers.at(-1) ?? [];
   const ed: FakeEditor = {
     text,
     highlighted: 0,
     revealed: [],
     counts: new Map(),
     runMarkers: [],
+    runMarkerSets: 0,
     disposed: false,
     getValue: () => ed.text,
     setValue(t) {
@@ -64,8 +68,14 @@ export function makeFakeEditor(text: string, onChange: (t: string) => void): Fak
     },
     setRunMarkers(m) {
       ed.runMarkers = [...m];
+      ed.runMarkerSets++;
+      // Like Monaco: a marker change re-announces the model's markers (a copy of the checker's), later.
+      setTimeout(() => {
+        for (const fn of markerFns) fn([...typeMarkers]);
+      }, 0);
     },
     emitMarkers(m) {
+      typeMarkers = m;
       for (const fn of markerFns) fn(m);
     },
     moveCursor(line) {

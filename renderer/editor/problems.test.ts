@@ -34,9 +34,9 @@ describe('failingEvent', () => {
   it('is the last event that failed with the error’s errno', () => {
     expect(failingEvent({ errno: 'ENOENT', line: 99 }, evs, byLineOf(evs))).toBe(5);
   });
-  it('else the last event of the error’s line, else none', () => {
+  it('else the last event of the error’s line, else the run’s last event', () => {
     expect(failingEvent({ errno: 'Error', line: 10 }, evs, byLineOf(evs))).toBe(3);
-    expect(failingEvent({ errno: 'Error', line: 11 }, evs, byLineOf(evs))).toBe(0);
+    expect(failingEvent({ errno: 'Error', line: 11 }, evs, byLineOf(evs))).toBe(6);
     expect(failingEvent({ errno: 'Error', line: 0 }, [], () => [])).toBe(0);
   });
 });

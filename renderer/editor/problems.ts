@@ -48,7 +48,7 @@ export interface ProblemInput {
 
 /**
  * The event a run error points at: the last event that failed with its
- * errno, else the last event of its line, else 0.
+ * errno, else the last event of its line, else the run's last event (0: none).
  */
 export function failingEvent(
   err: Pick<RunError, 'errno' | 'line'>,
@@ -60,7 +60,9 @@ export function failingEvent(
     if (e.errno !== undefined && e.errno === err.errno) return e.seq;
   }
   const seqs = err.line > 0 ? eventsOfLine(err.line) : [];
-  return seqs.length > 0 ? (seqs[seqs.length - 1] as number) : 0;
+  if (seqs.length > 0) return seqs[seqs.length - 1] as number;
+  // A throw on a line without calls (a check of values): the state it saw is the last event's.
+  return events.length > 0 ? (events[events.length - 1] as TimelineEvent).seq : 0;
 }
 
 /** The clickable stack of a run error: empty unless it has more than the one position. */

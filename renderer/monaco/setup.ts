@@ -94,6 +94,26 @@ export interface ScenarioEditor {
   dispose(): void;
 }
 
+/**
+ * The gutter shows a line's count through a CSS class whose ::after holds
+ * the text (Monaco draws line decorations as empty boxes): one class per
+ * distinct label, its rule added once to a style element.
+ */
+const countClasses = new Map<string, string>();
+let countSheet: HTMLStyleElement | null = null;
+function countClass(label: string): string {
+  let cls = countClasses.get(label);
+  if (cls !== undefined) return cls;
+  cls = `pfn-cnt-${countClasses.size}`;
+  countClasses.set(label, cls);
+  if (!countSheet) {
+    countSheet = document.createElement('style');
+    document.head.appendChild(countSheet);
+  }
+  countSheet.sheet?.insertRule(`.monaco-editor .${cls}::after { content: ${JSON.stringify(label)}; }`);
+  return cls;
+}
+
 export function createScenarioEditor(
   el: HTMLElement,
   text: string,
@@ -115,6 +135,9 @@ export function createScenarioEditor(
     renderLineHighlight: 'all',
     tabSize: 2,
     fixedOverflowWidgets: true,
+    // Room for the `×256` event counts between the line numbers and the code.
+    lineDecorationsWidth: 46,
+    lineNumbersMinChars: 3,
   });
   const stepLine = editor.createDecorationsCollection();
   const counts = editor.createDecorationsCollection();
@@ -131,6 +154,8 @@ export function createScenarioEditor(
       cursorLine = 0;
     },
     onMarkers(fn) {
+      // Setting the run's markers fires this event too: report only when the checker's own changed.
+      let last = '';
       const emit = (): void => {
         const markers = m.editor
           .getModelMarkers({ resource: uri })
@@ -141,6 +166,9 @@ export function createScenarioEditor(
             column: k.startColumn,
             message: k.message,
           }));
+        const key = JSON.stringify(markers);
+        if (key === last) return;
+        last = key;
         fn(markers);
       };
       subs.push(
@@ -196,16 +224,11 @@ export function createScenarioEditor(
       const decos: monaco.editor.IModelDeltaDecoration[] = [];
       for (const [line, n] of map) {
         if (line < 1 || line > lines || n <= 0) continue;
-        const end = model.getLineMaxColumn(line);
         decos.push({
-          range: new m.Range(line, end, line, end),
+          range: new m.Range(line, 1, line, 1),
           options: {
-            after: {
-              content: `  ${countLabel(n)}`,
-              inlineClassName: 'pfn-line-count',
-              cursorStops: m.editor.InjectedTextCursorStops.None,
-            },
-            hoverMessage: { value: `${n} event${n === 1 ? '' : 's'} on this line in the last run` },
+            linesDecorationsClassName: `pfn-line-count ${countClass(countLabel(n))}`,
+            linesDecorationsTooltip: `${n} event${n === 1 ? '' : 's'} on this line in the last run`,
           },
         });
       }
