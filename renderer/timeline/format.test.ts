@@ -7,6 +7,7 @@ import {
   formatDeltas,
   formatDuration,
   formatResult,
+  formatTarget,
   formatValue,
 } from './format';
 
@@ -84,5 +85,15 @@ describe('formatDeltas', () => {
     expect(describeDeltas({ iommuMapCalls: 36, pagesPinned: 32, tempMemoryPeakBytes: 640 })).toBe(
       'pagesPinned +32\niommuMapCalls +36\ntempMemoryPeakBytes 640',
     );
+  });
+});
+
+describe('formatTarget', () => {
+  it('keeps only the id when the op names the type', () => {
+    expect(formatTarget('domain.stats', 'domain 13')).toBe('#13');
+    expect(formatTarget('ioas.map', 'ioas 1')).toBe('#1');
+    expect(formatTarget('iommufd.ioasAlloc', 'iommufd 3')).toBe('#3');
+    expect(formatTarget('ioas.map', 'process 1')).toBe('process 1');
+    expect(formatTarget('lab.open', '')).toBe('');
   });
 });

@@ -136,3 +136,14 @@ export function formatCount(n: number): string {
   const s = String(Math.trunc(n));
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
+
+/**
+ * The target column: `#13` when the op already names the object's type
+ * (`domain.stats` on `domain 13`), else the target as recorded.
+ */
+export function formatTarget(op: string, target: string): string {
+  const sp = target.lastIndexOf(' ');
+  if (sp < 0) return target;
+  const type = target.slice(0, sp);
+  return op.startsWith(`${type}.`) ? `#${target.slice(sp + 1)}` : target;
+}
