@@ -161,6 +161,28 @@ describe('ChartsPanel', () => {
     w.unmount();
   });
 
+  it("rests every chart's cursor on the selected step (the timeline moves it)", async () => {
+    const w = mountPanel();
+    load(sample());
+    const sel = useSelectionStore();
+    const cursorX = (i: number): number => {
+      const el = w.findAll('[data-testid=chart] .u-cursor-x')[i]!.element as HTMLElement;
+      const m = /translate\(([-\d.]+)px/.exec(el.style.transform);
+      return m ? Number(m[1]) : Number.NaN;
+    };
+    sel.select(2);
+    await settle();
+    const at2 = cursorX(0);
+    sel.select(8);
+    await settle();
+    const at8 = cursorX(0);
+    expect(at2).toBeGreaterThan(0);
+    // x is linear in the event number: 8 is four times as far from 0 as 2
+    expect(at8 / at2).toBeCloseTo(4, 0); // a tiny plot in happy-dom: whole pixels
+    expect(cursorX(2)).toBeCloseTo(at8, 5);
+    w.unmount();
+  });
+
   it('selects the nearest event on a click, both ends of the plot', async () => {
     const w = mountPanel();
     load(sample());

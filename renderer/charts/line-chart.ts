@@ -25,6 +25,9 @@ export class LineChart {
   private downX = Number.NaN;
   /** The range shown (x units), re-placed whenever the x scale changes (a live run grows it). */
   private range: [number, number] | null = null;
+  /** x of the selected step: uPlot's cursor rests there (its points mark the values) while the pointer is away. */
+  private stepX: number | null = null;
+  private pointerIn = false;
 
   constructor(
     el: HTMLElement,
@@ -41,11 +44,15 @@ export class LineChart {
       ],
       setScale: [
         (_u, key) => {
-          if (key === 'x') this.placeRange();
+          if (key === 'x') {
+            this.placeRange();
+            this.placeStep();
+          }
         },
       ],
       setCursor: [
         (u) => {
+          if (!this.pointerIn) return; // the cursor resting on the selected step, or another chart's
           const left = u.cursor.left;
           on.hover(left === undefined || left < 0 ? null : u.posToVal(left, 'x'));
         },
@@ -56,7 +63,20 @@ export class LineChart {
     this.u = new uPlot(lineChartOptions(spec, stepped, hooks), empty, el);
     this.u.over.addEventListener('mousedown', this.onDown);
     this.u.over.addEventListener('mouseup', this.onUp);
+    this.u.over.addEventListener('mouseenter', this.onEnter);
+    this.u.over.addEventListener('mouseleave', this.onLeave);
   }
+
+  private readonly onEnter = (): void => {
+    this.pointerIn = true;
+  };
+
+  private readonly onLeave = (): void => {
+    this.pointerIn = false;
+    this.on.hover(null);
+    // after uPlot has hidden its cursor for the leave
+    queueMicrotask(() => this.placeStep());
+  };
 
   private readonly onDown = (e: MouseEvent): void => {
     this.downX = e.clientX;
@@ -116,6 +136,19 @@ export class LineChart {
     );
   }
 
+  /** Rest the cursor on x (the selected step) while the pointer is not on this chart. */
+  showStep(x: number | null): void {
+    this.stepX = x;
+    this.placeStep();
+  }
+
+  private placeStep(): void {
+    if (this.pointerIn || this.stepX === null) return;
+    const left = this.u.valToPos(this.stepX, 'x');
+    if (!Number.isFinite(left)) return;
+    this.u.setCursor({ left, top: 0 }, false);
+  }
+
   /** Canvas pixels per CSS pixel. */
   private pxRatio(): number {
     return uPlot.pxRatio || 1;
@@ -124,6 +157,8 @@ export class LineChart {
   destroy(): void {
     this.u.over.removeEventListener('mousedown', this.onDown);
     this.u.over.removeEventListener('mouseup', this.onUp);
+    this.u.over.removeEventListener('mouseenter', this.onEnter);
+    this.u.over.removeEventListener('mouseleave', this.onLeave);
     this.u.destroy();
   }
 }
