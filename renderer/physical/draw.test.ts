@@ -80,6 +80,11 @@ describe('drawPhys', () => {
     const rects = ctx.painted.reduce((n, p) => n + p.rects.length, 0);
     expect(rects).toBeLessThan(2048 * 8); // O(buckets)
     expect(ctx.texts.filter((t) => /^\d+G$/.test(t.text)).length).toBeGreaterThan(10);
+    // rows of 2 GiB: the odd GiBs start mid-row (a notch each), the even ones start a row (a label, no notch)
+    expect(big.cols * (nframes / 2048)).toBe(2 * FRAMES_PER_GIB);
+    expect(ctx.rectsOf('#c9d1d9')).toHaveLength(32);
+    expect(ctx.texts.map((t) => t.text)).toContain('2G');
+    expect(ctx.texts.map((t) => t.text)).not.toContain('1G');
   });
 
   it('mixes the colour of cells too small to split', () => {

@@ -2,7 +2,7 @@
  * The physical memory map on a 2-D canvas context: one cell per bucket
  * (pinned / in use / free segments, or their mixed colour when the cell is
  * tiny), a bottom band for THP and hugetlb frames, highlighted frames
- * brightened and outlined, GiB ticks, the address ruler, the drag
+ * brightened and outlined, GiB notches and labels, the address ruler, the drag
  * selection and the hovered cell. O(buckets): cells are fillRects grouped
  * by colour (one fillStyle per state), overlays are one path each.
  */
@@ -175,17 +175,22 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     }
   }
 
-  // 4. GiB boundaries: a tick on the left edge of the cell where each GiB starts.
+  // 4. GiB boundaries inside a row: a notch at the top-left of the cell where the GiB starts
+  // (one at a row start is the ruler's: labelled there, no notch).
   const marks = gibMarks(a.start, a.end);
-  if (marks.length > 0) {
-    ctx.beginPath();
-    for (const g of marks) {
-      const b = bucketOf(a.start, a.end, a.buckets, g);
-      const col = b % cols;
-      const row = (b - col) / cols;
-      const x = l.x0 + col * px - (px - iw) / 2;
-      ctx.rect(x - 1, l.y0 + row * py - 1, 2, py + 1);
-    }
+  const notch = Math.max(2, Math.min(5, Math.round(py * 0.45)));
+  let anyNotch = false;
+  ctx.beginPath();
+  for (const g of marks) {
+    const b = bucketOf(a.start, a.end, a.buckets, g);
+    const col = b % cols;
+    if (col === 0 && bucketStart(a.start, a.end, a.buckets, b) === g) continue;
+    const row = (b - col) / cols;
+    const x = l.x0 + col * px - (px - iw) / 2;
+    ctx.rect(x - 1, l.y0 + row * py - 1, 2, notch + 1);
+    anyNotch = true;
+  }
+  if (anyNotch) {
     ctx.fillStyle = GIB_COLOR;
     ctx.fill();
   }
@@ -203,18 +208,12 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     const pfn = bucketStart(a.start, a.end, a.buckets, r * cols);
     ctx.fillText(rulerText(pfn, o.ruler), 4, l.y0 + r * py + half);
   }
-  if (marks.length > 0) {
-    ctx.textAlign = 'right';
-    ctx.fillStyle = GIB_COLOR;
-    let lastY = -Infinity;
-    for (const g of marks) {
-      const b = bucketOf(a.start, a.end, a.buckets, g);
-      const row = Math.floor(b / cols);
-      const y = l.y0 + row * py + half;
-      if (y - lastY < fontPx + 1) continue;
-      ctx.fillText(`${g / FRAMES_PER_GIB}G`, l.x0 - 5, y);
-      lastY = y;
-    }
+  // GiB labels for the labelled rows that start on a GiB boundary
+  ctx.textAlign = 'right';
+  ctx.fillStyle = GIB_COLOR;
+  for (let r = 0; r < rows; r += every) {
+    const pfn = bucketStart(a.start, a.end, a.buckets, r * cols);
+    if (pfn > 0 && pfn % FRAMES_PER_GIB === 0) ctx.fillText(`${pfn / FRAMES_PER_GIB}G`, l.x0 - 5, l.y0 + r * py + half);
   }
 
   // 6. Drag selection and hover.
