@@ -53,6 +53,18 @@ try {
       if (problems.length > 0) throw new Error(problems.join('\n'));
     });
     for (const p of context.pages()) await p.close().catch(() => {});
+    // A spec that crashed the browser must not take the next ones with it.
+    if (
+      (await context.newPage().then(
+        (p) => p.close(),
+        () => 'dead',
+      )) === 'dead'
+    ) {
+      console.log('# the browser is gone: starting a new one');
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+      context = await launch(userDataDir);
+    }
   }
 } catch (e) {
   results.push({ name: 'e2e harness', ok: false });

@@ -43,10 +43,12 @@ export async function openExample(page, name) {
 
 /** Replace the editor's text by pasting `text` (select all, then a paste event as the clipboard would send). */
 export async function pasteSource(page, text) {
-  const area = page.locator('[data-testid="editor"] .monaco-editor textarea').first();
   await page.locator('[data-testid="editor"] .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');
-  await area.evaluate((el, t) => {
+  // The focused element takes the paste: Monaco's textarea or its EditContext node.
+  await page.evaluate((t) => {
+    const el = document.activeElement;
+    if (!el || !el.closest('[data-testid="editor"]')) throw new Error('the editor does not have the focus');
     const dt = new DataTransfer();
     dt.setData('text/plain', t);
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
@@ -58,24 +60,44 @@ export async function pasteSource(page, text) {
   );
 }
 
+const SENTINEL = "const __e2eSentinel: number = 'not a number';";
+const isSentinel = (p) =>
+  /'string' is not assignable to type 'number'/.test(p.message) && p.line === SENTINEL_LINE.n;
+const SENTINEL_LINE = { n: 0 };
+
 /**
- * Wait until the editor's problems settle: Monaco's TypeScript worker
- * validates asynchronously, so the count must hold still for `quietMs`.
+ * The editor's problems for `text`, once Monaco's TypeScript worker has
+ * validated exactly that text. Validation is asynchronous and an empty answer
+ * looks like no answer, so: paste `text` plus a line with a known type error,
+ * wait for that error (the whole file's diagnostics arrive together), then
+ * paste `text` alone and wait for it to go. Returns the problems of `text`.
  */
-export async function settledProblems(page, { quietMs = 1200, timeout = 20000 } = {}) {
-  const t0 = Date.now();
-  let last = JSON.stringify((await hook(page, 'scenario')).problems);
-  let since = Date.now();
-  await page.waitForTimeout(300);
-  while (Date.now() - t0 < timeout) {
-    const now = JSON.stringify((await hook(page, 'scenario')).problems);
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) break;
-    await page.waitForTimeout(100);
-  }
-  return hook(page, 'scenario');
+export async function problemsOf(page, text, { timeout = 30000 } = {}) {
+  const body = text.replace(/\r\n/g, '\n');
+  SENTINEL_LINE.n = body.split('\n').length + 1;
+  await pasteSource(page, `${body}\n${SENTINEL}`);
+  const withSentinel = await until(
+    async () => {
+      const s = await hook(page, 'scenario');
+      return s.problems.some(isSentinel) ? s.problems : null;
+    },
+    'the type checker never reported the sentinel error',
+    { timeout },
+  );
+  await pasteSource(page, body);
+  const s = await until(
+    async () => {
+      const x = await hook(page, 'scenario');
+      return x.problems.some(isSentinel) ? null : x;
+    },
+    'the sentinel error never went away',
+    { timeout },
+  );
+  const before = JSON.stringify(withSentinel.filter((p) => !isSentinel(p)));
+  const after = JSON.stringify(s.problems);
+  if (before !== after)
+    throw new Error(`problems differ with and without the sentinel: ${before} vs ${after}`);
+  return s.problems;
 }
 
 /** Click Run and wait for the run to end; returns the runs snapshot. */

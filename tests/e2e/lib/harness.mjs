@@ -73,7 +73,7 @@ export async function until(fn, message, { timeout = 15000, every = 50 } = {}) {
     last = await fn();
     if (last) return last;
     if (Date.now() - t0 > timeout)
-      throw new AssertionError(typeof message === 'function' ? message() : message);
+      throw new AssertionError(typeof message === 'function' ? String(await message()) : message);
     await new Promise((r) => setTimeout(r, every));
   }
 }

@@ -2,7 +2,7 @@
 // scenario API declarations, Run of the default scenario, pinging the engine.
 import { join } from 'node:path';
 import { assert, until } from '../lib/harness.mjs';
-import { hook, openApp, runToEnd, selectTab, settledProblems } from '../lib/app.mjs';
+import { hook, openApp, problemsOf, runToEnd, selectTab } from '../lib/app.mjs';
 
 export default async function shell({ context, base, test, outDir, problems }) {
   const page = await openApp(context, { base, problems });
@@ -31,8 +31,10 @@ export default async function shell({ context, base, test, outDir, problems }) {
 
   await test('Monaco editor shows the default scenario with no type errors', async () => {
     await page.locator('.monaco-editor .view-line', { hasText: 'lab.open()' }).first().waitFor();
-    const s = await settledProblems(page);
-    assert(s.errorCount === 0, `problems: ${JSON.stringify(s.problems)}`);
+    const { source } = await hook(page, 'scenario');
+    assert(source.includes('lab.open()'), `default scenario: ${source.slice(0, 80)}`);
+    const found = await problemsOf(page, source);
+    assert(found.length === 0, `problems: ${JSON.stringify(found)}`);
     const text = await page.getByTestId('problems').innerText();
     assert(/\b0 errors?\b/.test(text), `problems summary: ${text}`);
   });
