@@ -58,6 +58,7 @@ export class LiveFramer {
     private readonly settings: LiveSettings,
     private readonly send: (f: LiveFrame) => void,
     private readonly now: () => number,
+    private readonly onError?: (message: string) => void,
   ) {
     this.t0 = now();
     this.nextAt = this.t0 + 1000 / settings.fps;
@@ -73,6 +74,9 @@ export class LiveFramer {
     if (this.now() >= this.nextAt) this.frame();
   }
 
+  /** An error of ours must not reach the scenario (the sink runs inside a lab call): frames stop. */
+  private broken: string | null = null;
+
   onMark(m: TimelineMark): void {
     this.marks.push(m);
   }
@@ -87,6 +91,17 @@ export class LiveFramer {
 
   /** Send a frame now (also the last one, when the run ends). */
   frame(): void {
+    if (this.broken !== null) return;
+    try {
+      this.buildAndSend();
+    } catch (e) {
+      this.broken = e instanceof Error ? e.message : String(e);
+      this.nextAt = Infinity;
+      this.onError?.(this.broken);
+    }
+  }
+
+  private buildAndSend(): void {
     const m = this.machine;
     const tl = this.timeline;
     if (m === null || tl === null) return;

@@ -49,7 +49,15 @@ export async function handleRun(p: RunParams, ctx: RequestContext, store?: Sessi
   const src = source(p);
   const stop = stopAfter(p.stopAfter);
   const live = liveSettings(p.live);
-  const framer = live === null ? null : new LiveFramer(live, (f) => ctx.emit('frame', f), now);
+  const framer =
+    live === null
+      ? null
+      : new LiveFramer(
+          live,
+          (f) => ctx.emit('frame', f),
+          now,
+          (msg) => ctx.emit('runLog', { seq: 0, level: 'error', text: `live frames stopped: ${msg}` }),
+        );
   const eventDigest: number[] = [];
   const { result, machine } = await runScenario(createMachine, {
     source: src,
