@@ -49,7 +49,7 @@ const STEPS = [
     'typecheck (tsc node side + vue-tsc renderer)',
     () => run('npm', ['run', '--silent', 'typecheck']).code === 0,
   ],
-  ['lint (eslint, whole tree)', () => run('npm', ['run', '--silent', 'lint']).code === 0],
+  ['lint (eslint whole tree, import cycles)', () => run('npm', ['run', '--silent', 'lint']).code === 0],
   ['unit tests (vitest run)', () => run(npx, ['vitest', 'run']).code === 0],
   ['desktop build (electron-vite build)', () => run(npx, ['electron-vite', 'build']).code === 0],
   [
