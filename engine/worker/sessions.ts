@@ -31,7 +31,7 @@ export interface Session {
 export const SESSIONS = 4;
 export const REPLAYS = 2;
 /** Frame-metadata bytes of retained machines (final and replayed) before the oldest are dropped. */
-export const RETAINED_BYTES = 768 << 20;
+export const RETAINED_BYTES = 256 << 20;
 
 export function staleError(runId: number): Error {
   return Object.assign(
