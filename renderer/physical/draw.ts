@@ -178,7 +178,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   // 4. GiB boundaries inside a row: a notch at the top-left of the cell where the GiB starts
   // (one at a row start is the ruler's: labelled there, no notch).
   const marks = gibMarks(a.start, a.end);
-  const notch = Math.max(2, Math.min(5, Math.round(py * 0.45)));
+  const notch = Math.max(2, Math.min(3, Math.round(py * 0.3)));
   let anyNotch = false;
   ctx.beginPath();
   for (const g of marks) {
@@ -192,7 +192,9 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   }
   if (anyNotch) {
     ctx.fillStyle = GIB_COLOR;
+    ctx.globalAlpha = 0.7;
     ctx.fill();
+    ctx.globalAlpha = 1;
   }
 
   // 5. Ruler: the first frame of every k-th row, GiB labels at the right of the gutter.
