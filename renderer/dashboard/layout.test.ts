@@ -62,3 +62,20 @@ describe('layout', () => {
     expect(barHeightFor(many, 800, 600)).toBe(METRICS.bar);
   });
 });
+
+describe('ruler', () => {
+  it('spaces ticks 1-2-5 and labels them precisely enough', async () => {
+    const { rulerLabel, rulerStep } = await import('./overlays');
+    expect(rulerStep(32, 800)).toBe(5);
+    expect(rulerStep(1 << 20, 800)).toBe(200000);
+    expect(rulerStep(30, 880)).toBe(5);
+    expect(rulerLabel(299995, 5)).toBe('299\u2009995');
+    expect(rulerLabel(300000, 200000)).toBe('300k');
+    expect(rulerLabel(299400, 200)).toBe('299\u2009400');
+    expect(rulerLabel(299400, 2000)).toBe('299.4k');
+    expect(rulerLabel(12, 2)).toBe('12');
+    expect(rulerLabel(3500000, 500000)).toBe('3.5M');
+    expect(rulerLabel(3501000, 1000)).toBe('3.501M');
+    expect(rulerLabel(3500500, 500)).toBe('3\u2009500\u2009500');
+  });
+});

@@ -245,6 +245,16 @@ export function rulerStep(span: number, widthPx: number, minPx = 80): number {
   return step;
 }
 
+/** A ruler label precise enough for its tick spacing: 299 995 between close ticks, 300k between far ones. */
+export function rulerLabel(i: number, step: number): string {
+  if (step < 100 || (step < 1000 && i >= 10000)) return count(i);
+  if (i >= 1e6) {
+    const digits = step < 10000 ? 3 : step < 100000 ? 2 : 1;
+    return `${(i / 1e6).toFixed(digits).replace(/\.?0+$/, '')}M`;
+  }
+  return shortIndex(i);
+}
+
 export function drawRuler(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: number): void {
   const span = view.end - view.start;
   const step = rulerStep(span, l.x1 - l.x0);
@@ -262,7 +272,7 @@ export function drawRuler(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: numb
     ctx.fillRect(x, y, Math.max(1, Math.round(dpr)), 4 * dpr);
     ctx.fillStyle = CHROME.muted;
     ctx.textAlign = pagesWide ? 'center' : 'left';
-    const s = shortIndex(i);
+    const s = rulerLabel(i, step);
     if (!pagesWide && x + ctx.measureText(s).width + 3 * dpr > l.x1 * dpr) continue;
     ctx.fillText(s, pagesWide ? x : x + 3 * dpr, y + 4 * dpr);
   }
