@@ -6,6 +6,7 @@ import { setLabApi } from '../lab';
 import { digest, event, inspectLab, seedRun } from '../ioas/test-fixtures';
 import { useInspectStore } from '../stores/inspect';
 import { usePhysHighlightStore } from './highlight';
+import { cellRect, gridLayout } from './grid';
 import PhysicalPanel from './PhysicalPanel.vue';
 
 const NFRAMES = 4096;
@@ -189,6 +190,42 @@ describe('physical view', () => {
     const w = mountPanel();
     await flushPromises();
     expect(lab.inspects.some((p) => p.step === 2 && p.queries.some((q) => q.kind === 'phys'))).toBe(true);
+    w.unmount();
+  });
+
+  it('hover shows the PFN range and counts of the cell; a drag zooms to the cells it covers', async () => {
+    const lab = inspectLab((p) => p.queries.map((q) => (q.kind === 'phys' ? physFor(q) : { kind: 'domains', domains: [] })));
+    const rect = vi
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({ width: 900, height: 400, left: 0, top: 0, right: 900, bottom: 400, x: 0, y: 0, toJSON: () => ({}) });
+    seedRun([event(1, { digest: 0 })], [digest()]);
+    const inspect = useInspectStore();
+    inspect.phys = physFor({ buckets: 256 });
+    inspect.step = 1;
+    inspect.version++;
+    const w = mountPanel();
+    await flushPromises();
+    vi.runAllTimers();
+    await flushPromises();
+    const view = window.__pfnlabPhysical?.view();
+    expect(view?.buckets).toBe(2048); // 2 frames per cell over 4 096 frames
+    const l = gridLayout(900, 400, 2048);
+    const canvas = w.get('[data-testid=physical-canvas]');
+    // the cell of bucket 600 = frames 1200..1201, pinned
+    const at = cellRect(l, 600);
+    await canvas.trigger('pointermove', { clientX: at.x + 1, clientY: at.y + 1 });
+    const tip = w.get('[data-testid=physical-tip]').text();
+    expect(tip).toContain('PFN 0x4b0–0x4b1');
+    expect(tip).toContain('pinned 2');
+    const to = cellRect(l, 700);
+    await canvas.trigger('pointerdown', { clientX: at.x + 1, clientY: at.y + 1, button: 0 });
+    await canvas.trigger('pointermove', { clientX: to.x + 1, clientY: to.y + 1 });
+    await canvas.trigger('pointerup', { clientX: to.x + 1, clientY: to.y + 1 });
+    vi.runAllTimers();
+    await flushPromises();
+    const q = physQueries(lab.inspects).at(-1);
+    expect([q?.start, q?.end]).toEqual([1200, 1402]);
+    rect.mockRestore();
     w.unmount();
   });
 });
