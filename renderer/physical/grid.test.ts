@@ -12,6 +12,7 @@ import {
   zoomAround,
   GUTTER,
   MAX_ASPECT,
+  MAX_BUCKETS,
   MAX_CELL,
   MIN_ZOOM_FRAMES,
   FRAMES_PER_GIB,
@@ -64,10 +65,10 @@ describe('grid layout', () => {
     expect(cellAt(l, tail.x + l.cw * 5 + 1, tail.y + 1)).toBe(-1);
   });
 
-  it('asks for more buckets on a bigger canvas, within [256, 4096]', () => {
+  it('asks for more buckets on a bigger canvas, within [256, MAX_BUCKETS]', () => {
     expect(bucketsFor(200, 100)).toBe(256);
     expect(bucketsFor(800, 300)).toBeGreaterThan(bucketsFor(400, 200));
-    expect(bucketsFor(4000, 3000)).toBe(4096);
+    expect(bucketsFor(4000, 3000)).toBe(MAX_BUCKETS);
   });
 });
 
