@@ -44,14 +44,16 @@ describe('step', () => {
 });
 
 describe('RateMeter', () => {
-  it('counts the arrivals of the last second', () => {
+  it('counts the frames of the last second from counter samples', () => {
     const m = new RateMeter(1000);
-    for (let t = 0; t < 2000; t += 50) m.add(t);
-    expect(m.rate(1999)).toBe(20);
-    expect(m.rate(2500)).toBe(9); // 1550…1950
-    expect(m.rate(5000)).toBe(0);
-    m.add(5001);
+    expect(m.rate()).toBe(0);
+    // 20 frames per second, sampled every 250 ms (frames may arrive in batches).
+    for (let t = 0; t <= 2000; t += 250) m.sample(t, t / 50);
+    expect(m.rate()).toBeCloseTo(20, 6);
+    // Then nothing arrives for a second.
+    for (let t = 2250; t <= 3000; t += 250) m.sample(t, 40);
+    expect(m.rate()).toBe(0);
     m.reset();
-    expect(m.rate(5002)).toBe(0);
+    expect(m.rate()).toBe(0);
   });
 });

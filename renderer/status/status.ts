@@ -1,7 +1,7 @@
 /**
  * Text of the status bar, from plain inputs (so it is tested without
  * stores): engine state, run progress, the step shown, the inspect latency;
- * and a frames-per-second meter over the live frames' arrival times.
+ * and a frames-per-second meter over the live frame counter.
  */
 import type { LabHost } from '../../electron/shared/lab-api';
 import type { EngineStatus } from '../stores/engine';
@@ -86,28 +86,31 @@ export function inspectText(ms: number, replayed: boolean): string {
   return `inspect ${formatDuration(ms)}${replayed ? ' · replayed' : ''}`;
 }
 
-/** Frames per second over the last `windowMs` of arrival times. */
+/**
+ * Frames per second from samples of the frame counter (taken on a timer):
+ * the frames counted over the last `windowMs`. Counting, not timing each
+ * arrival, so frames handled in one batch still all count.
+ */
 export class RateMeter {
-  private readonly times: number[] = [];
+  private readonly samples: { t: number; n: number }[] = [];
   constructor(private readonly windowMs = 1000) {}
 
-  add(t: number): void {
-    this.times.push(t);
-    this.trim(t);
+  /** The counter reads `count` at time `t` (ms). */
+  sample(t: number, count: number): void {
+    this.samples.push({ t, n: count });
+    while (this.samples.length > 2 && (this.samples[1] as { t: number }).t <= t - this.windowMs)
+      this.samples.shift();
   }
 
-  rate(now: number): number {
-    this.trim(now);
-    return (this.times.length * 1000) / this.windowMs;
+  /** Frames per second over the sampled window (0 until two samples). */
+  rate(): number {
+    if (this.samples.length < 2) return 0;
+    const a = this.samples[0] as { t: number; n: number };
+    const b = this.samples[this.samples.length - 1] as { t: number; n: number };
+    return b.t > a.t ? ((b.n - a.n) * 1000) / (b.t - a.t) : 0;
   }
 
   reset(): void {
-    this.times.length = 0;
-  }
-
-  private trim(now: number): void {
-    let i = 0;
-    while (i < this.times.length && (this.times[i] as number) <= now - this.windowMs) i++;
-    if (i > 0) this.times.splice(0, i);
+    this.samples.length = 0;
   }
 }

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useRunsStore } from '../stores/runs';
 import { useSelectionStore } from '../stores/selection';
-import { events, loadRun, mark, span } from './test-events';
+import { ev, events, loadRun, mark, span } from './test-events';
 import TimelinePanel from './TimelinePanel.vue';
 
 const ROW_H = 22;
@@ -136,6 +136,18 @@ describe('TimelinePanel', () => {
     await flushPromises();
     expect(rowSeqs(w)).toEqual([1, 2, 3]);
     expect(w.get('[data-testid=step-label]').text()).toBe('step 3 / 3');
+    // The same RunData grows: the count and the op choices follow it (they went stale once).
+    runs.data.appendEvents([ev(4, { op: 'domain.iovaToPhys' })]);
+    runs.version++;
+    sel.runAdvanced();
+    await flushPromises();
+    expect(w.get('.count').text()).toBe('4 events');
+    expect(
+      w
+        .get('[data-testid=timeline-filter-op]')
+        .findAll('option')
+        .map((o) => o.text()),
+    ).toEqual(['all ops', 'domain.iovaToPhys', 'ioas.map']);
   });
 
   it('filters by op, failure and warnings', async () => {
