@@ -69,6 +69,8 @@ describe('IOAS view', () => {
     expect(bar.findAll('rect[data-kind=fill]')).toHaveLength(1);
     expect(bar.findAll('rect[data-kind=allowed]')).toHaveLength(1);
     expect(bar.findAll('rect[data-kind=item]')).toHaveLength(1);
+    // a 4 MiB area in the 2 GiB aperture is a sliver: labelled beside it
+    expect(bar.get('text.fill-label').text()).toBe('#1 4 MiB');
     const span = w.get('[data-testid=ioas-bar-span]');
     expect(span.text()).toBe('0x0 – 0x87ffffff');
     await w.get('[data-testid=ioas-bar-whole]').trigger('click');
