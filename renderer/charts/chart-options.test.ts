@@ -29,6 +29,7 @@ describe('chart options', () => {
         ],
         width: 640.7,
         height: 150,
+        xValues: true,
         syncKey: 'k',
       },
       undefined,
@@ -50,11 +51,17 @@ describe('chart options', () => {
         series: [{ label: 'x', color: '#4fb3a9' }],
         width: 100,
         height: 100,
+        xValues: false,
         syncKey: 'k',
       },
       undefined,
       {},
     );
     expect(one.series[1]!.fill).toBe('#4fb3a91a');
+    // a chart above another prints no x values (the bottom one does)
+    const xv = (o2: typeof o) =>
+      (o2.axes![0]!.values as (u: unknown, s: number[]) => string[])(null, [0, 1000]);
+    expect(xv(o)).toEqual(['0', '1k']);
+    expect(xv(one)).toEqual(['', '']);
   });
 });

@@ -20,6 +20,8 @@ export const THEME = {
 /** CSS px of the y axis (values and gap): equal for every chart. */
 export const Y_AXIS_SIZE = 62;
 export const X_AXIS_SIZE = 26;
+/** x axis of a chart above another: ticks and grid, no values (the bottom chart has them). */
+export const X_AXIS_SIZE_BARE = 8;
 
 export interface LineSeriesSpec {
   label: string;
@@ -32,6 +34,8 @@ export interface LineChartSpec {
   series: readonly LineSeriesSpec[];
   width: number;
   height: number;
+  /** Whether the x axis prints its values (only the bottom chart of a stack does). */
+  xValues: boolean;
   /** Charts with the same key share the hover cursor and the drag selection. */
   syncKey: string;
 }
@@ -104,9 +108,9 @@ export function lineChartOptions(
     axes: [
       {
         ...axisCommon,
-        size: X_AXIS_SIZE,
+        size: spec.xValues ? X_AXIS_SIZE : X_AXIS_SIZE_BARE,
         space: 70,
-        values: (_u, splits) => splits.map((v) => xTick(spec.axis, v)),
+        values: (_u, splits) => splits.map((v) => (spec.xValues ? xTick(spec.axis, v) : '')),
       },
       {
         ...axisCommon,
