@@ -49,4 +49,25 @@ describe('domain view', () => {
     await flushPromises();
     expect(w.get('[data-testid=domains-empty]').text()).toContain('No domain is attached');
   });
+
+  it("never shows another run's work counters (a live run carries none)", async () => {
+    inspectLab(() => []);
+    seedRun([event(1, { digest: 0 })], [digest()]);
+    const inspect = useInspectStore();
+    inspect.domains = { kind: 'domains', domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }] };
+    inspect.step = 1;
+    inspect.runLocalId = 0; // answered for an earlier run
+    const w = mount(DomainsPanel);
+    expect(w.get('[data-testid=domain-stats]').text()).not.toContain('99');
+    inspect.runLocalId = 1;
+    inspect.version++;
+    await flushPromises();
+    // the mount refresh answered nothing for this fake; the store's answer is now this run's
+    inspect.domains = { kind: 'domains', domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }] };
+    inspect.step = 1;
+    inspect.runLocalId = 1;
+    inspect.version++;
+    await flushPromises();
+    expect(w.get('[data-testid=domain-stats]').text()).toContain('99');
+  });
 });
