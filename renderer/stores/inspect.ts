@@ -25,12 +25,23 @@ import { useSelectionStore } from './selection';
 /** Buckets of the full-range summaries fetched for every step. */
 export const FULL_BUCKETS = 2048;
 
+/** How long the selected step must stay put before the views that need a replay ask (ms). */
+export const SETTLE_MS = 250;
+/** The same during playback: the machine views trail the dashboard, a few answers a second at most. */
+export const PLAYING_SETTLE_MS = 600;
+
 let token = 0;
+let settleTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const useInspectStore = defineStore('inspect', {
   state: () => ({
-    /** Step and run (local id) the answers below belong to; -1: none yet. */
+    /** Step and run (local id) the tier answers belong to; -1: none yet. */
     step: -1,
+    /** Steps the physical and domain answers belong to (they may trail `step`, see refresh). */
+    physStep: -1,
+    domainsStep: -1,
+    /** A physical/domains request (possibly a replay) is on its way. */
+    machineLoading: false,
     runLocalId: 0,
     tiers: markRaw([]) as TierAnswer[],
     phys: null as PhysAnswer | null,
@@ -76,12 +87,23 @@ export const useInspectStore = defineStore('inspect', {
       return null;
     },
 
-    /** Refresh the standard answers for the selected step. */
+    /**
+     * Refresh the standard answers for the selected step, in two stages so
+     * that stepping stays fast: (1) the tier summaries, answered from the
+     * step's digest (no per-page detail: the dashboard asks for that when it
+     * zooms in); (2) the physical memory and per-domain figures, which at a
+     * past step need a replay of the scenario in the worker (~ms per hundred
+     * events) — asked only once the step has stayed put for SETTLE_MS and
+     * playback is paused, or at once at the run's last step (its final
+     * machine answers without a replay).
+     */
     async refresh(): Promise<void> {
       const runs = useRunsStore();
       const sel = useSelectionStore();
       const rec = runs.current;
       const my = ++token;
+      if (settleTimer !== null) clearTimeout(settleTimer);
+      settleTimer = null;
       if (!rec) {
         this.clear();
         return;
@@ -91,30 +113,60 @@ export const useInspectStore = defineStore('inspect', {
         this.tiers = markRaw(runs.data.liveTiers);
         this.phys = runs.data.livePhys;
         this.step = runs.data.length;
+        this.physStep = runs.data.livePhys ? runs.data.length : this.physStep;
         this.runLocalId = rec.id;
         this.version++;
         return;
       }
-      const digest = runs.data.digestAt(sel.step);
-      const queries: InspectQuery[] = (digest?.pages ?? []).map((p) => ({
+      const step = sel.step;
+      const digest = runs.data.digestAt(step);
+      const tierQueries: InspectQuery[] = (digest?.pages ?? []).map((p) => ({
         kind: 'tiers',
         pages: p.id,
         buckets: FULL_BUCKETS,
+        detail: false,
       }));
-      if (this.wantPhys) queries.push({ kind: 'phys', buckets: this.physBuckets });
-      if (this.wantDomains) queries.push({ kind: 'domains' });
       this.loading = true;
-      const step = sel.step;
-      const answers = await this.query(queries, step);
+      const answers = tierQueries.length === 0 ? [] : await this.query(tierQueries, step);
       if (my !== token) return; // a newer refresh is on its way
       this.loading = false;
       if (answers === null) return;
       this.error = null;
       this.tiers = markRaw(answers.filter((a): a is TierAnswer => a.kind === 'tiers'));
-      this.phys =
-        answers.find((a): a is PhysAnswer => a.kind === 'phys') ?? (this.wantPhys ? null : this.phys);
-      this.domains = answers.find((a): a is DomainAnswer => a.kind === 'domains') ?? null;
       this.step = step;
+      this.runLocalId = rec.id;
+      this.version++;
+      if (!this.wantPhys && !this.wantDomains) return;
+      const atEnd = step >= runs.data.length;
+      const stage2 = (): void => void this.refreshMachineViews(my, step);
+      if (atEnd) stage2();
+      else settleTimer = setTimeout(stage2, sel.playing ? PLAYING_SETTLE_MS : SETTLE_MS);
+    },
+
+    /** Stage 2 of refresh: physical memory and domains at `step` (a replay when it is a past step). */
+    async refreshMachineViews(my: number, step: number): Promise<void> {
+      settleTimer = null;
+      const rec = useRunsStore().current;
+      if (my !== token || !rec) return;
+      const queries: InspectQuery[] = [];
+      if (this.wantPhys) queries.push({ kind: 'phys', buckets: this.physBuckets });
+      if (this.wantDomains) queries.push({ kind: 'domains' });
+      if (queries.length === 0) return;
+      this.machineLoading = true;
+      const answers = await this.query(queries, step);
+      if (my !== token) return;
+      this.machineLoading = false;
+      if (answers === null) return;
+      const phys = answers.find((a): a is PhysAnswer => a.kind === 'phys');
+      if (phys) {
+        this.phys = phys;
+        this.physStep = step;
+      }
+      const domains = answers.find((a): a is DomainAnswer => a.kind === 'domains');
+      if (domains) {
+        this.domains = domains;
+        this.domainsStep = step;
+      }
       this.runLocalId = rec.id;
       this.version++;
     },
@@ -124,6 +176,8 @@ export const useInspectStore = defineStore('inspect', {
       this.phys = null;
       this.domains = null;
       this.step = -1;
+      this.physStep = -1;
+      this.domainsStep = -1;
       this.version++;
     },
   },

@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
   AppMethod,
   EventMessage,
@@ -12,7 +12,7 @@ import type {
 import { COUNTER_NAMES, type CounterName } from '../../engine/base/counters';
 import { setLabApi } from '../lab';
 import { EXAMPLES, describeScenario } from './examples';
-import { useInspectStore } from './inspect';
+import { SETTLE_MS, useInspectStore } from './inspect';
 import { RunData } from './run-data';
 import { useRunsStore } from './runs';
 import { useSelectionStore } from './selection';
@@ -289,13 +289,55 @@ describe('runs, selection and inspect stores', () => {
     await runs.run('x', 's.ts');
     sel.select(2);
     await inspect.refresh();
-    expect(inspects).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 0));
+    // tiers (stale once, then on the recreated session), then — at the run's last step, at once — phys + domains
+    expect(inspects).toHaveLength(3);
     expect((inspects[0] as { runId: number }).runId).toBe(7);
     expect((inspects[1] as { runId: number }).runId).toBe(11);
-    const q = (inspects[1] as { queries: { kind: string; pages?: number }[] }).queries;
-    expect(q.filter((x) => x.kind === 'tiers').map((x) => x.pages)).toEqual([1]);
+    const kinds = (i: number) => (inspects[i] as { queries: { kind: string }[] }).queries.map((x) => x.kind);
+    const q = (inspects[1] as { queries: { kind: string; pages?: number; detail?: boolean }[] }).queries;
+    expect(q.map((x) => [x.kind, x.pages, x.detail])).toEqual([['tiers', 1, false]]);
+    expect(kinds(2)).toEqual(['phys', 'domains']);
     expect(inspect.step).toBe(2);
     expect(inspect.ms).toBe(0.5);
+  });
+
+  it('at a past step the views that need a replay ask only once the step has settled', async () => {
+    vi.useFakeTimers();
+    try {
+      const events = Array.from({ length: 6 }, (_, i) => ev(i + 1));
+      const asked: string[][] = [];
+      setLabApi(
+        scriptedLab({
+          run: async () => ({ ok: true, value: result(events) }),
+          inspect: async (p) => {
+            const q = p as { step: number; queries: { kind: string }[] };
+            asked.push([String(q.step), ...q.queries.map((x) => x.kind)]);
+            const answers = q.queries.some((x) => x.kind === 'phys') ? [{ kind: 'phys', nframes: 8 }] : [];
+            return { ok: true, value: { step: q.step, replayed: false, ms: 1, answers } };
+          },
+        }),
+      );
+      const runs = useRunsStore();
+      const sel = useSelectionStore();
+      const inspect = useInspectStore();
+      await runs.run('x', 's.ts');
+      sel.select(2);
+      await inspect.refresh();
+      sel.select(3);
+      await inspect.refresh();
+      await vi.advanceTimersByTimeAsync(SETTLE_MS - 50);
+      expect(asked).toEqual([
+        ['2', 'tiers'],
+        ['3', 'tiers'],
+      ]);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(asked.at(-1)).toEqual(['3', 'phys', 'domains']);
+      expect(asked).toHaveLength(3);
+      expect(inspect.physStep).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
