@@ -150,6 +150,10 @@ describe('physical view', () => {
     expect(q?.end).toBe(2560);
     expect(w.get('[data-testid=physical-range]').text()).toContain('0x600–0x9ff');
     expect(w.get('[data-testid=physical-totals]').text()).toContain('in view');
+    await w.get('[data-testid=physical-canvas]').trigger('keydown', { key: 'ArrowRight' });
+    vi.runAllTimers();
+    await flushPromises();
+    expect(physQueries(lab.inspects).at(-1)?.start).toBe(2048);
     await w.get('[data-testid=physical-canvas]').trigger('wheel', { deltaY: 100 });
     vi.runAllTimers();
     await flushPromises();
