@@ -1,5 +1,7 @@
+import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import { parsePrefs } from './prefs';
+import { defineComponent, h, nextTick } from 'vue';
+import { parsePrefs, resetChartPrefs, useChartPrefs } from './prefs';
 import { DEFAULT_SHOWN } from './series-defs';
 
 describe('chart prefs', () => {
@@ -11,5 +13,23 @@ describe('chart prefs', () => {
       axis: 'time',
     });
     expect(parsePrefs('{"axis":"x"}').axis).toBe('seq');
+  });
+});
+
+describe('useChartPrefs', () => {
+  it('keeps saving after the component that first asked is unmounted', async () => {
+    localStorage.clear();
+    resetChartPrefs();
+    const C = defineComponent({
+      setup() {
+        useChartPrefs();
+        return () => h('i');
+      },
+    });
+    const w = mount(C);
+    w.unmount();
+    useChartPrefs().axis = 'time';
+    await nextTick();
+    expect(JSON.parse(localStorage.getItem('pfnlab.charts.v1') ?? '{}').axis).toBe('time');
   });
 });

@@ -3,7 +3,7 @@
  * that it survives the tab being closed and reopened, saved under its own
  * localStorage key (the settings store belongs to the shell).
  */
-import { reactive, watch } from 'vue';
+import { effectScope, reactive, watch } from 'vue';
 import type { XAxis } from './series-build';
 import { DEFAULT_SHOWN, SERIES, type SeriesName } from './series-defs';
 
@@ -46,15 +46,18 @@ let prefs: ChartPrefs | null = null;
 export function useChartPrefs(): ChartPrefs {
   if (prefs) return prefs;
   const p = reactive(parsePrefs(storage()?.getItem(KEY) ?? null));
-  watch(
-    () => [p.axis, [...p.shown]] as const,
-    () => {
-      try {
-        storage()?.setItem(KEY, JSON.stringify({ axis: p.axis, shown: p.shown }));
-      } catch {
-        // quota or privacy mode: kept for this session
-      }
-    },
+  // a detached scope: the first panel to ask must not take the saving watcher with it when it unmounts
+  effectScope(true).run(() =>
+    watch(
+      () => [p.axis, [...p.shown]] as const,
+      () => {
+        try {
+          storage()?.setItem(KEY, JSON.stringify({ axis: p.axis, shown: p.shown }));
+        } catch {
+          // quota or privacy mode: kept for this session
+        }
+      },
+    ),
   );
   prefs = p;
   return p;
