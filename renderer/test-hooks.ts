@@ -65,7 +65,14 @@ export interface PfnlabTestHooks {
   inspect(): { step: number; version: number; loading: boolean; error: unknown; keys: string[] };
   /** Tier of page `index` of every pages object in the inspect store's summaries (null: mixed bucket or out of range). */
   inspectTiers(index: number): { pages: number; key: string; tier: number | null }[];
-  scenario(): { name: string; length: number; errorCount: number; warningCount: number; problems: unknown[] };
+  scenario(): {
+    name: string;
+    source: string;
+    length: number;
+    errorCount: number;
+    warningCount: number;
+    problems: unknown[];
+  };
   benchDashboardFrame(npages: number, buckets: number): Promise<unknown>;
   benchPhysicalFrame(nframes: number, buckets: number): Promise<unknown>;
 }
@@ -152,6 +159,7 @@ const hooks: PfnlabTestHooks = {
     const s = useScenarioStore();
     return {
       name: s.name,
+      source: s.source,
       length: s.source.length,
       errorCount: s.errorCount,
       warningCount: s.warningCount,
