@@ -48,6 +48,10 @@ describe('StatusBar', () => {
     expect(w.get('[data-testid=status-run]').text()).toBe('done · 10 000 events · 12 ms');
     expect(w.get('[data-testid=status-step]').text()).toBe('step 345 / 10 000 · ioas.map · line 12');
     expect(w.get('[data-testid=status-inspect]').text()).toBe('inspect 3.20 ms · replayed');
+    inspect.ms = 0; // a live frame's answer: no inspect call was timed
+    await flushPromises();
+    expect(w.get('[data-testid=status-inspect]').text()).toBe('');
+    inspect.ms = 3.2;
     sel.select(346); // the answer is for another step
     await flushPromises();
     expect(w.get('[data-testid=status-inspect]').text()).toBe('');
