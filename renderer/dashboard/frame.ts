@@ -7,6 +7,7 @@ import { CHANGE_COLOR } from '../theme/palette';
 import { CHROME, type Ctx2D } from './ctx';
 import type { StripLayout } from './layout';
 import { drawAccesses, drawAreas, drawHeader, drawRuler, type HeaderInfo } from './overlays';
+import { rasterFor } from './raster';
 import { drawLayer, type BarBox, type Layer } from './tier-strip';
 import type { ViewRange } from './view';
 
@@ -52,8 +53,19 @@ export function drawStrip(ctx: Ctx2D, s: StripFrame, dpr: number): void {
   const gone = l.entry.status === 'gone';
   drawHeader(ctx, l, s.view, s.info, dpr);
   if (gone) ctx.globalAlpha = 0.35;
+  // Pixels through an ImageData where the context has one (not for the translucent gone strip).
+  const raster =
+    !gone && 'createImageData' in ctx && 'putImageData' in ctx
+      ? rasterFor(
+          ctx as Ctx2D & Pick<CanvasRenderingContext2D, 'createImageData'>,
+          box.X1 - box.X0,
+          box.Y + box.H - box.tickY,
+          box.X0,
+          box.tickY,
+        )
+      : null;
   for (const layer of s.layers)
-    drawLayer(ctx, gone ? { answer: layer.answer, changes: null } : layer, s.view, box);
+    drawLayer(ctx, gone ? { answer: layer.answer, changes: null } : layer, s.view, box, raster);
   ctx.globalAlpha = 1;
   if (gone) {
     ctx.strokeStyle = CHANGE_COLOR;

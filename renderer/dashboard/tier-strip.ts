@@ -21,6 +21,7 @@ import {
 import { CHANGE_COLOR, TIER_COLORS } from '../theme/palette';
 import type { Changes } from './changes';
 import { CHROME, MONO_FONT, type Ctx2D } from './ctx';
+import { ctxFill, type Fill, type Raster } from './raster';
 import { bucketOf, bucketSize, isPerPage, prepare, rangeCounts, type Prepared } from './summary';
 import type { ViewRange } from './view';
 
@@ -90,14 +91,13 @@ export function stackHeights(
   return out;
 }
 
-function fillStack(ctx: Ctx2D, x: number, w: number, box: BarBox, h: Int32Array): void {
+function fillStack(fill: Fill, x: number, w: number, box: BarBox, h: Int32Array): void {
   let y = box.Y + box.H;
   for (let k = 0; k < STACK.length; k++) {
     const hk = h[k] as number;
     if (hk <= 0) continue;
     y -= hk;
-    ctx.fillStyle = TIER_COLORS[STACK[k] as number] as string;
-    ctx.fillRect(x, y, w, hk);
+    fill.rect(x, y, w, hk, TIER_COLORS[STACK[k] as number] as string);
   }
 }
 
@@ -124,25 +124,89 @@ export function layerSpan(a: TierAnswer, view: ViewRange, box: BarBox): LayerSpa
   return { cx0, cx1, lo, hi };
 }
 
-/** Draw one layer's tiers and change ticks over its visible range. Returns whether it drew per bucket. */
-export function drawLayer(ctx: Ctx2D, layer: Layer, view: ViewRange, box: BarBox): boolean {
+/**
+ * Draw one layer's tiers and change ticks over its visible range, then its
+ * outlines and labels. With a raster the fills go to its pixels and are put
+ * (the layer's columns only) before the outlines. Returns whether it drew per bucket.
+ */
+export function drawLayer(
+  ctx: Ctx2D,
+  layer: Layer,
+  view: ViewRange,
+  box: BarBox,
+  raster?: Raster | null,
+): boolean {
   const a = layer.answer;
   const span = layerSpan(a, view, box);
   if (span === null) return false;
+  const fill = raster ?? ctxFill(ctx);
   const p = prepare(a);
   const ppi = (box.X1 - box.X0) / (view.end - view.start); // device px per page
   const bucketPx = bucketSize(a) * ppi;
-  ctx.fillStyle = CHROME.bar;
-  ctx.fillRect(span.cx0, box.Y, span.cx1 - span.cx0, box.H);
-  ctx.fillStyle = CHROME.bg;
-  ctx.fillRect(span.cx0, box.tickY, span.cx1 - span.cx0, box.tickH);
-  if (bucketPx >= 2) drawBuckets(ctx, layer, p, view, box, span, ppi);
-  else drawColumns(ctx, p, view, box, span, ppi);
-  drawChangeTicks(ctx, layer, p, view, box, span, bucketPx);
+  fill.rect(span.cx0, box.Y, span.cx1 - span.cx0, box.H, CHROME.bar);
+  fill.rect(span.cx0, box.tickY, span.cx1 - span.cx0, box.tickH, CHROME.bg);
+  if (bucketPx >= 2) drawBuckets(fill, layer, p, view, box, span, ppi);
+  else drawColumns(fill, p, view, box, span, ppi);
+  drawChangeTicks(fill, layer, p, view, box, span, bucketPx);
+  if (raster && 'putImageData' in ctx) {
+    const c = ctx as Ctx2D & Pick<CanvasRenderingContext2D, 'putImageData'>;
+    c.putImageData(
+      raster.img as ImageData,
+      raster.x0,
+      raster.y0,
+      span.cx0 - raster.x0,
+      0,
+      span.cx1 - span.cx0,
+      raster.height,
+    );
+  }
+  if (bucketPx >= 2) drawBucketMarks(ctx, layer, p, view, box, span, ppi);
   return bucketPx >= 2;
 }
 
+/** Visible bucket b's device-px range [xa, xa + w) (w ≤ 0: nothing visible), minus the gap between page cells. */
+function bucketRect(
+  p: Prepared,
+  view: ViewRange,
+  box: BarBox,
+  s: LayerSpan,
+  b: number,
+  gap: number,
+): [number, number] {
+  const xa = Math.max(s.cx0, Math.round(xAt(view, box, p.bounds[b] as number)));
+  const xb = Math.min(s.cx1, Math.round(xAt(view, box, p.bounds[b + 1] as number)));
+  return [xa, xb - xa - (xb - xa > gap + 1 ? gap : 0)];
+}
+
+function cellGap(a: TierAnswer, ppi: number, box: BarBox): number {
+  return isPerPage(a) && ppi >= 5 * box.dpr ? Math.max(1, Math.round(box.dpr)) : 0;
+}
+
 function drawBuckets(
+  fill: Fill,
+  layer: Layer,
+  p: Prepared,
+  view: ViewRange,
+  box: BarBox,
+  s: LayerSpan,
+  ppi: number,
+): void {
+  const a = layer.answer;
+  const gap = cellGap(a, ppi, box);
+  const minPinned = Math.max(1, Math.round(3 * box.dpr));
+  const b0 = bucketOf(p, s.lo);
+  const b1 = bucketOf(p, s.hi - 1e-9);
+  for (let b = b0; b <= b1; b++) {
+    const [xa, w] = bucketRect(p, view, box, s, b, gap);
+    if (w <= 0) continue;
+    const o = b * TIER_COUNT;
+    for (let t = 0; t < TIER_COUNT; t++) tmpCounts[t] = a.counts[o + t] as number;
+    fillStack(fill, xa, w, box, stackHeights(tmpCounts, box.H, heights, minPinned));
+  }
+}
+
+/** Outlines of changed cells / buckets and, at deep zoom, each cell's PFN. */
+function drawBucketMarks(
   ctx: Ctx2D,
   layer: Layer,
   p: Prepared,
@@ -153,22 +217,18 @@ function drawBuckets(
 ): void {
   const a = layer.answer;
   const perPage = isPerPage(a);
-  const gap = perPage && ppi >= 5 * box.dpr ? Math.max(1, Math.round(box.dpr)) : 0;
-  const b0 = bucketOf(p, s.lo);
-  const b1 = bucketOf(p, s.hi - 1e-9);
   const outline = perPage && layer.changes?.pages && a.detail ? layer.changes.pages : null;
   // Deep zoom: each cell's PFN in its lower part (the middle row stays pure tier colour).
   const pfnLabels = perPage && ppi >= 64 * box.dpr && box.H >= 40 * box.dpr;
   const outlineB =
     !outline && ppi * bucketSize(a) >= 6 && layer.changes?.buckets ? layer.changes.buckets : null;
+  if (!outline && !outlineB && !pfnLabels) return;
+  const gap = cellGap(a, ppi, box);
+  const b0 = bucketOf(p, s.lo);
+  const b1 = bucketOf(p, s.hi - 1e-9);
   for (let b = b0; b <= b1; b++) {
-    const xa = Math.max(s.cx0, Math.round(xAt(view, box, p.bounds[b] as number)));
-    const xb = Math.min(s.cx1, Math.round(xAt(view, box, p.bounds[b + 1] as number)));
-    const w = xb - xa - (xb - xa > gap + 1 ? gap : 0);
+    const [xa, w] = bucketRect(p, view, box, s, b, gap);
     if (w <= 0) continue;
-    const o = b * TIER_COUNT;
-    for (let t = 0; t < TIER_COUNT; t++) tmpCounts[t] = a.counts[o + t] as number;
-    fillStack(ctx, xa, w, box, stackHeights(tmpCounts, box.H, heights, Math.max(1, Math.round(3 * box.dpr))));
     if (pfnLabels && a.detail)
       pfnLabel(ctx, a.detail.pfn[(p.bounds[b] as number) - a.detail.start] as number, xa, w, box);
     let mark = false;
@@ -202,7 +262,7 @@ function pinnedBits(counts: ArrayLike<number>): number {
   return m;
 }
 
-function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: LayerSpan, ppi: number): void {
+function drawColumns(fill: Fill, p: Prepared, view: ViewRange, box: BarBox, s: LayerSpan, ppi: number): void {
   const runH = new Int32Array(TIER_COUNT);
   const present = new Uint8Array(s.cx1 - s.cx0);
   const minPinned = Math.max(1, Math.round(3 * box.dpr));
@@ -226,11 +286,11 @@ function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: L
     let same = true;
     for (let k = 0; k < TIER_COUNT; k++) if (h[k] !== runH[k]) same = false;
     if (same) continue;
-    fillStack(ctx, runX, c - runX, box, runH);
+    fillStack(fill, runX, c - runX, box, runH);
     runH.set(h);
     runX = c;
   }
-  if (!first) fillStack(ctx, runX, s.cx1 - runX, box, runH);
+  if (!first) fillStack(fill, runX, s.cx1 - runX, box, runH);
   // A pinned tier present in one column only (a lone page, a short run) is drawn 3 columns wide.
   const d = Math.max(1, Math.round(box.dpr));
   for (let i = 0; i < present.length; i++) {
@@ -242,7 +302,7 @@ function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: L
     const c = s.cx0 + i;
     const x = Math.max(s.cx0, c - d);
     fillStack(
-      ctx,
+      fill,
       x,
       Math.min(s.cx1, c + 1 + d) - x,
       box,
@@ -253,7 +313,7 @@ function drawColumns(ctx: Ctx2D, p: Prepared, view: ViewRange, box: BarBox, s: L
 
 /** CHANGE_COLOR ticks above the changed buckets / pages (adjacent ones merged). */
 function drawChangeTicks(
-  ctx: Ctx2D,
+  fill: Fill,
   layer: Layer,
   p: Prepared,
   view: ViewRange,
@@ -264,7 +324,6 @@ function drawChangeTicks(
   const ch = layer.changes;
   if (!ch) return;
   const a = layer.answer;
-  ctx.fillStyle = CHANGE_COLOR;
   const minW = Math.max(3, Math.round(3 * box.dpr));
   const flush = (lo: number, hi: number): void => {
     let xa = Math.round(xAt(view, box, lo));
@@ -276,7 +335,7 @@ function drawChangeTicks(
     }
     xa = Math.max(s.cx0, xa);
     xb = Math.min(s.cx1, xb);
-    if (xb > xa) ctx.fillRect(xa, box.tickY, xb - xa, box.tickH);
+    if (xb > xa) fill.rect(xa, box.tickY, xb - xa, box.tickH, CHANGE_COLOR);
   };
   if (ch.pages && a.detail && bucketPx >= 0) {
     const d = a.detail;
