@@ -143,6 +143,7 @@ export function createScenarioEditor(
   const counts = editor.createDecorationsCollection();
   const subs: { dispose(): void }[] = [model.onDidChangeContent(() => onChange(model.getValue()))];
   let cursorLine = 0;
+  let programmatic = false;
 
   const clampLine = (line: number): number => Math.max(1, Math.min(model.getLineCount(), line));
 
@@ -180,8 +181,9 @@ export function createScenarioEditor(
     onCursorLine(fn) {
       subs.push(
         editor.onDidChangeCursorPosition((e) => {
-          // Only the user's moves: not setPosition/reveal ('api'), setValue or edits by others.
-          if (e.source === 'api' || e.source === 'modelChange' || e.source === 'restoreState') return;
+          // The user's moves — clicks, keys, Go to Line (an 'api' move too) — not our own
+          // revealLine (flagged), setValue or edits by others.
+          if (programmatic || e.source === 'modelChange' || e.source === 'restoreState') return;
           if (e.reason === m.editor.CursorChangeReason.ContentFlush) return;
           const line = e.position.lineNumber;
           if (line === cursorLine) return;
@@ -215,7 +217,12 @@ export function createScenarioEditor(
       const l = clampLine(line);
       const c = column && column > 0 ? column : model.getLineFirstNonWhitespaceColumn(l) || 1;
       cursorLine = l; // a programmatic move: do not report it as the user's
-      editor.setPosition({ lineNumber: l, column: c }, 'api');
+      programmatic = true;
+      try {
+        editor.setPosition({ lineNumber: l, column: c }, 'api');
+      } finally {
+        programmatic = false;
+      }
       editor.revealLineInCenterIfOutsideViewport(l, m.editor.ScrollType.Smooth);
       editor.focus();
     },
