@@ -75,10 +75,6 @@ export default async function errors({ context, base, test, outDir, problems }) 
       async () => (await errorSquiggleLines(page)).includes(line),
       async () => `error squiggle on lines ${await errorSquiggleLines(page)}, want ${line}`,
     );
-    await page
-      .getByTestId('problems')
-      .screenshot({ path: join(outDir, 'problems-summary.png') })
-      .catch(() => {});
   });
 
   await test('clicking the run problem selects its failed event', async () => {
@@ -109,6 +105,7 @@ export default async function errors({ context, base, test, outDir, problems }) 
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
     assertEqual(frames.slice(0, 2), [thrower, caller], 'problem frames, innermost first');
     await page.screenshot({ path: join(outDir, 'problems.png') });
+    await page.locator('ul[aria-label="Problems"]').screenshot({ path: join(outDir, 'problems-list.png') });
     // A frame is clickable: it puts the editor's cursor on its line (the current-line highlight moves there).
     await p.getByTestId('problem-frame').first().click();
     await until(
