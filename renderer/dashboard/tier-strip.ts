@@ -193,7 +193,7 @@ function drawBuckets(
 ): void {
   const a = layer.answer;
   const gap = cellGap(a, ppi, box);
-  const minPinned = Math.max(1, Math.round(3 * box.dpr));
+  const minPinned = minPinnedPx(box);
   const b0 = bucketOf(p, s.lo);
   const b1 = bucketOf(p, s.hi - 1e-9);
   for (let b = b0; b <= b1; b++) {
@@ -255,6 +255,11 @@ function pfnLabel(ctx: Ctx2D, pfn: number, x: number, w: number, box: BarBox): v
   ctx.textAlign = 'left';
 }
 
+/** Least height of a pinned tier present in a column: 3 px, or a sixth of a tall bar. */
+export function minPinnedPx(box: BarBox): number {
+  return Math.max(1, Math.round(3 * box.dpr), Math.round(box.H / 6));
+}
+
 /** Bits of the pinned tiers present in `counts` (bit t for tier t). */
 function pinnedBits(counts: ArrayLike<number>): number {
   let m = 0;
@@ -265,7 +270,7 @@ function pinnedBits(counts: ArrayLike<number>): number {
 function drawColumns(fill: Fill, p: Prepared, view: ViewRange, box: BarBox, s: LayerSpan, ppi: number): void {
   const runH = new Int32Array(TIER_COUNT);
   const present = new Uint8Array(s.cx1 - s.cx0);
-  const minPinned = Math.max(1, Math.round(3 * box.dpr));
+  const minPinned = minPinnedPx(box);
   const colCounts = (c: number): Float64Array => {
     const ia = Math.max(s.lo, view.start + (c - box.X0) / ppi);
     const ib = Math.min(s.hi, view.start + (c + 1 - box.X0) / ppi);
