@@ -19,7 +19,14 @@ describe('domain view', () => {
     const lab = inspectLab((p) =>
       p.queries.flatMap((q) =>
         q.kind === 'domains'
-          ? [{ kind: 'domains' as const, domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 5, pteWrites: 2048 }, mapped: [] }] }]
+          ? [
+              {
+                kind: 'domains' as const,
+                domains: [
+                  { id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 5, pteWrites: 2048 }, mapped: [] },
+                ],
+              },
+            ]
           : [],
       ),
     );
@@ -32,12 +39,17 @@ describe('domain view', () => {
     expect(cards.map((c) => c.attributes('data-id'))).toEqual(['1', '4']);
     const mock = cards[0];
     expect(mock?.text()).toContain('mock');
-    expect(mock?.get('[data-testid=domain-totals]').text()).toMatch(/mapped\s+4 MiB · table\s+0 B · entries\s+2\u2009048/);
+    expect(mock?.get('[data-testid=domain-totals]').text()).toMatch(
+      /mapped\s+4 MiB · table\s+0 B · entries\s+2\u2009048/,
+    );
     expect(mock?.get('[data-testid=domain-mapped]').text()).toContain('0x1000000–0x13fffff');
     expect(mock?.get('[data-testid=domain-stats]').text()).toContain('mapCalls5');
     expect(mock?.find('[data-testid=domain-bar]').exists()).toBe(true);
     const pt = cards[1];
-    expect(pt?.findAll('[data-testid=domain-size]').map((s) => s.attributes('data-size'))).toEqual(['4096', '2097152']);
+    expect(pt?.findAll('[data-testid=domain-size]').map((s) => s.attributes('data-size'))).toEqual([
+      '4096',
+      '2097152',
+    ]);
     expect(pt?.findAll('[data-testid=domain-run]')).toHaveLength(2);
     expect(pt?.get('[data-testid=domain-stats]').text()).toContain('loading');
   });
@@ -54,8 +66,12 @@ describe('domain view', () => {
     inspectLab(() => []);
     seedRun([event(1, { digest: 0 })], [digest()]);
     const inspect = useInspectStore();
-    inspect.domains = { kind: 'domains', domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }] };
+    inspect.domains = {
+      kind: 'domains',
+      domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }],
+    };
     inspect.step = 1;
+    inspect.domainsStep = 1;
     inspect.runLocalId = 0; // answered for an earlier run
     const w = mount(DomainsPanel);
     expect(w.get('[data-testid=domain-stats]').text()).not.toContain('99');
@@ -63,8 +79,12 @@ describe('domain view', () => {
     inspect.version++;
     await flushPromises();
     // the mount refresh answered nothing for this fake; the store's answer is now this run's
-    inspect.domains = { kind: 'domains', domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }] };
+    inspect.domains = {
+      kind: 'domains',
+      domains: [{ id: 1, ioas: 1, kind: 'mock', stats: { mapCalls: 99 }, mapped: [] }],
+    };
     inspect.step = 1;
+    inspect.domainsStep = 1;
     inspect.runLocalId = 1;
     inspect.version++;
     await flushPromises();
