@@ -79,3 +79,29 @@ describe('ruler', () => {
     expect(rulerLabel(3500500, 500)).toBe('3\u2009500\u2009500');
   });
 });
+
+describe('bracket labels', () => {
+  it('never overlap in a lane: overlapping accesses keep the first label', async () => {
+    const { drawAccesses } = await import('./overlays');
+    const { recordingCtx } = await import('./test-fixtures');
+    const accesses = Array.from({ length: 12 }, (_, i) => ({ start: i * 3, last: i * 3 + 40, users: 1 }));
+    const a = makeAnswer({ key: 'a', npages: 4096, accesses });
+    const [l] = layoutStrips(matchStrips([a], null), 900);
+    const ctx = recordingCtx();
+    drawAccesses(ctx, l!, { start: 0, end: 4096 }, 1);
+    const labels = ctx.ops.filter((o) => o.op === 'fillText');
+    // Per lane (y), label extents (centred, 6 px per char in the fake) do not intersect.
+    const byLane = new Map<number, [number, number][]>();
+    for (const t of labels) {
+      const w = String(t.args[0]).length * 6;
+      const x = t.args[1] as number;
+      const lane = byLane.get(t.args[2] as number) ?? [];
+      lane.push([x - w / 2, x + w / 2]);
+      byLane.set(t.args[2] as number, lane);
+    }
+    for (const spans of byLane.values())
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.length).toBeLessThan(12);
+  });
+});

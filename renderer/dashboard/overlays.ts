@@ -120,12 +120,13 @@ function bracket(
   color: string,
   labels: readonly string[],
   dpr: number,
-): void {
+  labelFloor = -Infinity,
+): number {
   const X0 = l.x0 * dpr;
   const X1 = l.x1 * dpr;
   let xa = xOf(view, l, lo, dpr);
   let xb = xOf(view, l, hi, dpr);
-  if (xb < X0 || xa > X1) return;
+  if (xb < X0 || xa > X1) return labelFloor;
   // A bracket over a page or two of a big object stays visible (and its label goes beside it).
   const minW = BRACKET_MIN_W * dpr;
   if (xb - xa < minW) {
@@ -158,18 +159,21 @@ function bracket(
   if (!label) {
     // Beside the bracket: right of it if there is room, else left of it.
     const right = X1 - cb - 8 * dpr;
-    const left = ca - X0 - 8 * dpr;
+    const left = ca - Math.max(X0, labelFloor) - 8 * dpr;
     label = fitText(ctx, labels, Math.max(right, left));
-    if (!label) return;
+    if (!label) return labelFloor;
     w = ctx.measureText(label).width;
     xm = w <= right ? cb + 6 * dpr + w / 2 : ca - 6 * dpr - w / 2;
   }
+  // Never over the previous label of the lane.
+  if (xm - w / 2 - 4 * dpr < labelFloor) return labelFloor;
   ctx.fillStyle = CHROME.bg;
   ctx.fillRect(xm - w / 2 - 4 * dpr, yLine - 6 * dpr, w + 8 * dpr, 12 * dpr);
   ctx.fillStyle = color;
   ctx.textAlign = 'center';
   ctx.fillText(label, xm, yLine);
   ctx.textAlign = 'left';
+  return xm + w / 2 + 4 * dpr;
 }
 
 export function drawAccesses(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: number): void {
@@ -178,12 +182,14 @@ export function drawAccesses(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: n
   font(ctx, 10, dpr, true);
   ctx.textBaseline = 'middle';
   const color = TIER_COLORS[TIER_XARRAY] as string;
+  const floors: number[] = [];
   acc.forEach((n, i) => {
+    const lane = l.accessLane[i] ?? 0;
     const top = l.accessTop + (l.accessLane[i] ?? 0) * METRICS.accessLane;
     const yLine = (top + 6) * dpr;
     const yTick = (l.accessTop + l.accessLanes * METRICS.accessLane + 1) * dpr;
     const users = n.users > 1 ? ` ×${n.users}` : '';
-    bracket(
+    floors[lane] = bracket(
       ctx,
       l,
       view,
@@ -194,6 +200,7 @@ export function drawAccesses(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: n
       color,
       [`access [${n.start}, ${n.last}]${users}`, `access${users}`, `${n.users}`],
       dpr,
+      floors[lane],
     );
   });
 }
@@ -207,13 +214,15 @@ export function drawAreas(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: numb
   if (areas.length === 0) return;
   font(ctx, 10.5, dpr, true);
   ctx.textBaseline = 'middle';
+  const floors: number[] = [];
   areas.forEach((a, i) => {
-    const top = l.areaTop + (l.areaLane[i] ?? 0) * METRICS.areaLane;
+    const lane = l.areaLane[i] ?? 0;
+    const top = l.areaTop + lane * METRICS.areaLane;
     const yLine = (top + 9) * dpr;
     const yTick = (l.areaTop + 1) * dpr;
     const iova = `${hex(a.iova)}–${hexLast(a.iova, a.length)}`;
     const dom = a.storageDomain === null ? 'no storage domain' : `storage dom ${a.storageDomain}`;
-    bracket(
+    floors[lane] = bracket(
       ctx,
       l,
       view,
@@ -230,6 +239,7 @@ export function drawAreas(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: numb
         `${a.ioas}`,
       ],
       dpr,
+      floors[lane],
     );
   });
 }
