@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newCounters } from '../base/counters';
 import type { EngineMachine } from '../scenario/engine-types';
 import { Timeline, type TimelineEvent } from '../scenario/timeline';
-import { FRAME_COST_FACTOR, LiveFramer, liveSettings } from './live';
+import { EAGER_EVENTS, FRAME_COST_FACTOR, LiveFramer, RECORDS_MS, liveSettings } from './live';
 import type { LiveFrame } from './protocol';
 
 const ev = (seq: number): TimelineEvent => ({
@@ -50,21 +50,44 @@ function setup(cost: number, fail = false) {
 }
 
 describe('LiveFramer', () => {
-  it('at most fps frames per second, every event in exactly one frame', () => {
+  it('at most fps frames with summaries per second, every event in exactly one frame', () => {
     const { frames, step } = setup(0);
     for (let i = 0; i < 1000; i++) step(1); // 1 s of events, one per ms
-    expect(frames.length).toBe(10); // at 100, 200, … 1000 ms
+    expect(frames.filter((f) => f.partial !== true).length).toBe(10); // at 100, 200, … 1000 ms
     expect(frames.flatMap((f) => f.events.map((e) => e.seq))).toEqual(
       Array.from({ length: frames.at(-1)?.seq ?? 0 }, (_, i) => i + 1),
     );
   });
 
-  it('after a frame that cost c, the next waits at least 30·c', () => {
+  it('records go out with every event at first, so a killed worker loses none of a short run', () => {
+    const { frames, step } = setup(0);
+    for (let i = 0; i < 5; i++) step(0.01); // five quick calls, then (say) while (true) {}
+    expect(frames.flatMap((f) => f.events.map((e) => e.seq))).toEqual([1, 2, 3, 4, 5]);
+    expect(frames.every((f) => f.partial === true && f.tiers.length === 0)).toBe(true);
+  });
+
+  it('after the eager start, records go out at least every RECORDS_MS', () => {
+    const { frames, step } = setup(0);
+    for (let i = 0; i < EAGER_EVENTS; i++) step(0.001);
+    const eager = frames.length;
+    expect(eager).toBe(EAGER_EVENTS);
+    for (let i = 0; i < 1000; i++) step(0.2); // 200 ms of events
+    const later = frames.slice(eager);
+    // one records frame per RECORDS_MS, plus the summary frames of the fps schedule
+    expect(later.length).toBeGreaterThanOrEqual(200 / RECORDS_MS - 1);
+    expect(later.length).toBeLessThanOrEqual(200 / RECORDS_MS + 3);
+    const sent = frames.flatMap((f) => f.events.map((e) => e.seq));
+    expect(sent).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
+    expect(sent.length).toBeGreaterThan(EAGER_EVENTS + 1000 - 0.2 * (RECORDS_MS / 0.2) - 1);
+  });
+
+  it('after a frame whose summaries cost c, the next summaries wait at least 30·c', () => {
     const { frames, step } = setup(20);
     for (let i = 0; i < 5000; i++) step(1);
-    expect(frames.length).toBeGreaterThan(2);
-    for (let i = 1; i < frames.length; i++) {
-      const gap = (frames[i]?.elapsedMs as number) - (frames[i - 1]?.elapsedMs as number);
+    const full = frames.filter((f) => f.partial !== true);
+    expect(full.length).toBeGreaterThan(2);
+    for (let i = 1; i < full.length; i++) {
+      const gap = (full[i]?.elapsedMs as number) - (full[i - 1]?.elapsedMs as number);
       expect(gap).toBeGreaterThanOrEqual(FRAME_COST_FACTOR * 20);
     }
   });
@@ -72,7 +95,9 @@ describe('LiveFramer', () => {
   it('an error building a frame stops the frames and never reaches the caller', () => {
     const { frames, errors, step } = setup(0, true);
     for (let i = 0; i < 500; i++) step(1);
-    expect(frames).toEqual([]);
+    // records went out until the first summaries (at 100 ms) failed; nothing after that
+    expect(frames.every((f) => f.partial === true)).toBe(true);
+    expect(frames.at(-1)?.seq).toBe(99);
     expect(errors).toEqual(['boom']);
   });
 

@@ -2,12 +2,23 @@
  * Live frames of a running scenario (`run` with `live`): records since the
  * previous frame, new digests, counters, the tier summary of every live
  * IoptPages and optionally the physical summary. Checked by time in the
- * per-event sink, at most `fps` per second, and self-throttling: after a
- * frame that cost c ms the next waits at least 30·c, so frame work stays
- * near 3 % of the run's time however large the state.
+ * per-event sink (a synchronous scenario gives the worker no other moment),
+ * on three schedules:
+ *
+ * - records: every event goes out at once for the first EAGER_EVENTS events,
+ *   then at least every RECORDS_MS. A Stop or a budget kill ends the worker
+ *   without warning, and what it had not sent is lost: so a short scenario
+ *   loses nothing, a long one at most RECORDS_MS of events. These are
+ *   `partial` frames (no summaries: the host keeps the previous ones).
+ * - tier summaries: at most `fps` frames a second, and after a frame whose
+ *   summaries cost c ms the next waits at least 30·c.
+ * - the physical summary (O(frames), the expensive one): on its own budget,
+ *   also 30× its cost, so a large machine slows only its own updates.
+ *
+ * Frame work therefore stays near 3 % of the run's time however large the state.
  */
 import { snapshotCounters } from '../base/counters';
-import type { InspectQuery, LiveOptions, PhysAnswer, TierAnswer } from '../base/inspect-types';
+import type { LiveOptions, PhysAnswer, TierAnswer } from '../base/inspect-types';
 import type { EngineMachine } from '../scenario/engine-types';
 import type { Timeline, TimelineEvent, TimelineLog, TimelineMark, TimelineSpan } from '../scenario/timeline';
 import type { LiveFrame } from './protocol';
@@ -40,6 +51,11 @@ export function liveSettings(v: unknown): LiveSettings | null {
   };
 }
 
+/** Records go out with every event for this many events, then batched. */
+export const EAGER_EVENTS = 2000;
+/** After the eager start, records go out at least this often (ms). */
+export const RECORDS_MS = 50;
+
 export class LiveFramer {
   private machine: EngineMachine | null = null;
   private timeline: Timeline | null = null;
@@ -48,10 +64,14 @@ export class LiveFramer {
   private spans: TimelineSpan[] = [];
   private logs: TimelineLog[] = [];
   private sentDigests = 0;
-  private nextAt: number;
+  private eagerLeft = EAGER_EVENTS;
+  private recordsAt: number;
+  private tiersAt: number;
+  private physAt: number;
   private readonly t0: number;
-  /** Frames sent and ms spent building them (benchmarks, tests). */
+  /** Frames sent (all, and those with summaries) and ms spent building and sending them (benchmarks, tests). */
   frames = 0;
+  summaryFrames = 0;
   frameMs = 0;
 
   constructor(
@@ -61,7 +81,9 @@ export class LiveFramer {
     private readonly onError?: (message: string) => void,
   ) {
     this.t0 = now();
-    this.nextAt = this.t0 + 1000 / settings.fps;
+    this.tiersAt = this.t0 + 1000 / settings.fps;
+    this.physAt = this.tiersAt;
+    this.recordsAt = this.t0 + RECORDS_MS;
   }
 
   observe(machine: EngineMachine, timeline: Timeline): void {
@@ -71,7 +93,12 @@ export class LiveFramer {
 
   onEvent(e: TimelineEvent): void {
     this.events.push(e);
-    if (this.now() >= this.nextAt) this.frame();
+    const t = this.now();
+    if (t >= this.tiersAt) this.guarded(() => this.buildAndSend(true, false));
+    else if (this.eagerLeft > 0) {
+      this.eagerLeft--;
+      this.records(t);
+    } else if (t >= this.recordsAt) this.records(t);
   }
 
   /** An error of ours must not reach the scenario (the sink runs inside a lab call): frames stop. */
@@ -89,27 +116,34 @@ export class LiveFramer {
     this.logs.push(l);
   }
 
-  /** Send a frame now (also the last one, when the run ends). */
+  /** Send a frame with every summary now (the last one, when the run ends). */
   frame(): void {
+    this.guarded(() => this.buildAndSend(true, true));
+  }
+
+  private records(t: number): void {
+    this.recordsAt = t + RECORDS_MS;
+    this.guarded(() => this.buildAndSend(false, false));
+  }
+
+  private guarded(fn: () => void): void {
     if (this.broken !== null) return;
     try {
-      this.buildAndSend();
+      fn();
     } catch (e) {
       this.broken = e instanceof Error ? e.message : String(e);
-      this.nextAt = Infinity;
+      this.tiersAt = this.physAt = this.recordsAt = Infinity;
+      this.eagerLeft = 0;
       this.onError?.(this.broken);
     }
   }
 
-  private buildAndSend(): void {
+  private buildAndSend(summaries: boolean, allSummaries: boolean): void {
     const m = this.machine;
     const tl = this.timeline;
     if (m === null || tl === null) return;
     const start = this.now();
     const all = tl.digests.digests;
-    const queries: InspectQuery[] = [{ kind: 'tiers', buckets: this.settings.buckets, detail: false }];
-    if (this.settings.physBuckets > 0) queries.push({ kind: 'phys', buckets: this.settings.physBuckets });
-    const answers = m.inspect?.(queries) ?? [];
     const frame: LiveFrame = {
       seq: tl.seq,
       elapsedMs: Math.round((start - this.t0) * 1000) / 1000,
@@ -120,10 +154,25 @@ export class LiveFramer {
       digestBase: this.sentDigests,
       digests: all.slice(this.sentDigests),
       counters: snapshotCounters(m.kernel.counters),
-      tiers: answers.filter((a): a is TierAnswer => a.kind === 'tiers'),
+      tiers: [],
     };
-    const phys = answers.find((a): a is PhysAnswer => a.kind === 'phys');
-    if (phys !== undefined) frame.phys = phys;
+    let tiersCost = 0;
+    let physCost = 0;
+    if (summaries) {
+      const tiers = m.inspect?.([{ kind: 'tiers', buckets: this.settings.buckets, detail: false }]) ?? [];
+      frame.tiers = tiers.filter((a): a is TierAnswer => a.kind === 'tiers');
+      const mid = this.now();
+      tiersCost = mid - start;
+      if (this.settings.physBuckets > 0 && (allSummaries || mid >= this.physAt)) {
+        const phys = (m.inspect?.([{ kind: 'phys', buckets: this.settings.physBuckets }]) ?? []).find(
+          (a): a is PhysAnswer => a.kind === 'phys',
+        );
+        if (phys !== undefined) frame.phys = phys;
+        physCost = this.now() - mid;
+      }
+    } else {
+      frame.partial = true;
+    }
     this.sentDigests = all.length;
     this.events = [];
     this.marks = [];
@@ -131,9 +180,13 @@ export class LiveFramer {
     this.logs = [];
     this.send(frame);
     const end = this.now();
-    const cost = end - start;
     this.frames++;
-    this.frameMs += cost;
-    this.nextAt = end + Math.max(1000 / this.settings.fps, FRAME_COST_FACTOR * cost);
+    this.frameMs += end - start;
+    if (!summaries) return;
+    this.summaryFrames++;
+    const period = 1000 / this.settings.fps;
+    this.tiersAt = end + Math.max(period, FRAME_COST_FACTOR * tiersCost);
+    if (frame.phys !== undefined) this.physAt = end + Math.max(period, FRAME_COST_FACTOR * physCost);
+    this.recordsAt = end + RECORDS_MS;
   }
 }

@@ -148,6 +148,11 @@ export interface LiveFrame {
   digests: Json[];
   /** Cumulative counters now. */
   counters: Counters;
+  /**
+   * Only records and counters: the summaries were not recomputed for this
+   * frame (`tiers` is empty, `phys` absent) — keep the previous ones.
+   */
+  partial?: boolean;
   /** Full-range tier summary of every live IoptPages now. */
   tiers: TierAnswer[];
   /** Whole-machine physical summary, when `live.physBuckets` asked for it. */

@@ -82,7 +82,7 @@ export class RunData {
     this.logs.push(...f.logs);
     for (let i = 0; i < f.digests.length; i++)
       this.digests[f.digestBase + i] = f.digests[i] as unknown as MachineDigest;
-    this.liveTiers = f.tiers;
+    if (f.partial !== true) this.liveTiers = f.tiers;
     if (f.phys) this.livePhys = f.phys;
   }
 
