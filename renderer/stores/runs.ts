@@ -63,6 +63,9 @@ export const useRunsStore = defineStore('runs', {
   actions: {
     async run(source: string, fileName: string): Promise<void> {
       if (this.status === 'running') return;
+      // A background replay of the previous run (after a Stop) must not make
+      // this run fail EBUSY: the new run wins, the old record stays as it is.
+      if (this.restoring) await getLabApi().stop();
       const settings = useSettingsStore();
       const raw: RunRecord = {
         id: nextLocalId++,

@@ -213,6 +213,36 @@ describe('runs, selection and inspect stores', () => {
     expect(runs.status).toBe('stopped');
   });
 
+  it('Run during the replay that restores a stopped run stops that replay first (no EBUSY)', async () => {
+    const events = [ev(1), ev(2)];
+    let runCalls = 0;
+    const lab = scriptedLab({
+      run: async (_p, onEvent) => {
+        runCalls++;
+        if (runCalls === 1) {
+          onEvent?.({ type: 'event', id: 1, event: 'frame', data: frame(events, 0) });
+          return new Promise<never>(() => {}); // stuck: the user stops it
+        }
+        if (runCalls === 2) return new Promise<never>(() => {}); // the restoring replay, still going
+        return { ok: true, value: result(events, { runId: 12 }) };
+      },
+    });
+    setLabApi(lab);
+    const runs = useRunsStore();
+    const first = runs.run('while (true) {}', 's.ts');
+    await Promise.resolve();
+    await runs.stop();
+    await first;
+    await Promise.resolve();
+    expect(runs.restoring).toBe(true);
+    await runs.run('lab.open()', 's.ts');
+    expect(lab.stops).toBe(2);
+    expect(runs.status).toBe('done');
+    expect(runs.current?.runId).toBe(12);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runs.restoring).toBe(false);
+  });
+
   it('selection: clamps, steps, follows, and the cursor line selects that line’s next event', async () => {
     setLabApi(
       scriptedLab({
