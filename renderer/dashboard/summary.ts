@@ -7,6 +7,7 @@
  * O(buckets + pixels), never O(pages).
  */
 import { TIER_COUNT, type TierAnswer } from '../../engine/base/inspect-types';
+import { bucketBounds } from '../../engine/base/buckets';
 
 export interface Prepared {
   start: number;
@@ -22,16 +23,7 @@ export interface Prepared {
 
 const cache = new WeakMap<TierAnswer, Prepared>();
 
-export function bucketBounds(start: number, end: number, buckets: number): Float64Array {
-  const n = end - start;
-  const out = new Float64Array(buckets + 1);
-  for (let b = 0; b <= buckets; b++) {
-    const x = b * n;
-    const r = x % buckets;
-    out[b] = start + (x - r) / buckets + (r === 0 ? 0 : 1);
-  }
-  return out;
-}
+export { bucketBounds };
 
 export function prepare(a: TierAnswer): Prepared {
   const hit = cache.get(a);
