@@ -4,6 +4,7 @@
  * localStorage key (the settings store belongs to the shell).
  */
 import { effectScope, reactive, watch } from 'vue';
+import { loadText, parseRecord, saveJson } from '../stores/local-storage';
 import type { XAxis } from './series-build';
 import { DEFAULT_SHOWN, SERIES, type SeriesName } from './series-defs';
 
@@ -16,15 +17,8 @@ export interface ChartPrefs {
 
 export function parsePrefs(text: string | null): ChartPrefs {
   const out: ChartPrefs = { shown: [...DEFAULT_SHOWN], axis: 'seq' };
-  if (text === null) return out;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return out;
-  }
-  if (typeof raw !== 'object' || raw === null) return out;
-  const r = raw as Record<string, unknown>;
+  const r = parseRecord(text);
+  if (r === null) return out;
   if (r.axis === 'seq' || r.axis === 'time') out.axis = r.axis;
   if (Array.isArray(r.shown)) {
     const known = new Set<string>(SERIES.map((s) => s.name));
@@ -33,29 +27,17 @@ export function parsePrefs(text: string | null): ChartPrefs {
   return out;
 }
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
 let prefs: ChartPrefs | null = null;
 
 export function useChartPrefs(): ChartPrefs {
   if (prefs) return prefs;
-  const p = reactive(parsePrefs(storage()?.getItem(KEY) ?? null));
+  const p = reactive(parsePrefs(loadText(KEY)));
   // a detached scope: the first panel to ask must not take the saving watcher with it when it unmounts
   effectScope(true).run(() =>
     watch(
       () => [p.axis, [...p.shown]] as const,
       () => {
-        try {
-          storage()?.setItem(KEY, JSON.stringify({ axis: p.axis, shown: p.shown }));
-        } catch {
-          // quota or privacy mode: kept for this session
-        }
+        saveJson(KEY, { axis: p.axis, shown: p.shown });
       },
     ),
   );

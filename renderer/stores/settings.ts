@@ -5,6 +5,7 @@
  * ignored field by field, never fatal.
  */
 import { defineStore } from 'pinia';
+import { loadText, parseRecord, saveJson } from './local-storage';
 
 const KEY = 'pfnlab.settings.v1';
 
@@ -51,15 +52,8 @@ function clamp(v: number, lo: number, hi: number): number {
 /** Parse stored settings, keeping each default whose stored value is unusable. */
 export function parseSettings(text: string | null): Persisted {
   const out = defaults();
-  if (text === null) return out;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return out;
-  }
-  if (typeof raw !== 'object' || raw === null) return out;
-  const r = raw as Record<string, unknown>;
+  const r = parseRecord(text);
+  if (r === null) return out;
   const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   if (num(r.seed) && Number.isSafeInteger(r.seed) && r.seed >= 0) out.seed = r.seed;
   if (typeof r.check === 'boolean') out.check = r.check;
@@ -77,16 +71,8 @@ export function parseSettings(text: string | null): Persisted {
   return out;
 }
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
 export const useSettingsStore = defineStore('settings', {
-  state: (): Persisted => parseSettings(storage()?.getItem(KEY) ?? null),
+  state: (): Persisted => parseSettings(loadText(KEY)),
   actions: {
     save(): void {
       const s: Persisted = {
@@ -97,11 +83,7 @@ export const useSettingsStore = defineStore('settings', {
         layout: { ...this.layout },
         viewTab: this.viewTab,
       };
-      try {
-        storage()?.setItem(KEY, JSON.stringify(s));
-      } catch {
-        // quota or privacy mode: settings stay for this session only
-      }
+      saveJson(KEY, s);
     },
     setLayout(patch: Partial<LayoutSizes>): void {
       this.layout = parseSettings(JSON.stringify({ layout: { ...this.layout, ...patch } })).layout;
