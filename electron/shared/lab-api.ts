@@ -6,6 +6,7 @@
  * Error's own properties (errno, detail) do not survive Electron's IPC.
  */
 import type { EventMessage, Method, ParamsOf, ResultOf, WireError } from '../../engine/worker/protocol';
+import type { AppHost } from './app-host';
 
 export type {
   EventMessage,
@@ -25,6 +26,8 @@ export type {
   WireError,
 } from '../../engine/worker/protocol';
 export type * from '../../engine/base/inspect-types';
+export type * from './app-host';
+export type { CommandId } from './commands';
 
 export type LabResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -81,4 +84,6 @@ export interface LabApi {
    * the new engine is ready for the next call.
    */
   stop(): Promise<void>;
+  /** Files, autosave, recent files, menus' state and host commands (see app-host.ts). */
+  readonly app: AppHost;
 }

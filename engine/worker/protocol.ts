@@ -168,7 +168,8 @@ export type EventName = keyof Events;
  * Errnos a response may carry: the engine's own (a LabError) plus the
  * protocol's: ENOSYS unknown method, EPROTO malformed message, EINTERNAL an
  * engine bug (a non-LabError exception), ECANCELED the host cancelled the
- * request, ETIMEDOUT / EMEMBUDGET / ECRASHED set by a supervisor that ended the worker.
+ * request, ETIMEDOUT / EMEMBUDGET / ECRASHED set by a supervisor that ended the worker,
+ * EACCES a host file operation was refused (electron/shared/app-host.ts).
  */
 export type WireErrno =
   | Errno
@@ -179,7 +180,8 @@ export type WireErrno =
   | 'ETIMEDOUT'
   | 'EMEMBUDGET'
   | 'ECRASHED'
-  | 'ESTALE';
+  | 'ESTALE'
+  | 'EACCES';
 
 /** Errnos a worker handler may throw besides the engine's (ESTALE: `inspect` of a run this worker does not hold). */
 export const HANDLER_ERRNOS: readonly WireErrno[] = ['ESTALE'];

@@ -181,6 +181,7 @@ export function inspectLab(answer: (p: InspectParams) => InspectAnswer[]): LabAp
   const inspects: InspectParams[] = [];
   const lab: LabApi & { inspects: InspectParams[] } = {
     host: base.host,
+    app: base.app,
     inspects,
     cancel: base.cancel,
     stop: base.stop,

@@ -17,6 +17,7 @@ import { RunData } from './run-data';
 import { useRunsStore } from './runs';
 import { useSelectionStore } from './selection';
 import { parseSettings, useSettingsStore } from './settings';
+import { memoryAppHost } from '../tests/memory-app-host';
 
 function ev(seq: number, over: Partial<TimelineEvent> = {}): TimelineEvent {
   return {
@@ -82,6 +83,7 @@ function scriptedLab(handlers: Partial<Record<AppMethod, Handler>>) {
   let stopped: (() => void) | null = null;
   const lab: LabApi & { calls: typeof calls; stops: number } = {
     host: 'web',
+    app: memoryAppHost(),
     calls,
     stops: 0,
     async call(method, params, onEvent) {

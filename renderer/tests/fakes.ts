@@ -14,6 +14,7 @@ import type {
   VersionInfo,
 } from '../../electron/shared/lab-api';
 import { busyError, isScenarioMethod, stoppedError } from '../../electron/shared/engine-rules';
+import { memoryAppHost } from './memory-app-host';
 
 export const FAKE_VERSION: VersionInfo = { engine: '9.8.7', scenarioApi: 1, hardened: true };
 
@@ -51,6 +52,7 @@ export function fakeLab(script: FakeScript = {}, host: LabApi['host'] = 'web'): 
 
   const lab: FakeLab = {
     host,
+    app: memoryAppHost(),
     calls,
     stops: 0,
     get pending() {
