@@ -31,6 +31,8 @@ import {
   stoppedError,
   timeoutError,
 } from '../../electron/shared/engine-rules';
+import type { AppHost } from '../../electron/shared/app-host';
+import { createWebAppHost } from './web-app-host';
 
 /** The part of a DOM Worker the bridge uses. */
 export interface WebWorkerLike {
@@ -43,6 +45,8 @@ export interface WebWorkerLike {
 export interface WebBridgeOptions {
   /** Wall-clock budget of a call without `params.timeoutMs`, ms (default 30 s). */
   timeoutMs?: number;
+  /** Files, autosave and recent files (default: the browser's, web-app-host.ts). */
+  app?: AppHost;
 }
 
 /** One worker and what the bridge knows of it. */
@@ -139,6 +143,7 @@ export function createWebBridge(
 
   return {
     host: 'web',
+    app: opts.app ?? createWebAppHost(),
     async call(method, params, onEvent) {
       if (!isAppMethod(method)) {
         return { ok: false, error: { errno: 'EINVAL', message: `unknown method ${String(method)}` } };
