@@ -32,8 +32,9 @@ export const FILE_KINDS: Readonly<Record<FileKind, { label: string; extensions: 
 /**
  * A file the host can read or write again without a dialog. `handle` is the
  * path in the desktop app and an opaque id in the browser (backed by a
- * FileSystemFileHandle kept in IndexedDB; `null`-handle files exist only as a
- * download there).
+ * FileSystemFileHandle kept in IndexedDB; a file opened from a file input or
+ * saved as a download has handle `''` there: nothing to write back to, so a
+ * Save becomes a Save As).
  */
 export interface FileRef {
   handle: string;
@@ -104,4 +105,9 @@ export interface AppHost {
   setState(state: AppState): void;
   /** Listen for host commands; returns the unsubscribe. */
   onCommand(listener: (cmd: HostCommand) => void): () => void;
+  /**
+   * The handle of a file the user dropped on the window (desktop only: its
+   * path, which `readFile` then accepts); `null` for a file without one.
+   */
+  handleForFile?(file: File): string | null;
 }
