@@ -10,7 +10,7 @@ import type {
 } from '../../engine/iommufd/digest';
 import { diffDigests, groupBySection, tierCountsOf, type DigestDifference } from './digest-diff';
 
-const PARAMS = { numRuns: 300, seed: 4242 };
+const PARAMS = { numRuns: 150, seed: 4242 };
 
 function pages(id: number, over: Partial<PagesDigest> = {}): PagesDigest {
   return {
