@@ -120,7 +120,7 @@ export function readIcns(icns: Uint8Array): { type: string; data: Uint8Array }[]
   if (icns.length < 8 || text(0) !== 'icns') throw new Error('not an .icns file');
   if (view.getUint32(4) !== icns.length) throw new Error('.icns length field does not match the file');
   const elements: { type: string; data: Uint8Array }[] = [];
-  for (let offset = 8; offset < icns.length; ) {
+  for (let offset = 8; offset < icns.length;) {
     const length = view.getUint32(offset + 4);
     if (length < 8 || offset + length > icns.length) throw new Error(`bad .icns element at ${offset}`);
     elements.push({ type: text(offset), data: icns.subarray(offset + 8, offset + length) });

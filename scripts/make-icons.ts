@@ -34,7 +34,8 @@ try {
     await page.locator('#i').evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
     const png = new Uint8Array(await page.screenshot({ omitBackground: true, type: 'png' }));
     const got = pngSize(png);
-    if (got.width !== size || got.height !== size) throw new Error(`${size} px came out ${got.width}x${got.height}`);
+    if (got.width !== size || got.height !== size)
+      throw new Error(`${size} px came out ${got.width}x${got.height}`);
     pngs.set(size, png);
     writeFileSync(`${outDir}/${size}x${size}.png`, png);
     await page.close();
