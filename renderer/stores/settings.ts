@@ -19,7 +19,12 @@ export interface LayoutSizes {
   dashboard: number;
 }
 
-export type ViewTab = 'physical' | 'ioas' | 'domains' | 'counters' | 'charts' | 'output';
+export type ViewTab = 'physical' | 'ioas' | 'domains' | 'counters' | 'charts' | 'compare' | 'output';
+
+/** The colour theme the user chose; 'system' follows `prefers-color-scheme`. */
+export type ThemeSetting = 'system' | 'light' | 'dark';
+export type ResolvedTheme = 'light' | 'dark';
+export const THEME_SETTINGS: readonly ThemeSetting[] = ['system', 'light', 'dark'];
 
 interface Persisted {
   seed: number;
@@ -28,6 +33,7 @@ interface Persisted {
   livePhysBuckets: number;
   layout: LayoutSizes;
   viewTab: ViewTab;
+  theme: ThemeSetting;
 }
 
 export const DEFAULT_LAYOUT: LayoutSizes = { editor: 0.42, timeline: 260, dashboard: 0.5 };
@@ -40,10 +46,23 @@ function defaults(): Persisted {
     livePhysBuckets: 1024,
     layout: { ...DEFAULT_LAYOUT },
     viewTab: 'physical',
+    theme: 'system',
   };
 }
 
-const VIEW_TABS: ViewTab[] = ['physical', 'ioas', 'domains', 'counters', 'charts', 'output'];
+const VIEW_TABS: ViewTab[] = ['physical', 'ioas', 'domains', 'counters', 'charts', 'compare', 'output'];
+
+/** Whether the system asks for a dark theme now (no matchMedia: dark, the app's first look). */
+export function systemPrefersDark(): boolean {
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return true;
+  return !window.matchMedia('(prefers-color-scheme: light)').matches;
+}
+
+/** The theme to draw: the setting, or the system's when the setting is 'system'. */
+export function resolveTheme(setting: ThemeSetting, systemDark: boolean): ResolvedTheme {
+  if (setting === 'system') return systemDark ? 'dark' : 'light';
+  return setting;
+}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -62,6 +81,8 @@ export function parseSettings(text: string | null): Persisted {
   if (num(r.livePhysBuckets)) out.livePhysBuckets = clamp(Math.round(r.livePhysBuckets), 0, 8192);
   if (typeof r.viewTab === 'string' && (VIEW_TABS as string[]).includes(r.viewTab))
     out.viewTab = r.viewTab as ViewTab;
+  if (typeof r.theme === 'string' && (THEME_SETTINGS as string[]).includes(r.theme))
+    out.theme = r.theme as ThemeSetting;
   const l = r.layout as Record<string, unknown> | undefined;
   if (typeof l === 'object' && l !== null) {
     if (num(l.editor)) out.layout.editor = clamp(l.editor, 0.2, 0.8);
@@ -72,7 +93,14 @@ export function parseSettings(text: string | null): Persisted {
 }
 
 export const useSettingsStore = defineStore('settings', {
-  state: (): Persisted => parseSettings(loadText(KEY)),
+  state: () => ({
+    ...parseSettings(loadText(KEY)),
+    /** The system's colour scheme (not persisted; theme/install.ts keeps it current). */
+    systemDark: systemPrefersDark(),
+  }),
+  getters: {
+    resolvedTheme: (s): ResolvedTheme => resolveTheme(s.theme, s.systemDark),
+  },
   actions: {
     save(): void {
       const s: Persisted = {
@@ -82,11 +110,20 @@ export const useSettingsStore = defineStore('settings', {
         livePhysBuckets: this.livePhysBuckets,
         layout: { ...this.layout },
         viewTab: this.viewTab,
+        theme: this.theme,
       };
       saveJson(KEY, s);
     },
     setLayout(patch: Partial<LayoutSizes>): void {
       this.layout = parseSettings(JSON.stringify({ layout: { ...this.layout, ...patch } })).layout;
+      this.save();
+    },
+    setTheme(theme: ThemeSetting): void {
+      this.theme = theme;
+      this.save();
+    },
+    setViewTab(tab: ViewTab): void {
+      this.viewTab = tab;
       this.save();
     },
     resetLayout(): void {

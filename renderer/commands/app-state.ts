@@ -1,0 +1,55 @@
+/**
+ * The AppState the host needs (menus' enabled and checked states, the quit
+ * prompt, the window title), computed from the stores and sent through
+ * `app.setState` whenever it changes.
+ */
+import { watch } from 'vue';
+import type { AppHost, AppState } from '../../electron/shared/app-host';
+import { useRunsStore } from '../stores/runs';
+import { useScenarioStore } from '../stores/scenario';
+import { useSelectionStore } from '../stores/selection';
+import { useSettingsStore } from '../stores/settings';
+
+/** The documents' part of the state (the documents store's, when it is there). */
+export interface DocumentsState {
+  dirtyDocuments: string[];
+  activeDocument: string | null;
+}
+
+export function computeAppState(docs: DocumentsState): AppState {
+  const runs = useRunsStore();
+  const selection = useSelectionStore();
+  const settings = useSettingsStore();
+  void runs.version;
+  const length = runs.data.length;
+  const hasRun = runs.current !== null && length > 0;
+  return {
+    dirtyDocuments: docs.dirtyDocuments,
+    activeDocument: docs.activeDocument,
+    running: runs.running,
+    hasRun,
+    canStepBack: hasRun && selection.step > 0,
+    canStepForward: hasRun && selection.step < length,
+    theme: settings.theme,
+  };
+}
+
+/** Send the state now and on every change (an equal state is not sent again). */
+export function reportAppState(app: Pick<AppHost, 'setState'>, docs: () => DocumentsState): () => void {
+  let sent = '';
+  return watch(
+    () => computeAppState(docs()),
+    (s) => {
+      const key = JSON.stringify(s);
+      if (key === sent) return;
+      sent = key;
+      app.setState(s);
+    },
+    { immediate: true },
+  );
+}
+
+/** Until the documents store reports its own: the one open scenario, never dirty. */
+export function scenarioDocumentsState(): DocumentsState {
+  return { dirtyDocuments: [], activeDocument: useScenarioStore().name };
+}
