@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckJson } from './commands/check';
 import type { JsonOutput } from './commands/run';
 import { checkFile } from './typecheck';
-import type { TraceFile } from './trace';
+import type { TraceFile } from '../engine/scenario/export/trace';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'pfnlab-cli-'));

@@ -4,10 +4,11 @@
  * complete event ('X', ts/dur in µs) on the "ops" thread, measured spans are
  * 'X' events on the "spans" thread, marks and driver warnings are instant
  * events ('i'), and every counter that moved is a counter track ('C') of its
- * cumulative value.
+ * cumulative value. One writer for `pfnlab run --trace`, `pfnlab show --trace`
+ * and the app's export.
  */
-import { COUNTER_NAMES, type CounterName } from '../engine/base/counters';
-import type { RunResult } from '../engine/scenario/runner';
+import { COUNTER_NAMES, type CounterName } from '../../base/counters';
+import type { ExportableRun } from './types';
 
 export interface TraceEvent {
   name: string;
@@ -32,7 +33,7 @@ const OPS = 1;
 const SPANS = 2;
 const us = (ms: number): number => Math.round(ms * 1000);
 
-export function toTrace(result: RunResult, fileName: string): TraceFile {
+export function toTrace(result: ExportableRun, fileName: string): TraceFile {
   const tl = result.timeline;
   const ev: TraceEvent[] = [
     { name: 'process_name', ph: 'M', ts: 0, pid: PID, tid: 0, args: { name: `pfnlab ${fileName}` } },

@@ -6,7 +6,8 @@ import { COUNTER_NAMES, newCounters } from '../../base/counters';
 import { isLabError } from '../../base/errno';
 import { createMachine } from '../machine-factory';
 import { runScenario } from '../runner';
-import type { TimelineEvent } from '../timeline';
+import type { CounterDeltas, TimelineEvent } from '../timeline';
+import type { Json } from '../facade/values';
 import {
   fromResult,
   looksLikeRunFile,
@@ -100,8 +101,8 @@ describe('run file: a real run', () => {
 const num = fc.integer({ min: -1e9, max: 1e9 }).map((x) => x / 8);
 const nonNeg = fc.integer({ min: 0, max: 1e9 }).map((x) => x / 4);
 const str = fc.string({ maxLength: 12 });
-const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
-const deltas = fc.dictionary(fc.constantFrom(...COUNTER_NAMES), fc.integer({ min: -1e6, max: 1e6 }), {
+const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as Json);
+const deltas: fc.Arbitrary<CounterDeltas> = fc.dictionary(fc.constantFrom(...COUNTER_NAMES), fc.integer({ min: -1e6, max: 1e6 }), {
   maxKeys: 4,
 });
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String);
