@@ -1,12 +1,13 @@
 /**
- * The open scenario document: its name, text and the editor's problems
- * (type errors and warnings from Monaco's TypeScript service). Type errors
- * never block a run (the same rule as `pfnlab run`, see cli/README.md); they
- * are listed with the run's own problems.
+ * The active document as the other stores and panels see it: its name, its
+ * text and the editor's problems (type errors and warnings from Monaco's
+ * TypeScript service). The documents themselves (tabs, files, autosave) are
+ * the documents store's; this is a view of its active tab. Type errors never
+ * block a run (the same rule as `pfnlab run`, see cli/README.md); they are
+ * listed with the run's own problems.
  */
 import { defineStore } from 'pinia';
-import { DEFAULT_SCENARIO } from '../examples/default-scenario';
-import { EXAMPLES } from './examples';
+import { useDocumentsStore } from './documents';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -29,19 +30,21 @@ function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
 
 export const useScenarioStore = defineStore('scenario', {
   state: () => ({
-    name: 'untitled.ts',
-    source: DEFAULT_SCENARIO,
-    /** Bumped when the text is replaced from outside the editor (open an example). */
-    loadCount: 0,
+    /** The active document's problems (the editor reports them for the model it shows). */
     problems: [] as Problem[],
   }),
   getters: {
+    name: (): string => useDocumentsStore().active.name,
+    source: (): string => useDocumentsStore().active.text,
+    /** Bumped when another text shows in the editor (another tab, or a text opened into this one). */
+    loadCount: (): number => useDocumentsStore().loadCount,
     errorCount: (s) => s.problems.filter((p) => p.severity === 'error').length,
     warningCount: (s) => s.problems.filter((p) => p.severity === 'warning').length,
   },
   actions: {
     setSource(text: string) {
-      this.source = text;
+      const docs = useDocumentsStore();
+      docs.setText(docs.activeId, text);
     },
     setProblems(p: Problem[]) {
       // The same list again leaves the state alone: the editor re-reports its
@@ -50,18 +53,13 @@ export const useScenarioStore = defineStore('scenario', {
       if (sameProblems(this.problems, p)) return;
       this.problems = p;
     },
-    /** Replace the document (the editor picks it up through `loadCount`). */
+    /** Show a text (a tab of its own unless the active one has nothing to lose; the editor follows `loadCount`). */
     load(name: string, source: string) {
-      this.name = name;
-      this.source = source;
-      this.loadCount++;
+      useDocumentsStore().place({ name, text: source, handle: null, savedText: source });
     },
     /** Open a bundled scenario by file name; false when there is none. */
     openExample(name: string): boolean {
-      const ex = EXAMPLES.find((e) => e.name === name);
-      if (!ex) return false;
-      this.load(ex.name, ex.source);
-      return true;
+      return useDocumentsStore().openExample(name);
     },
   },
 });
