@@ -3,18 +3,21 @@ import { UsageError } from './args';
 import { checkCommand, CHECK_HELP } from './commands/check';
 import { failnthCommand, FAILNTH_HELP } from './commands/failnth';
 import { runCommand, RUN_HELP } from './commands/run';
+import { showCommand, SHOW_HELP } from './commands/show';
 import { EXIT_OK, EXIT_USAGE, stdio, type Io } from './commands/shared';
 
 export const MAIN_HELP = `Usage: pfnlab COMMAND [options]
 
 Commands:
   run FILE       run a scenario (--json, --seed N, --check, --trace OUT.json, --csv OUT.csv, --timeout S);
-                 its type errors are printed as warnings (--no-typecheck skips the check)
+                 its type errors are printed as warnings (--no-typecheck skips the check);
+                 --save RUN.pfnrun.json writes the run file
+  show RUN       print a saved run as \`run\` printed it (--json, --trace, --csv), without running it
   failnth FILE   fail every fallible step of a scenario in turn and check nothing leaks
   check FILE     type-check a scenario against the lab API declarations
 
 Run \`pfnlab COMMAND --help\` for the options of a command.
-Exit status: 0 success, 1 failure, 2 usage error.
+Exit status: 0 success, 1 failure, 2 usage error, 3 not a valid run file (show).
 `;
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> =
@@ -22,6 +25,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promi
     run: { run: runCommand, help: RUN_HELP },
     failnth: { run: failnthCommand, help: FAILNTH_HELP },
     check: { run: checkCommand, help: CHECK_HELP },
+    show: { run: showCommand, help: SHOW_HELP },
   };
 
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {

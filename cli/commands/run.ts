@@ -8,15 +8,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RunResult, StackFrame } from '../../engine/scenario/runner';
+import { fromResult, serializeRun } from '../../engine/scenario/run-file';
+import type { RunResult } from '../../engine/scenario/runner';
+import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
 import { numberOpt, oneFile, parseArgs, stringOpt, type OptionSpec } from '../args';
 import { toCsv } from '../../engine/scenario/export/csv';
-import { formatFrames } from '../frames';
 import { Progress } from '../progress';
 import { toTrace } from '../../engine/scenario/export/trace';
-import type { Diagnostic } from '../typecheck';
 import { typecheckInChild, type TypecheckOutcome } from '../typecheck-child';
 import { BudgetError, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, WorkerHost } from '../worker-host';
+import { printResult, resultJson, type JsonOutput, type TypeErrorJson } from './report';
 import { EXIT_FAIL, EXIT_OK, readScenario, stdio, type Io } from './shared';
 
 export const RUN_HELP = `Usage: pfnlab run FILE [options]
@@ -29,6 +30,9 @@ Options:
   --check           run checkInvariants() after every operation; fail on driver warnings
   --trace OUT.json  write the timeline as a Chrome trace (open it in ui.perfetto.dev)
   --csv OUT.csv     write the per-operation counter deltas as CSV
+  --save RUN.pfnrun.json
+                    write the run as a run file (source, seed, events, counters,
+                    digests): pfnlab show prints it again, the app opens it
   --timeout S       wall-clock budget in seconds (default ${DEFAULT_TIMEOUT_S})
   --memory MB       memory budget of the engine worker in MiB (default ${DEFAULT_MEMORY_MB})
   --no-typecheck    do not type-check the file (by default its type errors are
@@ -41,23 +45,17 @@ Exit status: 0 completed, 1 the scenario threw or overran a budget, 2 usage erro
 
 export const RUN_SPEC: OptionSpec = {
   flags: ['json', 'check', 'no-typecheck', 'help'],
-  values: { seed: 'int', trace: 'string', csv: 'string', timeout: 'number', memory: 'int' },
+  values: {
+    seed: 'int',
+    trace: 'string',
+    csv: 'string',
+    save: 'string',
+    timeout: 'number',
+    memory: 'int',
+  },
 };
 
-/** A type error of the scenario file (`file` as in the error position: the scenario's name). */
-export type TypeErrorJson = Diagnostic;
-
-export interface JsonOutput {
-  ok: boolean;
-  /** `frames`: the scenario's own stack frames, innermost first. */
-  error?: { errno: string; message: string; line: number; column: number; frames: StackFrame[] };
-  counters: RunResult['counters'] | Record<string, never>;
-  ops: number;
-  wallMs: number;
-  /** Absent under --no-typecheck, or when the check itself failed (typecheckFailed says why). */
-  typeErrors?: TypeErrorJson[];
-  typecheckFailed?: string;
-}
+export type { JsonOutput, TypeErrorJson } from './report';
 
 /** Type errors with the file named as in the run's messages. */
 function typeErrorsOf(outcome: TypecheckOutcome, file: string, fileName: string): TypeErrorJson[] | null {
@@ -93,13 +91,6 @@ function addTypeErrors(
   else if ('failed' in outcome) out.typecheckFailed = outcome.failed;
 }
 
-function nonZero(c: Record<string, number>): string {
-  const parts = Object.entries(c)
-    .filter(([, v]) => v !== 0)
-    .map(([k, v]) => `${k}=${v}`);
-  return parts.length > 0 ? parts.join(' ') : '(none)';
-}
-
 export async function runCommand(argv: readonly string[], io: Io = stdio): Promise<number> {
   const p = parseArgs(argv, RUN_SPEC);
   if (p.flags.has('help')) {
@@ -111,10 +102,12 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   const json = p.flags.has('json');
   const tracePath = stringOpt(p, 'trace');
   const csvPath = stringOpt(p, 'csv');
+  const savePath = stringOpt(p, 'save');
   const timeoutMs = Math.round((numberOpt(p, 'timeout') ?? DEFAULT_TIMEOUT_S) * 1000);
   const host = new WorkerHost({ memoryMb: numberOpt(p, 'memory') });
   const progress = new Progress(`pfnlab run ${fileName}`);
   const t0 = performance.now();
+  const ranAt = new Date();
   let result: RunResult;
   let typecheck: Promise<TypecheckOutcome> | null = null;
   try {
@@ -125,7 +118,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
         fileName,
         seed: numberOpt(p, 'seed'),
         check: p.flags.has('check'),
-        keepEvents: tracePath !== undefined || csvPath !== undefined,
+        keepEvents: tracePath !== undefined || csvPath !== undefined || savePath !== undefined,
       },
       {
         timeoutMs,
@@ -170,37 +163,19 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   const types = typecheck ? await typecheck : null;
   if (tracePath !== undefined) writeFileSync(tracePath, JSON.stringify(toTrace(result, fileName)));
   if (csvPath !== undefined) writeFileSync(csvPath, toCsv(result));
+  if (savePath !== undefined) {
+    const engine = { version: ENGINE_VERSION, scenarioApi: SCENARIO_API_VERSION };
+    const seed = numberOpt(p, 'seed') ?? 1;
+    const run = { fileName, source, seed, check: p.flags.has('check'), ranAt, engine };
+    writeFileSync(savePath, serializeRun(fromResult(result, run)));
+  }
   if (json) {
-    const out: JsonOutput = {
-      ok: result.ok,
-      counters: result.counters,
-      ops: result.ops,
-      wallMs: Math.round(result.wallMs * 1000) / 1000,
-    };
-    if (result.error) {
-      const { errno, message, line, column } = result.error;
-      out.error = { errno, message, line, column, frames: result.error.frames ?? [] };
-    }
+    const out = resultJson(result);
     addTypeErrors(out, types, file, fileName);
     io.out(`${JSON.stringify(out)}\n`);
     return result.ok ? EXIT_OK : EXIT_FAIL;
   }
   printTypeErrors(types, file, fileName, io);
-  if (result.ok) {
-    io.out(`ok: ${fileName}: ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
-    io.out(`counters: ${nonZero(result.counters)}\n`);
-    if (result.counters.warnings > 0) {
-      io.err(
-        `${result.counters.warnings} driver warning(s) during the run (--check fails on them; --trace shows where)\n`,
-      );
-    }
-  } else if (result.error) {
-    const { errno, message, line, column } = result.error;
-    const where = line > 0 ? `${fileName}:${line}:${column}` : fileName;
-    io.err(`${where}: ${errno}: ${message}\n`);
-    io.err(formatFrames(result.error, fileName));
-    if (result.error.stack) io.err(`${result.error.stack}\n`);
-    io.err(`after ${result.ops} ops in ${result.wallMs.toFixed(0)} ms\n`);
-  }
+  printResult(result, fileName, io);
   return result.ok ? EXIT_OK : EXIT_FAIL;
 }
