@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../electron/shared/commands';
+import { COMMANDS, type CommandDef } from '../../electron/shared/commands';
 import { acceleratorText, keyBindings } from './bindings';
 
 describe('key bindings per host', () => {
@@ -13,7 +13,7 @@ describe('key bindings per host', () => {
 
   it('binds every command that has a key, and the browser never gets Ctrl+N/W/T', () => {
     const web = keyBindings('web', 'other');
-    const withKey = COMMANDS.filter((c) => ('web' in c ? c.web : c.accelerator) !== undefined);
+    const withKey = (COMMANDS as readonly CommandDef[]).filter((c) => (c.web !== undefined ? c.web : c.accelerator) != null);
     expect(web.map((b) => b.id)).toEqual(withKey.map((c) => c.id));
     for (const b of web) expect(b.acc.ctrl && ['N', 'W', 'T'].includes(b.acc.key)).toBe(false);
     const run = web.find((b) => b.id === 'run.run')!;
