@@ -92,6 +92,7 @@ export default tseslint.config(
       'out/**',
       'dist/**',
       'dist-web/**',
+      'dist-cli/**',
       'node_modules/**',
       'test-results/**',
       'coverage/**',

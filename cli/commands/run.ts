@@ -110,6 +110,11 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   const ranAt = new Date();
   let result: RunResult;
   let typecheck: Promise<TypecheckOutcome> | null = null;
+  // after the run's first event (or its end): the child's start-up would delay that event
+  const startTypecheck = (): void => {
+    if (typecheck || p.flags.has('no-typecheck')) return;
+    typecheck = new Promise((done) => setImmediate(() => done(typecheckInChild(file))));
+  };
   try {
     const running = host.request(
       'run',
@@ -128,15 +133,14 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
             progress.done();
             io.out(`${e.data.text}\n`);
           }
+          startTypecheck();
         },
       },
     );
-    // on the next turn, once the request has spawned the engine worker: the run starts first
-    if (!p.flags.has('no-typecheck'))
-      typecheck = new Promise((done) => setImmediate(() => done(typecheckInChild(file))));
     result = await running;
   } catch (e) {
     progress.done();
+    startTypecheck();
     await host.close();
     const types = typecheck ? await typecheck : null;
     const err = e instanceof BudgetError ? e : null;
@@ -159,6 +163,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
     return EXIT_FAIL;
   }
   progress.done();
+  startTypecheck();
   await host.close();
   const types = typecheck ? await typecheck : null;
   if (tracePath !== undefined) writeFileSync(tracePath, JSON.stringify(toTrace(result, fileName)));
