@@ -91,16 +91,39 @@ interface MmapOptions {
 
 interface Process {
   readonly pid: number;
-  /** Anonymous (or file) mapping; returns its address. Page aligned; `align` may ask for more. */
+  /**
+   * Anonymous (or file) mapping; returns its address. Page aligned; `align` may ask for more.
+   *
+   * Kernel: `do_mmap` (first touch later: `handle_mm_fault`).
+   */
   mmap(length: number, opts?: MmapOptions): number;
+  /**
+   * Kernel: `__vm_munmap` → `unmap_region` (pinned pages stay pinned: the pin holds a reference).
+   */
   munmap(uptr: number, length: number): void;
-  /** CPU access by the process (faults pages in). EFAULT if unmapped. */
+  /**
+   * CPU access by the process (faults pages in). EFAULT if unmapped.
+   *
+   * Kernel: `handle_mm_fault` on first touch (a CPU load of the process).
+   */
   read(uptr: number, length: number): Uint8Array;
-  /** CPU write by the process (a write breaks copy-on-write). EFAULT if unmapped. */
+  /**
+   * CPU write by the process (a write breaks copy-on-write). EFAULT if unmapped.
+   *
+   * Kernel: `handle_mm_fault` → `do_wp_page` (copy-on-write break).
+   */
   write(uptr: number, data: Uint8Array): void;
-  /** A child process: private mappings copy-on-write, shared mappings share frames. */
+  /**
+   * A child process: private mappings copy-on-write, shared mappings share frames.
+   *
+   * Kernel: `kernel_clone` → `dup_mm` → `copy_page_range` (private pages write-protected for copy-on-write).
+   */
   fork(): Process;
-  /** The process exits; its mm goes away once nothing references it. */
+  /**
+   * The process exits; its mm goes away once nothing references it.
+   *
+   * Kernel: `do_exit` → `mmput` → `exit_mmap` (the mm lives on while iopt_pages hold a reference: `mmgrab`).
+   */
   exit(): void;
   readonly alive: boolean;
   /** RLIMIT_MEMLOCK in bytes, default Infinity. */
@@ -109,17 +132,36 @@ interface Process {
   capIpcLock: boolean;
   /** Default true (needed to set RLIMIT_MODE). */
   capSysResource: boolean;
-  /** Accounting counters, in pages. */
+  /**
+   * Accounting counters, in pages.
+   *
+   * Kernel: `user_struct.locked_vm`, `mm_struct.locked_vm` / `pinned_vm` as charged by `incr_user_locked_vm` and `update_mm_locked_vm` (pages.c `do_update_pinned`).
+   */
   accounting(): { userLockedVm: number; mmLockedVm: number; mmPinnedVm: number };
 }
 
 interface Iommufd {
+  /**
+   * Kernel: `iommufd_ioas_alloc_ioctl` → `iommufd_ioas_alloc` → `iopt_init_table`.
+   */
   ioasAlloc(): Ioas;
-  /** IOMMU_OPTION on the context. 'RLIMIT_MODE': 0 = per-user (default), 1 = per-mm. */
+  /**
+   * IOMMU_OPTION on the context. 'RLIMIT_MODE': 0 = per-user (default), 1 = per-mm.
+   *
+   * Kernel: `iommufd_option` (IOMMU_OPTION) → `iommufd_option_rlimit_mode`.
+   */
   getOption(name: 'RLIMIT_MODE'): number;
-  /** Other values → EINVAL; without capSysResource → EPERM; once objects exist → EBUSY. */
+  /**
+   * Other values → EINVAL; without capSysResource → EPERM; once objects exist → EBUSY.
+   *
+   * Kernel: `iommufd_option` (IOMMU_OPTION) → `iommufd_option_rlimit_mode`.
+   */
   setOption(name: 'RLIMIT_MODE', value: number): void;
-  /** An in-kernel access user of an IOAS (like a mediated device driver). */
+  /**
+   * An in-kernel access user of an IOAS (like a mediated device driver).
+   *
+   * Kernel: `iommufd_test_create_access` → `iommufd_access_create` (attaching: `iopt_add_access`, which recalculates the IOVA alignment).
+   */
   createAccess(
     ioas: Ioas,
     opts?: {
@@ -129,7 +171,11 @@ interface Iommufd {
       onUnmap?: 'unpin' | 'ignore';
     },
   ): Access;
-  /** Destroy every object and release every pin this context holds. */
+  /**
+   * Destroy every object and release every pin this context holds.
+   *
+   * Kernel: `iommufd_fops_release` (destroys every object: `iommufd_object_destroy_user`).
+   */
   close(): void;
 }
 
@@ -140,33 +186,72 @@ interface IovaRange {
 
 interface Ioas {
   readonly id: number;
-  /** IOMMU_IOAS_MAP. Default: kernel-chosen IOVA, read and write. Returns the IOVA. */
+  /**
+   * IOMMU_IOAS_MAP. Default: kernel-chosen IOVA, read and write. Returns the IOVA.
+   *
+   * Kernel: `iommufd_ioas_map` → `iopt_map_user_pages` → `iopt_map_pages` → `iopt_area_fill_domains` (IOVA: `iopt_alloc_iova` or `iopt_check_iova`).
+   */
   map(
     uptr: number,
     length: U64,
     opts?: { iova?: U64; read?: boolean; write?: boolean; process?: Process },
   ): bigint;
-  /** IOMMU_IOAS_UNMAP. Returns bytes unmapped. (0, U64_MAX) unmaps everything. Not atomic. */
+  /**
+   * IOMMU_IOAS_UNMAP. Returns bytes unmapped. (0, U64_MAX) unmaps everything. Not atomic.
+   *
+   * Kernel: `iommufd_ioas_unmap` → `iopt_unmap_iova` (everything: `iopt_unmap_all`) → `iopt_area_unfill_domains`; accesses told by `iommufd_access_notify_unmap`.
+   */
   unmap(iova: U64, length: U64): bigint;
-  /** IOMMU_IOAS_COPY from `src` into this IOAS, sharing the source pages. Returns the IOVA. */
+  /**
+   * IOMMU_IOAS_COPY from `src` into this IOAS, sharing the source pages. Returns the IOVA.
+   *
+   * Kernel: `iommufd_ioas_copy` → `iopt_get_pages` + `iopt_map_pages` (the new areas share the source's `iopt_pages`).
+   */
   copyFrom(
     src: Ioas,
     srcIova: U64,
     length: U64,
     opts?: { iova?: U64; read?: boolean; write?: boolean; process?: Process },
   ): bigint;
-  /** IOMMU_IOAS_IOVA_RANGES. capacity too small → EMSGSIZE with detail { numIovas, ranges }. */
+  /**
+   * IOMMU_IOAS_IOVA_RANGES. capacity too small → EMSGSIZE with detail { numIovas, ranges }.
+   *
+   * Kernel: `iommufd_ioas_iova_ranges` (the holes of `reserved_itree`).
+   */
   iovaRanges(capacity?: number): { ranges: IovaRange[]; alignment: bigint };
-  /** IOMMU_IOAS_ALLOW_IOVAS: replaces the allowed list; [] clears it. */
+  /**
+   * IOMMU_IOAS_ALLOW_IOVAS: replaces the allowed list; [] clears it.
+   *
+   * Kernel: `iommufd_ioas_allow_iovas` → `iopt_set_allow_iova`.
+   */
   allowIovas(ranges: { start: U64; last: U64 }[]): void;
-  /** Test helper (IOMMU_TEST_OP_ADD_RESERVED): reserve [start, start+length). */
+  /**
+   * Test helper (IOMMU_TEST_OP_ADD_RESERVED): reserve [start, start+length).
+   *
+   * Kernel: `iommufd_test_add_reserved` → `iopt_reserve_iova`.
+   */
   addReserved(start: U64, length: U64): void;
-  /** IOMMU_OPTION on the IOAS. 'HUGE_PAGES': 1 (default) or 0. */
+  /**
+   * IOMMU_OPTION on the IOAS. 'HUGE_PAGES': 1 (default) or 0.
+   *
+   * Kernel: `iommufd_ioas_option` (IOMMU_OPTION_HUGE_PAGES).
+   */
   getOption(name: 'HUGE_PAGES'): number;
+  /**
+   * Kernel: `iommufd_ioas_option` → `iopt_disable_large_pages` / `iopt_enable_large_pages`.
+   */
   setOption(name: 'HUGE_PAGES', value: number): void;
-  /** Create a device with a new domain and attach it to this IOAS. Default kind 'mock'. */
+  /**
+   * Create a device with a new domain and attach it to this IOAS. Default kind 'mock'.
+   *
+   * Kernel: `iommufd_test_mock_domain` → `iopt_table_add_domain` → `iopt_fill_domain` → `iopt_area_fill_domain`.
+   */
   attachDomain(opts?: DomainOptions): Domain;
-  /** IOMMU_DESTROY. EBUSY while a domain or an access refers to it. */
+  /**
+   * IOMMU_DESTROY. EBUSY while a domain or an access refers to it.
+   *
+   * Kernel: `iommufd_destroy` → `iommufd_ioas_destroy` → `iopt_destroy_table`.
+   */
   destroy(): void;
 }
 
@@ -192,12 +277,27 @@ interface DomainStats {
 interface Domain {
   readonly id: number;
   readonly kind: 'mock' | 'pagetable';
-  /** MD_CHECK_MAP: every IO page of [iova, iova+length) maps to the frame behind uptr. */
+  /**
+   * MD_CHECK_MAP: every IO page of [iova, iova+length) maps to the frame behind uptr.
+   *
+   * Kernel: `iommufd_test_md_check_pa` (IOMMU_TEST_OP_MD_CHECK_MAP) → `iommu_iova_to_phys`.
+   */
   checkMap(iova: U64, length: U64, uptr: number, opts?: { process?: Process }): void;
-  /** Physical address mapped at iova, or null. */
+  /**
+   * Physical address mapped at iova, or null.
+   *
+   * Kernel: `iommu_iova_to_phys` (mock domain: `mock_domain_iova_to_phys`).
+   */
   iovaToPhys(iova: U64): bigint | null;
-  /** Destroy the device and its domain: detaches from the IOAS. */
+  /**
+   * Destroy the device and its domain: detaches from the IOAS.
+   *
+   * Kernel: `iopt_table_remove_domain` → `iopt_unfill_domain` (the last domain: `iopt_area_unfill_domain`, which reads PFNs back and unpins).
+   */
   detach(): void;
+  /**
+   * Kernel: none — PFN Lab's own counts of the `iommu_map` / `iommu_unmap` calls it made.
+   */
   stats(): DomainStats;
 }
 
@@ -209,17 +309,37 @@ interface AccessItem {
 
 interface Access {
   readonly id: number;
-  /** Pin [iova, iova+length). `uptr` given: the pinned frames must be the frames behind it (else EBADE). */
+  /**
+   * Pin [iova, iova+length). `uptr` given: the pinned frames must be the frames behind it (else EBADE).
+   *
+   * Kernel: `iommufd_test_access_pages` → `iommufd_access_pin_pages` → `iopt_area_add_access` → `iopt_pages_add_access` / `iopt_pages_fill_xarray`.
+   */
   pin(iova: U64, length: U64, opts?: { write?: boolean; uptr?: number }): AccessItem;
-  /** Unpin an item. Unknown or already released → ENOENT. */
+  /**
+   * Unpin an item. Unknown or already released → ENOENT.
+   *
+   * Kernel: `iommufd_test_access_item_destroy` → `iommufd_access_unpin_pages` → `iopt_area_remove_access` → `iopt_pages_remove_access` / `iopt_pages_unfill_xarray`.
+   */
   unpin(item: AccessItem | number): void;
   /** Items still pinned. */
   readonly items: AccessItem[];
-  /** CPU read through the access, any byte granularity. length > 16 MiB → ENOMEM. */
+  /**
+   * CPU read through the access, any byte granularity. length > 16 MiB → ENOMEM.
+   *
+   * Kernel: `iommufd_test_access_rw` → `iommufd_access_rw` → `iopt_pages_rw_access` (slow path: `iopt_pages_rw_slow`).
+   */
   read(iova: U64, length: number, opts?: { slowPath?: boolean }): Uint8Array;
-  /** CPU write through the access, any byte granularity. length > 16 MiB → ENOMEM. */
+  /**
+   * CPU write through the access, any byte granularity. length > 16 MiB → ENOMEM.
+   *
+   * Kernel: `iommufd_test_access_rw` → `iommufd_access_rw` → `iopt_pages_rw_access` (slow path: `iopt_pages_rw_slow`).
+   */
   write(iova: U64, data: Uint8Array, opts?: { slowPath?: boolean }): void;
-  /** Unpin everything and destroy the access. */
+  /**
+   * Unpin everything and destroy the access.
+   *
+   * Kernel: `iommufd_access_destroy` (the test access unpins its items first).
+   */
   close(): void;
 }
 
@@ -231,38 +351,90 @@ interface Lab {
   readonly MOCK_APERTURE_LAST: bigint;
   readonly U64_MAX: bigint;
 
-  /** Emulated machine settings. Only before the first mmap; later → EBUSY. */
+  /**
+   * Emulated machine settings. Only before the first mmap; later → EBUSY.
+   *
+   * Kernel: none — the emulated machine (memory size, fragmentation, hugetlb pools).
+   */
   configure(opts: MachineOptions): void;
   /** The process the scenario runs as. */
   readonly process: Process;
-  /** Open an iommufd context, like open("/dev/iommu"), owned by `process` (default lab.process). */
+  /**
+   * Open an iommufd context, like open("/dev/iommu"), owned by `process` (default lab.process).
+   *
+   * Kernel: `iommufd_fops_open` (open("/dev/iommu")).
+   */
   open(opts?: { process?: Process }): Iommufd;
 
-  /** Long-term pin count of every PAGE_SIZE page of [uptr, uptr+length) must equal refs (else EIO). */
+  /**
+   * Long-term pin count of every PAGE_SIZE page of [uptr, uptr+length) must equal refs (else EIO).
+   *
+   * Kernel: `iommufd_test_md_check_refs` (IOMMU_TEST_OP_MD_CHECK_REFS).
+   */
   checkRefs(uptr: number, length: number, refs: number, opts?: { process?: Process }): void;
-  /** Pin count of the page that backs `uptr`. */
+  /**
+   * Pin count of the page that backs `uptr`.
+   *
+   * Kernel: none — reads the emulated page's pin count, as `iommufd_test_md_check_refs` does.
+   */
   pinCount(uptr: number, opts?: { process?: Process }): number;
 
-  /** Cap on temporary batch memory, bytes (default 65536). < 12 → EINVAL. */
+  /**
+   * Cap on temporary batch memory, bytes (default 65536). < 12 → EINVAL.
+   *
+   * Kernel: IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT (the `pfn_batch` cap of `temp_kmalloc`).
+   */
   setTempMemoryLimit(bytes: number): void;
 
-  /** Fault injection: make the n-th fallible step from now on fail (n >= 1). */
+  /**
+   * Fault injection: make the n-th fallible step from now on fail (n >= 1).
+   *
+   * Kernel: `iommufd_should_fail` with fail_nth (every fallible step is an injection site).
+   */
   failNth(n: number): void;
-  /** Whether the armed fault has fired; disarms it. */
+  /**
+   * Whether the armed fault has fired; disarms it.
+   *
+   * Kernel: none — whether fail_nth fired, as the selftest reads it back.
+   */
   faultConsumed(): boolean;
 
-  /** Run the full internal consistency check now; throws EINVAL with a description on any violation. */
+  /**
+   * Run the full internal consistency check now; throws EINVAL with a description on any violation.
+   *
+   * Kernel: none — PFN Lab's consistency check (the invariants the kernel's WARN_ONs guard).
+   */
   checkInvariants(): void;
 
-  /** Deterministic random numbers from the run's seed. */
+  /**
+   * Deterministic random numbers from the run's seed.
+   *
+   * Kernel: none — PFN Lab only.
+   */
   random(): number;
-  /** A timeline marker, shown in the app and in exported traces. */
+  /**
+   * A timeline marker, shown in the app and in exported traces.
+   *
+   * Kernel: none — PFN Lab only.
+   */
   mark(label: string): void;
-  /** Run fn and return the counter deltas it caused (also recorded as a span on the timeline). */
+  /**
+   * Run fn and return the counter deltas it caused (also recorded as a span on the timeline).
+   *
+   * Kernel: none — PFN Lab only (the counters are the cost model).
+   */
   measure(label: string, fn: () => void): Counters;
-  /** Cumulative counters since the run started. */
+  /**
+   * Cumulative counters since the run started.
+   *
+   * Kernel: none — PFN Lab only (the counters are the cost model).
+   */
   counters(): Counters;
-  /** Printed to the run log. */
+  /**
+   * Printed to the run log.
+   *
+   * Kernel: none — PFN Lab only.
+   */
   log(...values: unknown[]): void;
 }
 
