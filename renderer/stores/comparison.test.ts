@@ -2,11 +2,12 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult, TimelineEvent } from '../../electron/shared/lab-api';
-import { COUNTER_NAMES } from '../../engine/base/counters';
+import { COUNTER_NAMES, newCounters } from '../../engine/base/counters';
+import { fromResult, serializeRun } from '../../engine/scenario/run-file';
 import type { MachineDigest } from '../../engine/iommufd/digest';
 import { compareCounters } from '../compare/counter-compare';
 import { setLabApi } from '../lab';
-import { fakeLab, runResult } from '../tests/fakes';
+import { fakeLab, runResult, type FakeLab } from '../tests/fakes';
 import { sideAt, useComparisonStore, type SavedRunLike } from './comparison';
 import { useRunsStore } from './runs';
 import { useSelectionStore } from './selection';
@@ -186,6 +187,41 @@ describe('comparison store', () => {
     expect(cmp.ready).toBe(true);
     const rows = compareCounters(sideAt(cmp.base!, 99).counters, sideAt(cmp.other!, 99).counters);
     expect(rows.find((r) => r.name === 'iommuMapCalls')).toMatchObject({ base: 4, other: 5, abs: 1 });
+  });
+
+  it('pins a run file chosen in the Open dialog; a bad file changes nothing and says why', async () => {
+    const r = resultFor(3, 6);
+    const text = serializeRun(
+      fromResult(
+        { ...r, counters: { ...newCounters(), ...r.counters }, timeline: r.timeline },
+        {
+          fileName: 'three.ts',
+          source: 'lab.open()',
+          seed: 3,
+          check: true,
+          ranAt: new Date(0),
+          engine: { version: '1.0.0', scenarioApi: 1 },
+        },
+      ),
+    );
+    const lab = fakeLab();
+    setLabApi(lab);
+    const host = (lab as FakeLab & { app: { files: Map<string, string>; nextOpen: string | null } }).app;
+    host.files.set('/runs/three.pfnrun', text);
+    const cmp = useComparisonStore();
+    // cancelled dialog: nothing
+    host.nextOpen = null;
+    expect(await cmp.pinSavedFile()).toBe(false);
+    expect(cmp.pinned).toBeNull();
+    host.nextOpen = '/runs/three.pfnrun';
+    expect(await cmp.pinSavedFile()).toBe(true);
+    expect(cmp.pinned).toMatchObject({ origin: 'saved', seed: 3, fileName: 'three.ts' });
+    expect(cmp.pinned?.label).toBe('saved three.pfnrun: three.ts · seed 3');
+    expect(cmp.pinned?.data.countersAt(6).pagesPinned).toBe(3 * 21);
+    const before = cmp.pinned;
+    expect(cmp.pinSavedText('bad.pfnrun', '{"format":"something else"}')).toBe(false);
+    expect(cmp.fileError).toMatch(/^bad\.pfnrun: /);
+    expect(cmp.pinned).toBe(before);
   });
 
   it('openCompare shows the Compare tab and remembers it', () => {

@@ -15,6 +15,8 @@ import { markRaw, type Raw } from 'vue';
 import type { Counters } from '../../engine/base/counters';
 import type { MachineDigest } from '../../engine/iommufd/digest';
 import type { TimelineEvent, TimelineLog, TimelineMark, TimelineSpan } from '../../engine/scenario/timeline';
+import { parseRunFile } from '../../engine/scenario/run-file';
+import { getLabApi } from '../lab';
 import { RunData } from './run-data';
 import { useInspectStore } from './inspect';
 import { useRunsStore } from './runs';
@@ -69,6 +71,18 @@ export function runLabel(r: { fileName: string; seed: number }, prefix: string):
   return `${prefix} ${r.fileName} · seed ${r.seed}`;
 }
 
+/** The file name of a run record the runs store opened from a run file (its `saved` field), else null. */
+function savedName(rec: object): string | null {
+  const saved = (rec as { saved?: { name?: unknown } | null }).saved;
+  return typeof saved?.name === 'string' ? saved.name : null;
+}
+
+/** A run record's label; a saved run says which file. */
+function labelOf(rec: { id: number; fileName: string; seed: number }): string {
+  const name = savedName(rec);
+  return name !== null ? runLabel(rec, `saved ${name}:`) : runLabel(rec, `run #${rec.id}`);
+}
+
 /** The state of one side at a step: clamped step, counters and digest. */
 export interface SideAt {
   step: number;
@@ -88,6 +102,8 @@ export const useComparisonStore = defineStore('comparison', {
     swapped: false,
     /** Bumped when the pinned side changes (its data is not reactive). */
     version: 0,
+    /** Why the last saved run could not be pinned (null: it was, or none was tried). */
+    fileError: null as string | null,
   }),
   getters: {
     /** The runs store's current run as a side (null before any run). */
@@ -97,8 +113,8 @@ export const useComparisonStore = defineStore('comparison', {
       const rec = runs.current;
       if (!rec) return null;
       return {
-        label: runLabel(rec, `run #${rec.id}`),
-        origin: 'run',
+        label: labelOf(rec),
+        origin: savedName(rec) !== null ? 'saved' : 'run',
         recordId: rec.id,
         fileName: rec.fileName,
         source: rec.source,
@@ -135,8 +151,8 @@ export const useComparisonStore = defineStore('comparison', {
       const rec = runs.current;
       if (!rec || runs.running) return false;
       this.pinned = {
-        label: label ?? runLabel(rec, `run #${rec.id}`),
-        origin: 'run',
+        label: label ?? labelOf(rec),
+        origin: savedName(rec) !== null ? 'saved' : 'run',
         recordId: rec.id,
         fileName: rec.fileName,
         source: rec.source,
@@ -163,6 +179,32 @@ export const useComparisonStore = defineStore('comparison', {
         data: markRaw(runDataOfSaved(saved)),
       };
       this.version++;
+    },
+    /** Pin a run file's text: parse it (a bad file sets fileError and changes nothing). */
+    pinSavedText(name: string, text: string): boolean {
+      let saved: SavedRunLike;
+      try {
+        saved = parseRunFile(text);
+      } catch (e) {
+        this.fileError = `${name}: ${e instanceof Error ? e.message : String(e)}`;
+        return false;
+      }
+      this.fileError = null;
+      this.pinSaved(
+        saved,
+        runLabel({ fileName: saved.scenario.fileName, seed: saved.options.seed }, `saved ${name}:`),
+      );
+      return true;
+    },
+    /** Choose a run file (the host's Open dialog) and pin it. */
+    async pinSavedFile(): Promise<boolean> {
+      const r = await getLabApi().app.openFile('run');
+      if (!r.ok) {
+        this.fileError = r.error.message;
+        return false;
+      }
+      if (r.value === null) return false;
+      return this.pinSavedText(r.value.name, r.value.text);
     },
     unpin(): void {
       this.pinned = null;
