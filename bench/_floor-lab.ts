@@ -43,7 +43,10 @@ async function wall(source: string, digests: boolean): Promise<{ ms: number; ops
 const only = process.argv[2];
 const out: Record<string, number | boolean> = {};
 if (only === undefined || only === 'calls') {
-  const call = await wall(LOOP('x += dom.iovaToPhys(iova + BigInt((i & 511) * 4096)) === null ? 0 : 1;'), true);
+  const call = await wall(
+    LOOP('x += dom.iovaToPhys(iova + BigInt((i & 511) * 4096)) === null ? 0 : 1;'),
+    true,
+  );
   const bare = await wall(LOOP('x += (iova + BigInt((i & 511) * 4096)) === 0n ? 0 : 1;'), true);
   out.callLoopMs = call.ms;
   out.bareLoopMs = bare.ms;

@@ -31,7 +31,9 @@ function fmt(n: number, digits = 0): string {
 }
 
 function target(name: string, value: string, ratio: string, goal: string, ok: boolean): void {
-  console.log(`  ${ok ? 'ok  ' : 'MISS'} ${name.padEnd(44)} ${value.padStart(14)}  ${ratio.padStart(9)}  target ${goal}`);
+  console.log(
+    `  ${ok ? 'ok  ' : 'MISS'} ${name.padEnd(44)} ${value.padStart(14)}  ${ratio.padStart(9)}  target ${goal}`,
+  );
 }
 
 /** The floor: 262 144 PFNs copied once per domain between typed arrays (best of 20). */
@@ -66,7 +68,10 @@ function mapRun(thp: boolean): MapFigures {
     const m = new Machine({ physicalMemory: 2 * GiB, hugetlbPages2M: 0, fragmentation: thp ? 0.5 : 1 });
     const ioas = m.open().ioasAlloc();
     for (let i = 0; i < DOMAINS; i++) ioas.attachDomain({ kind: 'pagetable', format: 'x86_64' });
-    const buf = m.process.mmap(size, thp ? { thp: true, align: 2 * MiB, populate: true } : { populate: true });
+    const buf = m.process.mmap(
+      size,
+      thp ? { thp: true, align: 2 * MiB, populate: true } : { populate: true },
+    );
     let runs = 0;
     let prev = -2;
     for (let i = 0; i < pages; i++) {
@@ -99,8 +104,20 @@ function mapTargets(floor: number): void {
     const f = mapRun(thp);
     const rm = f.mapMs / floor;
     const ru = f.unmapMs / floor;
-    target(`map 1 GiB x 4 domains, ${name}`, `${fmt(f.mapMs, 1)} ms`, `${fmt(rm, 1)}x`, `<= ${goal}x`, rm <= goal);
-    target(`unmap 1 GiB x 4 domains, ${name}`, `${fmt(f.unmapMs, 1)} ms`, `${fmt(ru, 1)}x`, `<= ${goal}x`, ru <= goal);
+    target(
+      `map 1 GiB x 4 domains, ${name}`,
+      `${fmt(f.mapMs, 1)} ms`,
+      `${fmt(rm, 1)}x`,
+      `<= ${goal}x`,
+      rm <= goal,
+    );
+    target(
+      `unmap 1 GiB x 4 domains, ${name}`,
+      `${fmt(f.unmapMs, 1)} ms`,
+      `${fmt(ru, 1)}x`,
+      `<= ${goal}x`,
+      ru <= goal,
+    );
     target(
       `  map calls = minimum, pins = pages (${name})`,
       `${fmt(f.mapCalls)} / ${fmt(f.pins)}`,
@@ -170,7 +187,9 @@ function memoryTarget(): void {
 export async function run(): Promise<void> {
   const npages = GiB / PAGE_SIZE;
   const floor = floorMs(npages);
-  console.log(`floor: copy ${fmt(npages)} PFNs x ${DOMAINS} domains between typed arrays: ${fmt(floor, 2)} ms`);
+  console.log(
+    `floor: copy ${fmt(npages)} PFNs x ${DOMAINS} domains between typed arrays: ${fmt(floor, 2)} ms`,
+  );
   mapTargets(floor);
   labTargets();
   memoryTarget();

@@ -12,7 +12,8 @@ import type { EngineMachine, MachineFactory } from './engine-types';
 import { innermost, scenarioThrowPosition } from './error-position';
 import { FacadeContext, type InjectedFailure } from './facade/context';
 import { makeConsole, makeLab } from './facade/lab';
-import { evaluateInSandbox } from './sandbox';
+import { instrument } from './call-sites';
+import { evaluateInSandbox, SITE_HOOK } from './sandbox';
 import { ScenarioError } from './scenario-error';
 import { SourceLocator } from './source-position';
 import { makeStopSentinel } from './stop';
@@ -114,7 +115,12 @@ function describeThrown(e: unknown, locator: SourceLocator | null): RunError {
   if (e instanceof Error) {
     const errno = (e as { errno?: unknown }).errno;
     const pos = locator ? scenarioThrowPosition(frames, locator) : innermost(frames);
-    return { errno: typeof errno === 'string' ? errno : e.name || 'Error', message: e.message, ...pos, frames };
+    return {
+      errno: typeof errno === 'string' ? errno : e.name || 'Error',
+      message: e.message,
+      ...pos,
+      frames,
+    };
   }
   let text: string;
   try {
@@ -147,7 +153,8 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
   let error: RunError | undefined;
   const stop = opts.stopAfter === undefined ? undefined : makeStopSentinel();
   try {
-    const js = transpile(opts.source, fileName);
+    const ts = transpile(opts.source, fileName);
+    const js = instrument(ts.code, ts.mappings, SITE_HOOK);
     locator = new SourceLocator(fileName, js.mappings, opts.source);
     machine = createMachine({ seed });
     ctx = new FacadeContext({
@@ -163,11 +170,16 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
       stopAfter: opts.stopAfter,
       stop,
       positions: opts.replay !== true,
+      sites: js.sites,
     });
     opts.observe?.(machine, timeline);
     const lab = makeLab(ctx, new Rng(seed), seed);
     if (opts.failNth !== undefined) machine.kernel.faults.failNth(opts.failNth);
-    const completion = evaluateInSandbox(js.code, fileName, { lab, console: makeConsole(ctx) });
+    const completion = evaluateInSandbox(js.code, fileName, {
+      lab,
+      console: makeConsole(ctx),
+      site: ctx.siteHook,
+    });
     if (isThenable(completion)) await completion;
   } catch (e) {
     if (stop === undefined || e !== stop) error = describeThrown(e, locator);

@@ -9,9 +9,14 @@
  */
 import 'ses';
 
+/** The global the injected call sites call (call-sites.ts): scenarios need not know it. */
+export const SITE_HOOK = '__pfnlabSite';
+
 export interface Endowments {
   lab: object;
   console: object;
+  /** The call-site hook, installed as the global SITE_HOOK. */
+  site?: (k: unknown, v: unknown) => unknown;
 }
 
 /** Whether lockdown() has frozen this realm's primordials. */
@@ -28,7 +33,9 @@ export function evaluateInSandbox(code: string, sourceUrl: string, endowments: E
   if (!isLockedDown()) {
     throw new Error('the scenario sandbox needs SES lockdown() to have run in this realm first');
   }
-  const globals = harden({ lab: endowments.lab, console: endowments.console });
+  const globals: Record<string, unknown> = { lab: endowments.lab, console: endowments.console };
+  if (endowments.site !== undefined) globals[SITE_HOOK] = endowments.site;
+  harden(globals);
   const compartment = new Compartment(globals, {}, { name: sourceUrl });
   return compartment.evaluate(`${code}\n//# sourceURL=${sourceUrl}\n`);
 }

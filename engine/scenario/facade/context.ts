@@ -37,8 +37,10 @@ export interface ContextOptions {
   /** End the run right after event `stopAfter` (0: before the first) by throwing `stop`. */
   stopAfter?: number;
   stop?: StopSentinel;
-  /** Record each call in full: position from a stack, deltas, values (default true; false: a replay, which keeps only the machine). */
+  /** Record each call in full: position, deltas, values (default true; false: a replay, which keeps only the machine). */
   positions?: boolean;
+  /** Source positions of the call sites injected at transpile time (call-sites.ts): [line, column] per site. */
+  sites?: Int32Array;
 }
 
 export interface InjectedFailure {
@@ -77,6 +79,11 @@ export class FacadeContext {
   /** Counters before the op in progress (calls never nest). */
   private readonly before = new Float64Array(COUNTER_NAMES.length);
   private lastDigest = -1;
+  /** The call site the scenario is calling from (set by the injected hook right before each call; -1: consumed). */
+  private site = -1;
+  private readonly sites: Int32Array;
+  /** The sandbox global every instrumented call goes through (call-sites.ts): records the site, returns v. */
+  readonly siteHook: (k: unknown, v: unknown) => unknown;
 
   constructor(opts: ContextOptions) {
     this.opts = opts;
@@ -84,6 +91,11 @@ export class FacadeContext {
     this.timeline = opts.timeline;
     this.locator = opts.locator;
     this.t0 = opts.now();
+    this.sites = opts.sites ?? new Int32Array(0);
+    this.siteHook = harden((k: unknown, v: unknown): unknown => {
+      this.site = typeof k === 'number' ? k : -1;
+      return v;
+    });
   }
 
   /** ms since the run started, rounded to µs (keeps the timeline compact). */
@@ -95,8 +107,20 @@ export class FacadeContext {
     return this.machine.kernel.counters;
   }
 
-  here(): SourcePosition {
+  /**
+   * Where the scenario made the current call: the injected site of the call
+   * that just started (consumed, so that a lab method run without call
+   * syntax, e.g. as a getter, cannot reuse a stale one), else — or when
+   * `fromStack` (property setters: an assignment is not a call) — a stack
+   * capture.
+   */
+  here(fromStack = false): SourcePosition {
     if (this.opts.positions === false) return { line: 0, column: 0 };
+    const k = this.site;
+    this.site = -1;
+    if (!fromStack && k >= 0 && 2 * k + 1 < this.sites.length) {
+      return { line: this.sites[2 * k] as number, column: this.sites[2 * k + 1] as number };
+    }
     return this.locator.here() ?? { line: 0, column: 0 };
   }
 
@@ -127,7 +151,14 @@ export class FacadeContext {
    * One API call. `run` gets the copied-in arguments and returns the value
    * for the scenario (engine objects already wrapped by the caller).
    */
-  call<R>(op: string, target: string, rawArgs: unknown[], kind: OpKind, run: (args: unknown[]) => R): R {
+  call<R>(
+    op: string,
+    target: string,
+    rawArgs: unknown[],
+    kind: OpKind,
+    run: (args: unknown[]) => R,
+    siteFromStack = false,
+  ): R {
     this.guard();
     if (this.depth > 0) {
       throw new LabError('EBUSY', `${op}: lab calls cannot nest inside another lab call`);
@@ -140,7 +171,7 @@ export class FacadeContext {
       throw this.opts.stop;
     }
     const seq = tl.nextSeq();
-    const pos = this.here();
+    const pos = this.here(siteFromStack);
     // a replay keeps only the machine: no positions, counter deltas or copied-out values
     const lean = this.opts.positions === false;
     if (!lean) this.snapshot(this.counters());

@@ -23,10 +23,18 @@ function checkLimit(name: string, v: unknown): void {
 export function wrapProcess(ctx: FacadeContext, e: EngineProcess): Process {
   const target = `process ${e.pid}`;
   const set = <K extends 'memlockLimit' | 'capIpcLock' | 'capSysResource'>(name: K, v: unknown): void => {
-    ctx.call(`process.${name}`, target, [v], 'write', ([x]) => {
-      checkLimit(name, x);
-      (e as Pick<EngineProcess, K>)[name] = x as EngineProcess[K];
-    });
+    // an assignment is not a call: no injected site, the position comes from a stack
+    ctx.call(
+      `process.${name}`,
+      target,
+      [v],
+      'write',
+      ([x]) => {
+        checkLimit(name, x);
+        (e as Pick<EngineProcess, K>)[name] = x as EngineProcess[K];
+      },
+      true,
+    );
   };
   return ctx.registry.wrap(e, target, () => {
     const p: Process = {
