@@ -69,6 +69,13 @@ export const useInspectStore = defineStore('inspect', {
       const rec = runs.current;
       if (!rec || runs.running) return null;
       const at = step ?? useSelectionStore().step;
+      // a saved run's tier summaries come from its digests, without the engine
+      const local = runs.localAnswers(queries, at);
+      if (local !== null) {
+        this.ms = 0;
+        this.replayed = false;
+        return local;
+      }
       for (let attempt = 0; attempt < 2; attempt++) {
         if (rec.runId === null && !(await runs.restoreSession())) return null;
         if (rec.runId === null) return null;

@@ -5,13 +5,36 @@
  * (`runId`) that `inspect` needs — recreated by a bounded replay
  * (`stopAfter`) when the worker no longer holds it (after a Stop, a crash or
  * an eviction).
+ *
+ * Saved runs (renderer/runfile/, engine/scenario/run-file/): `exportRun`
+ * writes the current run as a run file, `openRunFile` / `loadRunText` make a
+ * run file the current run — shown from the file exactly as it ran, the tier
+ * summaries answered from its digests here (`localAnswers`), the machine at a
+ * step (physical memory, page detail) by the same replay as a stopped run.
+ * A bad file sets `runFileError` and changes nothing. `exportCsv`,
+ * `exportTrace`, `exportPng` write the other exports.
  */
 import { defineStore } from 'pinia';
 import { markRaw, type Raw } from 'vue';
-import type { RunResult, WireError } from '../../electron/shared/lab-api';
+import type { FileKind } from '../../electron/shared/app-host';
+import type { InspectAnswer, InspectQuery, RunResult, WireError } from '../../electron/shared/lab-api';
 import type { Counters } from '../../engine/base/counters';
+import { answerFromDigest } from '../../engine/iommufd/inspect/digest-tiers';
+import { toCsv, toTrace } from '../../engine/scenario/export';
+import { parseRunFile, serializeRun, type SavedRunStatus } from '../../engine/scenario/run-file';
 import type { RunError } from '../../engine/scenario/runner';
+import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
 import { getLabApi } from '../lab';
+import { canvasPng, dashboardCanvas } from '../runfile/png';
+import {
+  exportName,
+  recordOfSaved,
+  runDataOfSaved,
+  sameFinalState,
+  savedRunOf,
+  type SavedRunInfo,
+} from '../runfile/saved-run';
+import { useEngineStore } from './engine';
 import { RunData } from './run-data';
 import { useSettingsStore } from './settings';
 
@@ -38,9 +61,17 @@ export interface RunRecord {
   counters: Counters | null;
   /** Set when the run ended by Stop: the last event it recorded. */
   stoppedAfter: number | null;
+  /** Set when the run came from a run file (shown from the file, not run). */
+  saved?: SavedRunInfo;
 }
 
+export type { SavedRunInfo };
+
 let nextLocalId = 1;
+
+function thisEngineVersion(): string {
+  return useEngineStore().version?.engine ?? ENGINE_VERSION;
+}
 
 export const useRunsStore = defineStore('runs', {
   state: () => ({
@@ -54,11 +85,22 @@ export const useRunsStore = defineStore('runs', {
     frames: 0,
     /** Whether the worker session is being recreated (replay). */
     restoring: false,
+    /** Why the last run file could not be opened or an export failed (the banner); null: none. */
+    runFileError: null as string | null,
+    /** The last file an export or open wrote or read, for the status line. */
+    fileNotice: null as string | null,
+    /** A saved run's replay by this engine did not reach the state the file recorded. */
+    replayDiffers: false,
   }),
   getters: {
     running: (s) => s.status === 'running',
     /** Last event sequence number of the current run. */
     lastSeq: (s) => s.current?.seq ?? 0,
+    /** A saved run made by another engine version than this one (its replays may differ). */
+    savedByOtherEngine(s): boolean {
+      const saved = s.current?.saved;
+      return saved !== undefined && saved.engine !== thisEngineVersion();
+    },
   },
   actions: {
     async run(source: string, fileName: string): Promise<void> {
@@ -167,7 +209,14 @@ export const useRunsStore = defineStore('runs', {
         });
         if (this.current !== rec || !r.ok) return false;
         rec.runId = r.value.runId ?? null;
-        if (this.data.length < r.value.timeline.events.length || this.data.digests.length === 0) {
+        if (rec.saved) {
+          // the file is what is shown; the replay only gives the worker a machine to inspect
+          const tl = r.value.timeline;
+          const last = tl.events[tl.events.length - 1];
+          const replayed = last && last.digest >= 0 ? tl.digests[last.digest] : null;
+          this.replayDiffers =
+            tl.events.length !== this.data.length || !sameFinalState(this.data.digestAt(rec.seq), replayed);
+        } else if (this.data.length < r.value.timeline.events.length || this.data.digests.length === 0) {
           this.data = markRaw(RunData.fromResult(r.value));
         }
         this.version++;
@@ -175,6 +224,155 @@ export const useRunsStore = defineStore('runs', {
       } finally {
         this.restoring = false;
       }
+    },
+
+    /**
+     * Answers for a saved run computed here from its digests (tier summaries
+     * without detail), or null when the queries need the machine (then the
+     * worker answers after a replay). Only saved runs: a run of this session
+     * asks its worker, which holds the same digests.
+     */
+    localAnswers(queries: InspectQuery[], step: number): InspectAnswer[] | null {
+      if (!this.current?.saved) return null;
+      const digest =
+        step === 0
+          ? {
+              contexts: [],
+              pages: [],
+              accounting: [],
+              pins: { pinnedFrames: 0, totalPins: 0, runs: 0, hash: '0' },
+            }
+          : this.data.digestAt(step);
+      if (digest === null) return null;
+      try {
+        return answerFromDigest(digest, queries);
+      } catch {
+        return null; // e.g. a pages object not in this digest: let the engine say so
+      }
+    },
+
+    /** Make a run file the current run: parse, then show it; a bad file sets runFileError and changes nothing. */
+    async loadRunText(name: string, text: string): Promise<boolean> {
+      let saved;
+      try {
+        saved = parseRunFile(text);
+      } catch (e) {
+        this.runFileError = `${name}: ${e instanceof Error ? e.message : String(e)}`;
+        return false;
+      }
+      if (this.status === 'running') {
+        this.runFileError = `${name}: a run is in progress; stop it before opening a saved run`;
+        return false;
+      }
+      if (this.restoring) await getLabApi().stop();
+      const rec: RunRecord = {
+        id: nextLocalId++,
+        ...recordOfSaved(saved),
+        runId: null,
+        saved: { name, engine: saved.engine.version, ranAt: saved.ranAt },
+      };
+      this.runFileError = null;
+      this.replayDiffers = false;
+      this.current = rec;
+      this.data = markRaw(runDataOfSaved(saved.timeline));
+      this.frames = 0;
+      this.status = saved.outcome.status;
+      this.fileNotice = `Opened ${name}`;
+      this.version++;
+      return true;
+    },
+
+    /** Show an Open dialog for a run file and load it. */
+    async openRunFile(): Promise<boolean> {
+      const r = await getLabApi().app.openFile('run');
+      if (!r.ok) {
+        this.runFileError = r.error.message;
+        return false;
+      }
+      if (r.value === null) return false;
+      return this.loadRunText(r.value.name, r.value.text);
+    },
+
+    /** Save As for an export of the current run; errors go to runFileError. */
+    async saveExport(name: string, data: string | Uint8Array, kind: FileKind): Promise<boolean> {
+      const r = await getLabApi().app.saveFileAs(name, data, kind);
+      if (!r.ok) {
+        this.runFileError = r.error.message;
+        return false;
+      }
+      if (r.value === null) return false;
+      this.runFileError = null;
+      this.fileNotice = `Exported ${r.value.name}`;
+      return true;
+    },
+
+    /** Whether there is a finished run to export (not while it runs). */
+    canExport(): boolean {
+      return this.current !== null && this.status !== 'running' && this.status !== 'idle';
+    },
+
+    /** The current run as a run file's text (null: nothing to export). */
+    runFileText(): string | null {
+      const rec = this.current;
+      if (!rec || !this.canExport()) return null;
+      const engine = rec.saved
+        ? { version: rec.saved.engine, scenarioApi: SCENARIO_API_VERSION }
+        : {
+            version: thisEngineVersion(),
+            scenarioApi: useEngineStore().version?.scenarioApi ?? SCENARIO_API_VERSION,
+          };
+      const fields = savedRunOf(rec, this.status as SavedRunStatus, this.data, engine);
+      if (rec.saved) fields.ranAt = rec.saved.ranAt;
+      return serializeRun(fields);
+    },
+
+    async exportRun(): Promise<boolean> {
+      const text = this.runFileText();
+      if (text === null || !this.current) return false;
+      return this.saveExport(exportName(this.current.fileName, 'pfnrun.json'), text, 'run');
+    },
+
+    async exportCsv(): Promise<boolean> {
+      const rec = this.current;
+      if (!rec || !this.canExport()) return false;
+      const d = this.data;
+      return this.saveExport(exportName(rec.fileName, 'csv'), toCsv({ timeline: d }), 'csv');
+    },
+
+    async exportTrace(): Promise<boolean> {
+      const rec = this.current;
+      if (!rec || !this.canExport()) return false;
+      const run = {
+        ok: this.status === 'done',
+        ...(rec.error ? { error: rec.error } : {}),
+        ops: rec.seq,
+        wallMs: rec.elapsedMs,
+        timeline: this.data,
+      };
+      return this.saveExport(
+        exportName(rec.fileName, 'trace.json'),
+        JSON.stringify(toTrace(run, rec.fileName)),
+        'trace',
+      );
+    },
+
+    /** The dashboard as drawn now, as PNG. */
+    async exportPng(): Promise<boolean> {
+      const rec = this.current;
+      const canvas = dashboardCanvas();
+      if (!rec || !canvas) return false;
+      let png: Uint8Array;
+      try {
+        png = await canvasPng(canvas);
+      } catch (e) {
+        this.runFileError = e instanceof Error ? e.message : String(e);
+        return false;
+      }
+      return this.saveExport(exportName(rec.fileName, 'png'), png, 'png');
+    },
+
+    dismissRunFileError(): void {
+      this.runFileError = null;
     },
   },
 });

@@ -1,0 +1,33 @@
+/** The saved-run badge's text and tooltip. */
+import { ENGINE_VERSION } from '../../engine/version';
+import type { SavedRunInfo } from './saved-run';
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  if (!Number.isFinite(d.getTime())) return iso;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function badgeText(s: SavedRunInfo): string {
+  return `saved run ${s.name} · ran ${when(s.ranAt)} · engine ${s.engine}`;
+}
+
+export function badgeTitle(
+  s: SavedRunInfo,
+  flags: { otherEngine: boolean; replayDiffers: boolean },
+  thisEngine: string = ENGINE_VERSION,
+): string {
+  const lines = [
+    `Shown from ${s.name}, as it ran on ${new Date(s.ranAt).toString()} (engine ${s.engine}); nothing was run.`,
+  ];
+  if (flags.otherEngine)
+    lines.push(
+      `Made by engine ${s.engine}; this is ${thisEngine}: physical memory and page detail are replayed by this engine and may differ.`,
+    );
+  if (flags.replayDiffers)
+    lines.push(
+      "This engine's replay did not reach the state the file recorded: physical memory and page detail may differ.",
+    );
+  return lines.join('\n');
+}
