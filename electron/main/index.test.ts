@@ -1,7 +1,8 @@
 /**
  * The wiring of electron/main/index.ts with `electron` and the `?nodeWorker`
- * import mocked: scheme registered before ready, protocol, IPC and a
- * hardened window after ready, the engine worker spawned with limits.
+ * import mocked: single-instance lock and scheme before ready, protocol, IPC
+ * (engine and AppHost), the menu and a hardened window after ready, and a
+ * file on the command line held for the window.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -9,12 +10,21 @@ const h = vi.hoisted(() => {
   const calls: string[] = [];
   let ready: () => void = () => {};
   const whenReady = new Promise<void>((r) => (ready = r));
-  const windows: { opts: { webPreferences?: Record<string, unknown> }; url?: string }[] = [];
+  type Entry = { opts: { webPreferences?: Record<string, unknown>; width?: number }; url?: string };
+  const windows: Entry[] = [];
   class BrowserWindow {
     static getAllWindows = () => windows;
-    webContents = { id: 1, setWindowOpenHandler: () => {}, on: () => {} };
-    entry: { opts: { webPreferences?: Record<string, unknown> }; url?: string };
-    constructor(opts: { webPreferences?: Record<string, unknown> }) {
+    static fromWebContents = () => null;
+    id = 1;
+    webContents = {
+      id: 1,
+      setWindowOpenHandler: () => {},
+      on: () => {},
+      isDestroyed: () => false,
+      send: () => {},
+    };
+    entry: Entry;
+    constructor(opts: Entry['opts']) {
       this.entry = { opts };
       windows.push(this.entry);
       calls.push('BrowserWindow');
@@ -22,20 +32,47 @@ const h = vi.hoisted(() => {
     once() {}
     on() {}
     show() {}
+    isDestroyed() {
+      return false;
+    }
+    isFocused() {
+      return true;
+    }
     loadURL(url: string) {
       this.entry.url = url;
       return Promise.resolve();
     }
   }
+  const appOn = new Map<string, (...a: unknown[]) => void>();
   const electron = {
     app: {
       isPackaged: true,
       enableSandbox: () => calls.push('enableSandbox'),
       whenReady: () => whenReady,
-      on: (name: string) => calls.push(`app.on:${name}`),
-      quit: () => {},
+      on: (name: string, fn: (...a: unknown[]) => void) => {
+        appOn.set(name, fn);
+        calls.push(`app.on:${name}`);
+      },
+      quit: () => calls.push('quit'),
+      requestSingleInstanceLock: (data: unknown) => {
+        calls.push(`lock:${JSON.stringify(data)}`);
+        return true;
+      },
+      getPath: (name: string) => `/nonexistent-pfnlab-test/${name}`,
+      getVersion: () => '0.1.0',
+      addRecentDocument: () => {},
+      clearRecentDocuments: () => {},
     },
     BrowserWindow,
+    dialog: { showMessageBox: vi.fn(), showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
+    Menu: {
+      buildFromTemplate: (t: unknown[]) => ({ template: t }),
+      setApplicationMenu: () => calls.push('setApplicationMenu'),
+    },
+    screen: {
+      getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+      getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
+    },
     ipcMain: {
       handle: (ch: string) => calls.push(`ipcMain.handle:${ch}`),
       on: (ch: string) => calls.push(`ipcMain.on:${ch}`),
@@ -53,7 +90,7 @@ const h = vi.hoisted(() => {
     },
   };
   const spawnEngine = vi.fn();
-  return { calls, ready: () => ready(), windows, electron, spawnEngine };
+  return { calls, ready: () => ready(), windows, electron, spawnEngine, appOn };
 });
 
 vi.mock('electron', () => ({ ...h.electron, default: h.electron }));
@@ -61,29 +98,40 @@ vi.mock('../../engine/worker/entry?nodeWorker', () => ({ default: h.spawnEngine 
 
 describe('electron main wiring', () => {
   beforeAll(async () => {
+    process.argv = ['/opt/pfnlab/pfnlab', '/home/u/a.ts', '--flag', 'notes.txt'];
     await import('./index');
   });
 
-  it('registers the app scheme and the sandbox before ready', () => {
+  it('registers the app scheme and the sandbox, then takes the single-instance lock with our files, before ready', () => {
     expect(h.calls.slice(0, 2)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox']);
+    expect(h.calls).toContain('lock:{"files":["/home/u/a.ts"]}');
+    expect(h.calls).toEqual(expect.arrayContaining(['app.on:second-instance', 'app.on:open-file']));
     expect(h.calls).not.toContain('BrowserWindow');
+    expect(h.calls).not.toContain('quit');
     expect(h.spawnEngine).not.toHaveBeenCalled();
   });
 
-  it('after ready: hardens the session, serves app://, registers IPC, opens the window', async () => {
+  it('after ready: hardens the session, serves app://, registers IPC and the menu, opens the window', async () => {
     h.ready();
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.waitFor(() => expect(h.calls).toContain('BrowserWindow'));
     expect(h.calls).toEqual(
       expect.arrayContaining([
         'setPermissionRequestHandler',
         'protocol.handle:app',
         'ipcMain.handle:lab:call',
         'ipcMain.on:lab:cancel',
-        'BrowserWindow',
+        'ipcMain.handle:lab:app:openFile',
+        'ipcMain.handle:lab:app:autosavePut',
+        'ipcMain.on:lab:app:setState',
+        'ipcMain.on:lab:app:listening',
+        'ipcMain.on:lab:app:dropped',
+        'setApplicationMenu',
+        'app.on:before-quit',
       ]),
     );
     expect(h.windows[0]?.url).toBe('app://lab/index.html');
     expect(h.windows[0]?.opts.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    expect(h.windows[0]?.opts.width).toBe(1400);
     expect(String(h.windows[0]?.opts.webPreferences?.['preload'])).toMatch(/preload[\\/]index\.cjs$/);
   });
 });
