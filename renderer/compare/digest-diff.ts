@@ -425,7 +425,7 @@ export function diffDigests(a: MachineDigest | null, b: MachineDigest | null): D
     pinnedFrames: d.pins.pinnedFrames,
     totalPins: d.pins.totalPins,
     'pin runs': d.pins.runs,
-    'pinned frames layout': d.pins.hash,
+    'layout hash (pfn, count runs)': d.pins.hash,
   });
   const pinFields = fieldDiffs(pinsRec(da), pinsRec(db));
   if (pinFields.length > 0)

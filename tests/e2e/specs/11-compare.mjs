@@ -3,11 +3,16 @@
 // the Compare tab's differences must be the two runs' own counters as their
 // Counters tab showed them at the last step. Screenshots of the tab in both
 // themes (test-results/e2e/compare.png, compare-light.png).
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { assert, assertEqual, until } from '../lib/harness.mjs';
 import { hook, openApp, openExample, runToEnd, selectTab } from '../lib/app.mjs';
 
 const SCENARIO = '01-fill-one-domain.ts';
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 async function setSeed(page, seed) {
   const input = page.getByTestId('seed');
@@ -178,5 +183,51 @@ export default async function compare({ context, base, test, outDir, problems })
     if (themes[0]) await toggle.selectOption('system');
     await divider.focus();
     for (let i = 0; i < 8; i++) await divider.press('ArrowDown');
+  });
+
+  await test('a saved run file (pfnlab run --save, seed 3) pinned against the current run (seed 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pfnlab-e2e-compare-'));
+    try {
+      const file = join(dir, 'seed3.pfnrun.json');
+      const out = execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'bin', 'pfnlab.mjs'),
+          'run',
+          join(ROOT, 'scenarios', SCENARIO),
+          '--seed',
+          '3',
+          '--save',
+          file,
+          '--json',
+        ],
+        { encoding: 'utf8', timeout: 120000 },
+      );
+      const saved = JSON.parse(out).counters;
+      const p2 = await openApp(context, { base: `${base}?files=fallback`, problems });
+      await p2.setViewportSize({ width: 1500, height: 950 });
+      await openExample(p2, SCENARIO);
+      await setSeed(p2, 1);
+      assertEqual((await runToEnd(p2)).status, 'done', 'run with seed 1');
+      const cur = await countersTab(p2);
+      await selectTab(p2, 'compare');
+      const chooser = p2.waitForEvent('filechooser');
+      await p2.getByTestId('compare-pin-saved').click();
+      await (await chooser).setFiles(file);
+      await p2.getByTestId('compare-table').waitFor();
+      const base2 = await p2.getByTestId('compare-run-base').innerText();
+      assert(/saved seed3\.pfnrun\.json: 01-fill-one-domain\.ts · seed 3/.test(base2), `A: ${base2}`);
+      const differ = Object.keys(cur).filter((k) => cur[k] !== saved[k]);
+      assert(differ.length > 0, 'seed 3 and seed 1 have the same counters');
+      for (const name of differ) {
+        const row = p2.getByTestId(`compare-row-${name}`);
+        assertEqual(Number(await row.getAttribute('data-base-end')), saved[name], `${name}: saved run (A)`);
+        assertEqual(Number(await row.getAttribute('data-other-end')), cur[name], `${name}: current run (B)`);
+      }
+      await p2.getByTestId('compare').screenshot({ path: join(outDir, 'compare-saved.png') });
+      await p2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
