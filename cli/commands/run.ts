@@ -12,6 +12,7 @@ import { fromResult, serializeRun } from '../../engine/scenario/run-file';
 import type { RunResult } from '../../engine/scenario/runner';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
 import { numberOpt, oneFile, parseArgs, stringOpt, type OptionSpec } from '../args';
+import { mapEngineStack } from '../engine-stack';
 import { toCsv } from '../../engine/scenario/export/csv';
 import { Progress } from '../progress';
 import { toTrace } from '../../engine/scenario/export/trace';
@@ -138,6 +139,8 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
       },
     );
     result = await running;
+    // an engine error's stack names the TypeScript lines (also in the --save file)
+    if (result.error?.stack) result.error.stack = mapEngineStack(result.error.stack);
   } catch (e) {
     progress.done();
     startTypecheck();
