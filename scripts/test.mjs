@@ -1,6 +1,7 @@
 // `npm test`: every check of the project, in order, stopping at the first failure:
 // typecheck, lint, unit tests, the desktop build (and checks of its output), the
-// browser build, and the end-to-end tests in Chromium. Add a step to STEPS to extend.
+// browser build, the end-to-end tests in Chromium, and a packaging dry run of the
+// desktop build. Add a step to STEPS to extend.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,19 @@ const STEPS = [
       const bad = summaryOk(e2e.stdout, 'e2e');
       if (bad) console.error(bad);
       return e2e.code === 0 && bad === null;
+    },
+  ],
+  // Last, so that the step numbers before it stay (scripts/fresh-clone-check.sh: --from 6;
+  // resumed past step 4, it builds the desktop app it packages first).
+  [
+    'packaging dry run (electron-builder around a stand-in Electron: fuses, app.asar)',
+    () => {
+      if (!existsSync(`${root}/out/main/index.js`) && run(npx, ['electron-vite', 'build']).code !== 0)
+        return false;
+      const dry = run(npx, ['tsx', 'scripts/package-dry-run.ts'], { capture: true });
+      const bad = summaryOk(dry.stdout, 'packaging dry run');
+      if (bad) console.error(bad);
+      return dry.code === 0 && bad === null;
     },
   ],
 ];

@@ -108,8 +108,12 @@ describe('ci.yml', () => {
     for (const os of ['Linux', 'Windows', 'macOS']) expect(chrome?.run).toContain(`${os})`);
   });
 
-  it('scans with Electronegativity', () => {
-    expect(runs(job)).toContain('npm run lint:electron');
+  it('scans with Electronegativity and packages for real around a stand-in Electron (Linux)', () => {
+    for (const run of ['npm run lint:electron', 'npm run dist:dry']) {
+      const step = job.steps.find((s) => s.run === run);
+      expect(step?.if, run).toBe("runner.os == 'Linux'");
+      expect(job.steps.indexOf(step as Step)).toBeGreaterThan(runs(job).indexOf('npm run build'));
+    }
   });
 });
 
