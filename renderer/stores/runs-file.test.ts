@@ -191,7 +191,10 @@ describe('runs store: saved runs', () => {
     const text = await ranAndExported();
     freshApp();
     const runs = useRunsStore();
-    await runs.loadRunText('x.pfnrun.json', text.replace(`"version":"${ENGINE_VERSION}"`, '"version":"0.0.1"'));
+    await runs.loadRunText(
+      'x.pfnrun.json',
+      text.replace(`"version":"${ENGINE_VERSION}"`, '"version":"0.0.1"'),
+    );
     const again = parseRunFile(runs.runFileText() ?? '');
     expect(again).toEqual({ ...parseRunFile(text), engine: { version: '0.0.1', scenarioApi: 1 } });
   });
