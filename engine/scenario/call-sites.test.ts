@@ -228,6 +228,21 @@ describe('call sites injected at transpile time', () => {
   });
 });
 
+describe('local aliases of the globals', () => {
+  it('a scenario that declares its own lab or console (top level, parameter, nested) still runs', async () => {
+    for (const src of [
+      'const console = { log: (s: string): void => lab.log(`mine ${s}`) };\nconsole.log("a");',
+      'function f(lab: { log(s: string): void }): void { lab.log("b"); }\nf({ log: (s) => console.log(s) });',
+      '{ var lab2 = lab; }\nlab2.log("c");',
+      'let lab = globalThis.lab;\nlab.log("d");',
+    ]) {
+      const r = await run(src);
+      expect(r.error, src).toBeUndefined();
+      expect(r.timeline.logs.length, src).toBe(1);
+    }
+  });
+});
+
 describe('literals SES would reject unparsed (issue 15)', () => {
   it('a string, template or regexp literal may contain import(, <!-- and -->; the value is unchanged', async () => {
     const src = [

@@ -154,7 +154,7 @@ export async function runScenario(createMachine: MachineFactory, opts: RunOption
   const stop = opts.stopAfter === undefined ? undefined : makeStopSentinel();
   try {
     const ts = transpile(opts.source, fileName);
-    const js = instrument(ts.code, ts.mappings, SITE_HOOK);
+    const js = instrument(ts.code, ts.mappings, SITE_HOOK, ['lab', 'console']);
     locator = new SourceLocator(fileName, js.mappings, opts.source);
     machine = createMachine({ seed });
     ctx = new FacadeContext({

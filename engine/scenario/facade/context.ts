@@ -6,7 +6,8 @@
  * scenario cannot catch (fatal), and no calls after the run ended.
  */
 import { isLabError, LabError } from '../../base/errno';
-import { COUNTER_NAMES, type CounterName, type Counters } from '../../base/counters';
+import { COUNTER_NAMES, readCounters, type CounterName, type Counters } from '../../base/counters';
+import { unfrozen } from '../../base/typed';
 import type { EngineEvent } from '../../base/events';
 import type { Kernel } from '../../base/kernel';
 import type { EngineMachine } from '../engine-types';
@@ -14,7 +15,7 @@ import { ScenarioError } from '../scenario-error';
 import type { StopSentinel } from '../stop';
 import type { SourceLocator, SourcePosition } from '../source-position';
 import type { CounterDeltas, Timeline, TimelineEvent } from '../timeline';
-import { copyIn, copyOut, FULL, jsonSafe, Registry } from './values';
+import { copyIn, copyOut, FULL, jsonSafe, Registry, type Json } from './values';
 
 /** 'read' ops leave the digested state alone: no digest is taken after them. */
 export type OpKind = 'read' | 'write';
@@ -76,8 +77,9 @@ export class FacadeContext {
   private pendingWarnings: string[] = [];
   private unsubscribe: (() => void) | null = null;
   private depth = 0;
-  /** Counters before the op in progress (calls never nest). */
-  private readonly before = new Float64Array(COUNTER_NAMES.length);
+  /** Counters before and after the op in progress (calls never nest); unfrozen: stores stay fast under lockdown. */
+  private readonly before = unfrozen(new Float64Array(COUNTER_NAMES.length));
+  private readonly after = unfrozen(new Float64Array(COUNTER_NAMES.length));
   private lastDigest = -1;
   /** The call site the scenario is calling from (set by the injected hook right before each call; -1: consumed). */
   private site = -1;
@@ -181,7 +183,7 @@ export class FacadeContext {
       faults.armed &&
       (this.opts.watchSeq === undefined || this.opts.watchSeq === seq);
     const digestBefore = watchFault ? JSON.stringify(jsonSafe(this.machine.digest(), undefined, FULL)) : '';
-    this.pendingWarnings = [];
+    if (this.pendingWarnings.length > 0) this.pendingWarnings = [];
     const t = this.elapsed();
     let result: R | undefined;
     let error: unknown;
@@ -189,7 +191,7 @@ export class FacadeContext {
     let args: unknown[] = [];
     this.depth++;
     try {
-      args = rawArgs.map((a, i) => copyIn(a, this.registry, `${op} argument ${i + 1}`));
+      args = this.copyArgs(op, rawArgs);
       result = run(args);
     } catch (e) {
       failed = true;
@@ -202,11 +204,7 @@ export class FacadeContext {
       seq,
       op,
       target,
-      args: lean
-        ? []
-        : args.length > 0
-          ? args.map((a) => jsonSafe(a, this.registry))
-          : rawArgs.map((a) => jsonSafe(a, this.registry)),
+      args: lean ? [] : this.summarize(args.length > 0 ? args : rawArgs),
       line: pos.line,
       column: pos.column,
       t,
@@ -270,17 +268,41 @@ export class FacadeContext {
     return result as R;
   }
 
+  /** copyIn of each argument; a primitive is its own copy (no `where` text built for it). */
+  private copyArgs(op: string, raw: unknown[]): unknown[] {
+    const out = new Array<unknown>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const a = raw[i];
+      const t = typeof a;
+      out[i] =
+        a === null || (t !== 'object' && t !== 'function' && t !== 'symbol')
+          ? a
+          : copyIn(a, this.registry, `${op} argument ${i + 1}`);
+    }
+    return out;
+  }
+
+  private summarize(args: unknown[]): Json[] {
+    const out = new Array<Json>(args.length);
+    for (let i = 0; i < args.length; i++) out[i] = jsonSafe(args[i], this.registry);
+    return out;
+  }
+
   private snapshot(c: Counters): void {
-    for (let i = 0; i < COUNTER_NAMES.length; i++) this.before[i] = c[COUNTER_NAMES[i] as CounterName];
+    readCounters(c, this.before);
   }
 
   private deltas(c: Counters): CounterDeltas {
     const d: CounterDeltas = {};
+    const a = this.after;
+    readCounters(c, a);
     for (let i = 0; i < COUNTER_NAMES.length; i++) {
-      const name = COUNTER_NAMES[i] as CounterName;
-      const v = c[name];
+      const v = a[i] as number;
       const b = this.before[i] as number;
-      if (v !== b) d[name] = name === 'tempMemoryPeakBytes' ? v : v - b;
+      if (v !== b) {
+        const name = COUNTER_NAMES[i] as CounterName;
+        d[name] = name === 'tempMemoryPeakBytes' ? v : v - b;
+      }
     }
     return d;
   }
