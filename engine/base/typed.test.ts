@@ -1,6 +1,16 @@
-import '../scenario/testing/lockdown';
+import 'ses';
 import { describe, expect, it } from 'vitest';
 import { unfrozen } from './typed';
+
+// the scenario tests' lockdown options (engine/scenario/testing/lockdown.ts, which base may not import)
+if (!Object.isFrozen(Object.prototype)) {
+  lockdown({
+    errorTaming: 'unsafe',
+    overrideTaming: 'severe',
+    consoleTaming: 'unsafe',
+    stackFiltering: 'verbose',
+  });
+}
 
 describe('unfrozen typed arrays (fast stores under SES lockdown)', () => {
   it('gives a locked-down typed array an unfrozen prototype that keeps every method', () => {
