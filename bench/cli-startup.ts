@@ -48,6 +48,20 @@ function once(cwd: string, file: string, env: NodeJS.ProcessEnv): Promise<Sample
   });
 }
 
+/** ms from spawning `node FILE` to its first stdout byte. */
+function nodeFirstByte(cwd: string, file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let ms = -1;
+    child.stdout.on('data', () => {
+      if (ms < 0) ms = performance.now() - t0;
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(ms));
+  });
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -75,6 +89,12 @@ export async function run(): Promise<void> {
     const file = join(dir, 'trivial.ts');
     writeFileSync(file, "lab.log('first event');\nconst fd: Iommufd = lab.open();\nfd.close();\n");
     const env = { ...process.env, PFNLAB_FROM_SOURCE: '' };
+    // the floor on this machine right now: node itself, spawned the same way, printing at once
+    const bare = join(dir, 'bare.mjs');
+    writeFileSync(bare, "console.log('first event');\n");
+    const floor: number[] = [];
+    for (let i = 0; i < 5; i++) floor.push(await nodeFirstByte(dir, bare));
+    console.log(`node itself (spawn to its first output here): ${median(floor).toFixed(0)} ms median`);
     await series('pfnlab run, built (dist-cli)', 10, dir, file, env);
     await series('pfnlab run, from source (tsx)', 3, dir, file, { ...env, PFNLAB_FROM_SOURCE: '1' });
   } finally {

@@ -57,7 +57,7 @@ describe('bin/pfnlab.mjs chooses the CLI', () => {
   it('runs the build while no source it was built from is newer', () => {
     const r = node([fakePackage('fresh', { build: 'fresh', sources: true, tsx: true })], tmp);
     expect(r.stdout.trim()).toBe('built');
-  });
+  }, 180_000);
 
   it('runs the sources through tsx when one is newer than the build, or under PFNLAB_FROM_SOURCE=1', () => {
     expect(
@@ -65,18 +65,18 @@ describe('bin/pfnlab.mjs chooses the CLI', () => {
     ).toBe('source');
     const bin = fakePackage('forced', { build: 'fresh', sources: true, tsx: true });
     expect(node([bin], tmp, { PFNLAB_FROM_SOURCE: '1' }).stdout.trim()).toBe('source');
-  });
+  }, 180_000);
 
   it('runs the build of an installed package (no sources to compare)', () => {
     expect(node([fakePackage('installed', { build: 'stale' })], tmp).stdout.trim()).toBe('built');
-  });
+  }, 180_000);
 
   it('fails with exit 1 and says what to run when there is neither a build nor tsx', () => {
     const r = node([fakePackage('bare', { sources: true })], tmp);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('dist-cli/ is missing');
     expect(r.stderr).toContain('npm run build:cli');
-  });
+  }, 180_000);
 });
 
 describe('pfnlab from any working directory', () => {
@@ -94,7 +94,7 @@ describe('pfnlab from any working directory', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^hello from elsewhere\nok: file\.ts: 2 ops/);
-  });
+  }, 180_000);
 
   it('runs it from the build, and the relative path of a file from its cwd', async () => {
     const { buildCli } = await import('../scripts/build-cli.mjs');
@@ -108,5 +108,5 @@ describe('pfnlab from any working directory', () => {
     expect(ok.status).toBe(0);
     const out = JSON.parse(ok.stdout) as JsonOutput;
     expect(out).toMatchObject({ ok: true, ops: 2, typeErrors: [] });
-  });
+  }, 180_000);
 });
