@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunFile } from '../../engine/scenario/run-file';
 import { setLabApi } from '../lab';
 import { useRunsStore } from '../stores/runs';
+import { useScenarioStore } from '../stores/scenario';
 import { fakeLab } from '../tests/fakes';
 import type { MemoryAppHost } from '../tests/memory-app-host';
 import RunFileMenu from './RunFileMenu.vue';
@@ -62,6 +63,13 @@ describe('RunFileMenu', () => {
       /^saved run a\.pfnrun\.json · ran \d{4}-\d\d-\d\d \d\d:\d\d · engine 0\.1\.0$/,
     );
     expect(badge.classes()).not.toContain('warn');
+    // the editor shows another text than the run's source: one click opens it
+    const scenario = useScenarioStore();
+    expect(scenario.source).not.toBe('lab.open();\n');
+    await w.get('[data-testid=open-run-source]').trigger('click');
+    expect(scenario.source).toBe('lab.open();\n');
+    await flushPromises();
+    expect(w.find('[data-testid=open-run-source]').exists()).toBe(false);
     w.unmount();
   });
 });
