@@ -5,17 +5,28 @@
  * other and the synced cursors and the step line share one x.
  */
 import type uPlot from 'uplot';
+import { themeColors } from '../theme/colors';
 import { compactCount, humanBytes, runTime } from './format';
 import type { XAxis } from './series-build';
 import type { Unit } from './series-defs';
 
+/** Chart chrome of the current theme (theme/colors.ts): read when a chart is created. */
 export const THEME = {
-  axis: '#8a929d',
-  grid: 'rgba(138, 146, 157, 0.14)',
-  tick: 'rgba(138, 146, 157, 0.35)',
+  get axis(): string {
+    return themeColors.axis;
+  },
+  get grid(): string {
+    return themeColors.grid;
+  },
+  get tick(): string {
+    return themeColors.tick;
+  },
   font: "11px 'DejaVu Sans Mono', 'JetBrains Mono', monospace",
   select: 'rgba(79, 179, 169, 0.18)',
-} as const;
+  get point(): string {
+    return themeColors.bg;
+  },
+};
 
 /** CSS px of the y axis (values and gap): equal for every chart. */
 export const Y_AXIS_SIZE = 62;
@@ -123,7 +134,7 @@ export function lineChartOptions(
       y: false,
       drag: { x: true, y: false, setScale: false },
       sync: { key: spec.syncKey, setSeries: false },
-      points: { size: 6, width: 1.5, fill: '#111317' },
+      points: { size: 6, width: 1.5, fill: THEME.point },
       focus: { prox: -1 },
     },
     hooks,

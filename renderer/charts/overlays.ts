@@ -6,6 +6,7 @@
  * recording fake: happy-dom has no canvas).
  */
 import type { TimelineMark, TimelineSpan } from '../../engine/scenario/timeline';
+import { themeColors } from '../theme/colors';
 import type { XAxis } from './series-build';
 
 export interface Box {
@@ -53,13 +54,22 @@ export interface OverlayContext {
   textAlign: string;
 }
 
+/** Overlay colours of the current theme (theme/colors.ts, read at draw time). */
 export const OVERLAY_COLORS = {
   band: 'rgba(79, 179, 169, 0.06)',
-  mark: 'rgba(215, 219, 224, 0.45)',
-  markText: '#d7dbe0',
-  markTextBg: 'rgba(17, 19, 23, 0.82)',
-  step: '#ffffff',
-} as const;
+  get mark(): string {
+    return themeColors.tick;
+  },
+  get markText(): string {
+    return themeColors.text;
+  },
+  get markTextBg(): string {
+    return themeColors.labelBg;
+  },
+  get step(): string {
+    return themeColors.hover;
+  },
+};
 
 /** Gap kept between two mark labels, canvas px. */
 const LABEL_GAP = 6;

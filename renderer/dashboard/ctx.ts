@@ -3,6 +3,8 @@
  * canvas context satisfies it, and tests pass a recording fake (happy-dom
  * has no 2D canvas).
  */
+import { themeColors, type ThemeColors } from '../theme/colors';
+
 export type Ctx2D = Pick<
   CanvasRenderingContext2D,
   | 'fillStyle'
@@ -28,16 +30,8 @@ export type Ctx2D = Pick<
   | 'setLineDash'
 >;
 
-/** Colours of the canvas chrome (the CSS theme's, styles.css). */
-export const CHROME = {
-  bg: '#181b20',
-  bar: '#1e2228',
-  border: '#2a2f37',
-  text: '#d7dbe0',
-  muted: '#8a929d',
-  faint: '#5c636d',
-  hover: '#ffffff',
-} as const;
+/** Colours of the canvas chrome: the current theme's (theme/colors.ts, read at draw time). */
+export const CHROME: Readonly<ThemeColors> = themeColors;
 
 export const UI_FONT = "'Inter', 'Segoe UI', 'DejaVu Sans', system-ui, sans-serif";
 export const MONO_FONT = "'JetBrains Mono', 'Fira Code', 'DejaVu Sans Mono', monospace";

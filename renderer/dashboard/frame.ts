@@ -82,7 +82,7 @@ export function drawStrip(ctx: Ctx2D, s: StripFrame, dpr: number): void {
     const xa = Math.max(box.X0, xOf(box, s.view, s.selection.lo));
     const xb = Math.min(box.X1, xOf(box, s.view, s.selection.hi));
     const yb = Math.round((l.rulerTop + 14) * dpr);
-    ctx.fillStyle = 'rgba(255,255,255,0.18)';
+    ctx.fillStyle = CHROME.veil;
     ctx.fillRect(xa, box.Y, Math.max(1, xb - xa), yb - box.Y);
     ctx.fillStyle = CHROME.hover;
     ctx.fillRect(xa, box.Y, Math.max(1, Math.round(dpr)), yb - box.Y);

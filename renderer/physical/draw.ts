@@ -7,6 +7,7 @@
  * by colour (one fillStyle per state), overlays are one path each.
  */
 import { FRAME_STATE_COUNT, type PhysAnswer } from '../../engine/base/inspect-types';
+import { themeColors } from '../theme/colors';
 import { FRAME_COLORS, HIGHLIGHT_COLOR, HUGETLB_COLOR, THP_COLOR } from '../theme/palette';
 import { cssRgb, mixColor, segmentWidths } from './frames';
 import { bucketOf, bucketStart, gibMarks, labelEvery, FRAMES_PER_GIB, type GridLayout } from './grid';
@@ -47,9 +48,6 @@ export interface PhysDrawOptions {
   selection: { a: number; b: number } | null;
 }
 
-const RULER_COLOR = '#8a929d';
-const GIB_COLOR = '#c9d1d9';
-const SELECT_COLOR = '#4fb3a9';
 const MONO = "'JetBrains Mono', 'DejaVu Sans Mono', monospace";
 /** Cells narrower than this are drawn in their mixed colour, not split. */
 export const SPLIT_MIN = 6;
@@ -191,7 +189,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
     anyNotch = true;
   }
   if (anyNotch) {
-    ctx.fillStyle = GIB_COLOR;
+    ctx.fillStyle = themeColors.strong;
     ctx.globalAlpha = 0.7;
     ctx.fill();
     ctx.globalAlpha = 1;
@@ -203,7 +201,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   const fontPx = Math.min(11, Math.max(9, py));
   ctx.font = `${fontPx}px ${MONO}`;
   ctx.textBaseline = 'middle';
-  ctx.fillStyle = RULER_COLOR;
+  ctx.fillStyle = themeColors.muted;
   ctx.textAlign = 'left';
   const half = Math.min(py, fontPx + 2) / 2;
   for (let r = 0; r < rows; r += every) {
@@ -212,7 +210,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
   }
   // GiB labels for the labelled rows that start on a GiB boundary
   ctx.textAlign = 'right';
-  ctx.fillStyle = GIB_COLOR;
+  ctx.fillStyle = themeColors.strong;
   for (let r = 0; r < rows; r += every) {
     const pfn = bucketStart(a.start, a.end, a.buckets, r * cols);
     if (pfn > 0 && pfn % FRAMES_PER_GIB === 0) ctx.fillText(`${pfn / FRAMES_PER_GIB}G`, l.x0 - 5, l.y0 + r * py + half);
@@ -228,7 +226,7 @@ export function drawPhys(ctx: Ctx2D, o: PhysDrawOptions): void {
       const row = (b - col) / cols;
       ctx.rect(l.x0 + col * px, l.y0 + row * py, px, py);
     }
-    ctx.fillStyle = SELECT_COLOR;
+    ctx.fillStyle = themeColors.accent;
     ctx.globalAlpha = 0.4;
     ctx.fill();
     ctx.globalAlpha = 1;

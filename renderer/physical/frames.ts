@@ -13,7 +13,7 @@ import {
   FRAME_STATE_USED,
   type PhysAnswer,
 } from '../../engine/base/inspect-types';
-import { FRAME_COLORS, rgb } from '../theme/palette';
+import { FRAME_COLORS, paletteVersion, rgb } from '../theme/palette';
 import { bucketOf, bucketStart } from './grid';
 
 export interface BucketInfo {
@@ -97,7 +97,16 @@ export function segmentWidths(free: number, used: number, pinned: number, w: num
   return [wp, wu, Math.max(0, w - wp - wu)];
 }
 
-const STATE_RGB = FRAME_COLORS.map(rgb);
+/** FRAME_COLORS as rgb, recomputed when the theme rewrote them (palette version). */
+let STATE_RGB = FRAME_COLORS.map(rgb);
+let stateVersion = paletteVersion;
+function stateRgb(): [number, number, number][] {
+  if (stateVersion !== paletteVersion) {
+    STATE_RGB = FRAME_COLORS.map(rgb);
+    stateVersion = paletteVersion;
+  }
+  return STATE_RGB;
+}
 
 /** Colour of a cell too small to split: the states mixed by √share. */
 export function mixColor(free: number, used: number, pinned: number): [number, number, number] {
@@ -105,12 +114,13 @@ export function mixColor(free: number, used: number, pinned: number): [number, n
   const wu = Math.sqrt(used);
   const wp = Math.sqrt(pinned);
   const sum = wf + wu + wp;
-  if (sum === 0) return STATE_RGB[FRAME_STATE_FREE] as [number, number, number];
+  const STATE = stateRgb();
+  if (sum === 0) return STATE[FRAME_STATE_FREE] as [number, number, number];
   const out: [number, number, number] = [0, 0, 0];
   const parts: [number, [number, number, number]][] = [
-    [wf, STATE_RGB[FRAME_STATE_FREE] as [number, number, number]],
-    [wu, STATE_RGB[FRAME_STATE_USED] as [number, number, number]],
-    [wp, STATE_RGB[FRAME_STATE_PINNED] as [number, number, number]],
+    [wf, STATE[FRAME_STATE_FREE] as [number, number, number]],
+    [wu, STATE[FRAME_STATE_USED] as [number, number, number]],
+    [wp, STATE[FRAME_STATE_PINNED] as [number, number, number]],
   ];
   for (const [w, c] of parts) for (let k = 0; k < 3; k++) out[k] = (out[k] as number) + ((c[k] as number) * w) / sum;
   return [Math.round(out[0]), Math.round(out[1]), Math.round(out[2])];

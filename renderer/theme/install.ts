@@ -43,7 +43,8 @@ export function installTheme(opts: { monaco?: MonacoLoader } = {}): () => void {
       applyDocumentTheme(document, t);
       monaco?.apply();
     },
-    { immediate: true },
+    // Sync: the colours are rewritten before any view's watcher redraws with them.
+    { immediate: true, flush: 'sync' },
   );
   void (opts.monaco ?? loadMonaco)()
     .then((m) => {

@@ -8,18 +8,18 @@
  * no tier holds, free and unpinned frames, the highlight) follow the theme:
  * colors.ts rewrites them in place, so read them at draw time.
  */
-export const TIER_COLORS: [string, string, string, string] = [
+export const TIER_COLORS = [
   '#4a515c', // TIER_NONE: not pinned (neutral grey; per theme)
   '#56b4e9', // TIER_DOMAIN: sky blue
   '#e69f00', // TIER_XARRAY: orange
   '#cc79a7', // TIER_BOTH: reddish purple
-];
+] as [string, string, string, string];
 
-export const FRAME_COLORS: [string, string, string] = [
+export const FRAME_COLORS = [
   '#22262d', // free (per theme)
   '#3f6f8f', // in use, not pinned (muted blue; per theme)
   '#e69f00', // pinned (orange)
-];
+] as [string, string, string];
 
 export const THP_COLOR = '#009e73'; // bluish green
 export const HUGETLB_COLOR = '#f0e442'; // yellow
@@ -29,9 +29,13 @@ export let HIGHLIGHT_COLOR = '#ffffff';
 export const CHANGE_COLOR = '#d55e00'; // vermillion
 export const AREA_COLORS = ['#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7'] as const;
 
+/** Bumped whenever the theme rewrote the neutral entries (caches of derived colours compare it). */
+export let paletteVersion = 0;
+
 /** Called by colors.ts only. */
 export function setHighlightColor(c: string): void {
   HIGHLIGHT_COLOR = c;
+  paletteVersion++;
 }
 
 /** `#rrggbb` as [r, g, b] (canvas ImageData fills). */
