@@ -5,12 +5,12 @@
  */
 import { watch } from 'vue';
 import type { AppHost, AppState } from '../../electron/shared/app-host';
+import { useDocumentsStore } from '../stores/documents';
 import { useRunsStore } from '../stores/runs';
-import { useScenarioStore } from '../stores/scenario';
 import { useSelectionStore } from '../stores/selection';
 import { useSettingsStore } from '../stores/settings';
 
-/** The documents' part of the state (the documents store's, when it is there). */
+/** The documents' part of the state. */
 export interface DocumentsState {
   dirtyDocuments: string[];
   activeDocument: string | null;
@@ -49,7 +49,8 @@ export function reportAppState(app: Pick<AppHost, 'setState'>, docs: () => Docum
   );
 }
 
-/** Until the documents store reports its own: the one open scenario, never dirty. */
-export function scenarioDocumentsState(): DocumentsState {
-  return { dirtyDocuments: [], activeDocument: useScenarioStore().name };
+/** The open documents (documents store): which are dirty, which is active. */
+export function documentsState(): DocumentsState {
+  const docs = useDocumentsStore();
+  return { dirtyDocuments: [...docs.dirtyNames], activeDocument: docs.active?.name ?? null };
 }

@@ -8,6 +8,7 @@
 import type { CommandId } from '../../electron/shared/commands';
 import { useHelpStore } from '../help/store';
 import { useComparisonStore } from '../stores/comparison';
+import { useDocumentsStore } from '../stores/documents';
 import { useEngineStore } from '../stores/engine';
 import { useRunsStore } from '../stores/runs';
 import { useScenarioStore } from '../stores/scenario';
@@ -21,9 +22,6 @@ export interface CommandHandler {
 
 export type CommandHandlers = Record<CommandId, CommandHandler>;
 
-/** Commands that wait for another part of the app; they do nothing until it is there. */
-const notYet: CommandHandler = { run: () => undefined, enabled: () => false };
-
 /** The handlers, bound to the active Pinia's stores. */
 export function createHandlers(): CommandHandlers {
   const runs = useRunsStore();
@@ -33,23 +31,24 @@ export function createHandlers(): CommandHandlers {
   const settings = useSettingsStore();
   const help = useHelpStore();
   const comparison = useComparisonStore();
+  const documents = useDocumentsStore();
 
   const hasRun = (): boolean => runs.current !== null && runs.data.length > 0;
   const panel = (tab: ViewTab): CommandHandler => ({ run: () => settings.setViewTab(tab) });
 
   return {
-    'file.new': notYet,
-    'file.gallery': notYet,
-    'file.open': notYet,
-    'file.openRun': notYet,
-    'file.save': notYet,
-    'file.saveAs': notYet,
-    'file.exportRun': notYet,
-    'file.exportCsv': notYet,
-    'file.exportTrace': notYet,
-    'file.exportPng': notYet,
-    'file.share': notYet,
-    'file.closeTab': notYet,
+    'file.new': { run: () => documents.newDocument() },
+    'file.gallery': { run: () => documents.openGallery() },
+    'file.open': { run: () => documents.openFile() },
+    'file.openRun': { run: () => runs.openRunFile(), enabled: () => !runs.running },
+    'file.save': { run: () => documents.save() },
+    'file.saveAs': { run: () => documents.saveAs() },
+    'file.exportRun': { run: () => runs.exportRun(), enabled: () => hasRun() && !runs.running },
+    'file.exportCsv': { run: () => runs.exportCsv(), enabled: () => hasRun() && !runs.running },
+    'file.exportTrace': { run: () => runs.exportTrace(), enabled: () => hasRun() && !runs.running },
+    'file.exportPng': { run: () => runs.exportPng(), enabled: () => hasRun() },
+    'file.share': { run: () => documents.copyShareLink() },
+    'file.closeTab': { run: () => documents.closeTab() },
     'run.run': {
       run: () => runs.run(scenario.source, scenario.name),
       enabled: () => engine.status === 'ready' && !runs.running,

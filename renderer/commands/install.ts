@@ -7,7 +7,8 @@ import type { AppHost, HostCommand } from '../../electron/shared/app-host';
 import { isCommandId } from '../../electron/shared/commands';
 import { getLabApi } from '../lab';
 import { currentPlatform } from './accelerator';
-import { reportAppState, scenarioDocumentsState } from './app-state';
+import { useDocumentsStore } from '../stores/documents';
+import { documentsState, reportAppState } from './app-state';
 import { keyBindings, type Host } from './bindings';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
@@ -25,11 +26,14 @@ export function installCommands(): { dispatcher: Dispatcher; uninstall: () => vo
   );
   // A host without the app services (an older preload) still gets shortcuts.
   const app: AppHost | undefined = api.app;
+  const documents = useDocumentsStore();
   const onHost = (cmd: HostCommand): void => {
-    if (isCommandId(cmd.id)) dispatcher.run(cmd.id, 'host');
+    // A file handed over by the OS (recent files, file association, second instance).
+    if (cmd.id === 'file.openHandle') void documents.openHandle(cmd.handle);
+    else if (isCommandId(cmd.id)) dispatcher.run(cmd.id, 'host');
   };
   const offHost = app?.onCommand(onHost);
-  const offState = app ? reportAppState(app, scenarioDocumentsState) : undefined;
+  const offState = app ? reportAppState(app, documentsState) : undefined;
   return {
     dispatcher,
     uninstall: () => {

@@ -50,6 +50,9 @@ export function launch(userDataDir, viewport = { width: 1600, height: 1000 }) {
     headless: true,
     args: FLAGS,
     viewport,
+    // Headless Chromium reports a light system; the specs expect the app's dark look
+    // unless they switch (specs/13-help-themes.mjs emulates both).
+    colorScheme: 'dark',
   });
 }
 
