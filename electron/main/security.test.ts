@@ -37,6 +37,7 @@ describe('window hardening', () => {
       nodeIntegrationInWorker: false,
       webSecurity: true,
       webviewTag: false,
+      navigateOnDragDrop: false,
     });
   });
 
@@ -66,6 +67,8 @@ describe('window hardening', () => {
     expect(nav('will-navigate', 'https://example.com/')).toBe(true);
     expect(nav('will-navigate', 'app://lab/index.html')).toBe(false);
     expect(nav('will-redirect', 'file:///etc/passwd')).toBe(true);
+    // A file dropped on the window: navigateOnDragDrop is off, and a navigation to it is denied anyway.
+    expect(nav('will-navigate', 'file:///home/u/dropped.ts')).toBe(true);
     expect(nav('will-attach-webview')).toBe(true);
   });
 

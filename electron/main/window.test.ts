@@ -43,4 +43,32 @@ describe('main window', () => {
     seen.once.get('ready-to-show')?.();
     expect(show).toHaveBeenCalled();
   });
+
+  it('opens at the restored bounds and maximizes before showing when it was maximized', () => {
+    let opts: BrowserWindowConstructorOptions | undefined;
+    const order: string[] = [];
+    let ready: () => void = () => {};
+    class FakeWindow {
+      webContents = { setWindowOpenHandler: vi.fn(), on: vi.fn() };
+      constructor(o: BrowserWindowConstructorOptions) {
+        opts = o;
+      }
+      once(_n: string, fn: () => void) {
+        ready = fn;
+      }
+      maximize = () => order.push('maximize');
+      show = () => order.push('show');
+      loadURL = () => Promise.resolve();
+    }
+    createMainWindow(FakeWindow as unknown as BrowserWindowCtor, {
+      preload: '/p.cjs',
+      url: 'app://lab/index.html',
+      appOrigin: 'app://lab',
+      bounds: { x: 10, y: 20, width: 1000, height: 700 },
+      maximized: true,
+    });
+    expect(opts).toMatchObject({ x: 10, y: 20, width: 1000, height: 700, minWidth: 900, minHeight: 600 });
+    ready();
+    expect(order).toEqual(['maximize', 'show']);
+  });
 });
