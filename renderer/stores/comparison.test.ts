@@ -224,6 +224,38 @@ describe('comparison store', () => {
     expect(cmp.pinned).toBe(before);
   });
 
+  it('compares two saved runs: one opened and pinned, the other opened as the current run', async () => {
+    const file = (seed: number, n: number): string => {
+      const r = resultFor(seed, n);
+      return serializeRun(
+        fromResult(
+          { ...r, counters: { ...newCounters(), ...r.counters }, timeline: r.timeline },
+          {
+            fileName: 's.ts',
+            source: `lab.open() // ${seed}`,
+            seed,
+            check: false,
+            ranAt: new Date(0),
+            engine: { version: '1.0.0', scenarioApi: 1 },
+          },
+        ),
+      );
+    };
+    const runs = useRunsStore();
+    const cmp = useComparisonStore();
+    expect(await runs.loadRunText('four.pfnrun', file(4, 3))).toBe(true);
+    expect(cmp.pinCurrent()).toBe(true);
+    expect(cmp.pinned).toMatchObject({ origin: 'saved', label: 'saved four.pfnrun: s.ts · seed 4' });
+    expect(cmp.ready).toBe(false);
+    expect(await runs.loadRunText('five.pfnrun', file(5, 6))).toBe(true);
+    expect(cmp.ready).toBe(true);
+    expect(cmp.other).toMatchObject({ origin: 'saved', label: 'saved five.pfnrun: s.ts · seed 5' });
+    const rows = compareCounters(sideAt(cmp.base!, 99).counters, sideAt(cmp.other!, 99).counters);
+    // seed 4: 4·(1+2+3) = 24 pages; seed 5: 5·(1+…+6) = 105
+    expect(rows.find((r) => r.name === 'pagesPinned')).toMatchObject({ base: 24, other: 105, abs: 81 });
+    expect(rows.find((r) => r.name === 'iommuMapCalls')).toMatchObject({ base: 3, other: 6 });
+  });
+
   it('openCompare shows the Compare tab and remembers it', () => {
     const cmp = useComparisonStore();
     cmp.openCompare();
