@@ -5,6 +5,7 @@ import { COMMANDS, type CommandId } from '../../electron/shared/commands';
 import { useHelpStore } from '../help/store';
 import { setLabApi } from '../lab';
 import { useComparisonStore } from '../stores/comparison';
+import { useDocumentsStore } from '../stores/documents';
 import { useEngineStore } from '../stores/engine';
 import { useSelectionStore } from '../stores/selection';
 import { useSettingsStore } from '../stores/settings';
@@ -76,6 +77,24 @@ describe('command handlers', () => {
     expect(useComparisonStore().pinned?.origin).toBe('run');
     d.run('run.compare', 'key');
     expect(useSettingsStore().viewTab).toBe('compare');
+  });
+
+  it('file commands reach the documents and runs stores', async () => {
+    const docs = useDocumentsStore();
+    const d = createDispatcher(createHandlers());
+    const n = docs.docs.length;
+    d.run('file.new', 'key');
+    expect(docs.docs.length).toBe(n + 1);
+    d.run('file.gallery', 'host');
+    expect(docs.galleryOpen).toBe(true);
+    expect(d.enabled('file.exportRun')).toBe(false);
+    loadRun(events(2));
+    expect(d.enabled('file.exportRun')).toBe(true);
+    const app = lab.app as MemoryAppHost;
+    app.nextSaveAs = 'runs/x.pfnrun.json';
+    d.run('file.exportRun', 'key');
+    await flushPromises();
+    expect(app.files.has('runs/x.pfnrun.json')).toBe(true);
   });
 
   it('counts a command once when the key and the menu both report it, but every repeat of one source', () => {

@@ -41,6 +41,7 @@ describe('help dialogs', () => {
       'Run',
       'View',
       'Help',
+      'Timeline',
       'Editor',
     ]);
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
