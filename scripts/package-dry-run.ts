@@ -17,11 +17,13 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fuseMismatches, packagedApps } from './fuse-check';
+import { jsFiles, readAsar, runtimeImports } from './package-contents';
 import { BUILDER_CONFIG, ROOT, configuredFuses, loadBuilderConfig } from './packaging-config';
 
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -45,30 +47,8 @@ function standInElectron(dir: string, version: string): void {
   writeFileSync(join(dir, 'LICENSE'), 'stand-in');
 }
 
-/**
- * An asar archive's files: its header is a pickle (u32 size 4, u32 header
- * size, then u32 payload size, u32 JSON length, the JSON); file data follows
- * the header at each entry's `offset`.
- */
-export function readAsar(archive: Buffer): Map<string, () => Buffer> {
-  const dataStart = 8 + archive.readUInt32LE(4);
-  const length = archive.readUInt32LE(12);
-  const header = JSON.parse(archive.subarray(16, 16 + length).toString('utf8')) as AsarDir;
-  const out = new Map<string, () => Buffer>();
-  const walk = (dir: AsarDir, prefix: string) => {
-    for (const [name, entry] of Object.entries(dir.files)) {
-      if ('files' in entry) walk(entry, `${prefix}${name}/`);
-      else {
-        const start = dataStart + Number(entry.offset ?? 0);
-        out.set(`${prefix}${name}`, () => archive.subarray(start, start + entry.size));
-      }
-    }
-  };
-  walk(header, '');
-  return out;
-}
-interface AsarDir {
-  files: Record<string, AsarDir | { size: number; offset?: string; unpacked?: boolean }>;
+function asArray<T>(v: T | T[] | null | undefined): T[] {
+  return v == null ? [] : Array.isArray(v) ? v : [v];
 }
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -149,6 +129,24 @@ try {
             .join('/'),
         ),
     );
+    const excluded = asArray(config.files).flatMap((f) =>
+      typeof f === 'string' ? (/^!node_modules\/([^*]+)\/\*\*$/.exec(f)?.[1] ?? []) : [],
+    );
+    const packedAnyway = excluded.filter((m) => modules.has(m));
+    check(
+      `what the configuration leaves out is not packed (${excluded.join(', ')})`,
+      excluded.length > 0 && packedAnyway.length === 0,
+      packedAnyway.length ? packedAnyway.join(', ') : 'no !node_modules/X/** pattern in files',
+    );
+    const loaded = [
+      ...new Set(jsFiles(join(ROOT, 'out/main')).flatMap((f) => runtimeImports(readFileSync(f, 'utf8')))),
+    ];
+    const absent = loaded.filter((m) => !modules.has(m));
+    check(
+      `every package out/main loads is packed (${loaded.join(', ')})`,
+      loaded.length > 0 && absent.length === 0,
+      absent.length ? `missing: ${absent.join(', ')}` : 'out/main loads no package',
+    );
     const dev = Object.keys(pkg.devDependencies).filter((d) => modules.has(d));
     check(
       'no devDependency packed (electron, vue, monaco… are bundled or not needed)',
@@ -162,6 +160,7 @@ try {
       manifest.main === 'out/main/index.js',
       String(manifest.main),
     );
+    console.log(`     (app.asar: ${(statSync(asar).size / 1e6).toFixed(1)} MB, ${files.length} files)`);
   }
 } catch (e) {
   check('package dry run', false, e instanceof Error ? e.message : String(e));
