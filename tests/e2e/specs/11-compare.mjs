@@ -173,6 +173,8 @@ export default async function compare({ context, base, test, outDir, problems })
       if (theme) await toggle.selectOption(theme);
       await page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(r), 300)));
       const sfx = theme === 'light' ? '-light' : '';
+      // from the top of the tab (the element shots below scroll it)
+      await page.locator('[data-testid="compare"] .body').evaluate((el) => (el.scrollTop = 0));
       await page.screenshot({ path: join(outDir, `compare-app${sfx}.png`) });
       await page.getByTestId('compare').screenshot({ path: join(outDir, `compare${sfx}.png`) });
       await page
