@@ -97,7 +97,7 @@ describe('fuse check', () => {
 
   it('skips a fuse this Electron has removed, and reports one it lacks', async () => {
     const exe = join(dist, 'linux-unpacked', 'pfnlab');
-    fakeElectron(exe, 'r10011'); // RunAsNode removed, 1-5 as configured, no fuses 6 and 7
+    fakeElectron(exe, 'r00011'); // RunAsNode removed, 1-5 as configured, no fuses 6 and 7
     const bad = await fuseMismatches(exe, config);
     expect(bad.some((b) => b.startsWith('runAsNode'))).toBe(false);
     expect(bad).toEqual([
