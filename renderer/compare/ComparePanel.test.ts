@@ -247,6 +247,18 @@ describe('ComparePanel', () => {
     await twoRuns(w);
     // the Charts tab's default series fall in its three groups
     expect(w.findAll('[data-testid=compare-chart] .u-over')).toHaveLength(3);
+    // a click selects the event under the pointer (clamped to the current run)
+    const sel = useSelectionStore();
+    const click = async (x: number): Promise<void> => {
+      const over = w.findAll('[data-testid=compare-chart] .u-over')[0]!.element as HTMLElement;
+      over.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: 10, bubbles: true, button: 0 }));
+      over.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: 10, bubbles: true, button: 0 }));
+      await settle();
+    };
+    await click(0);
+    expect(sel.step).toBe(0);
+    await click(5000);
+    expect(sel.step).toBe(8);
     w.unmount();
   });
 
