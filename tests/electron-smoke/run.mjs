@@ -138,7 +138,15 @@ try {
   results.push({ name: 'electron smoke harness', ok: false });
   console.log(`FAIL electron smoke harness: ${e instanceof Error ? e.stack : String(e)}`);
 } finally {
-  await app?.close().catch(() => {});
+  // A quit prompt (unsaved documents) must not hold the job: kill after 10 s.
+  if (app) {
+    const closed = app.close().then(
+      () => true,
+      () => false,
+    );
+    const timedOut = new Promise((ok) => setTimeout(() => ok(false), 10000));
+    if (!(await Promise.race([closed, timedOut]))) app.process().kill();
+  }
   await context?.close().catch(() => {});
   server?.close();
   rmSync(userDataDir, { recursive: true, force: true });
