@@ -198,4 +198,21 @@ describe('runs store: saved runs', () => {
     const again = parseRunFile(runs.runFileText() ?? '');
     expect(again).toEqual({ ...parseRunFile(text), engine: { version: '0.0.1', scenarioApi: 1 } });
   });
+
+  it('opening a saved run while a run goes is refused, and the run goes on', async () => {
+    const text = await ranAndExported();
+    freshApp();
+    lab = fakeLab({ run: () => new Promise(() => {}) });
+    setLabApi(lab);
+    const runs = useRunsStore();
+    void runs.run(SOURCE, 'live.ts');
+    await Promise.resolve();
+    expect(runs.status).toBe('running');
+    const current = runs.current;
+    expect(await runs.loadRunText('x.pfnrun.json', text)).toBe(false);
+    expect(runs.runFileError).toBe('x.pfnrun.json: a run is in progress; stop it before opening a saved run');
+    expect(runs.current).toBe(current);
+    expect(runs.status).toBe('running');
+    await runs.stop();
+  });
 });
