@@ -136,34 +136,53 @@ export default async function helpThemes({ context, base, test, outDir, problems
 
   await test('hover docs in the editor name the kernel function', async () => {
     await page.getByTestId('theme-toggle').selectOption('light');
-    // The screen box of `map` in the first visible `ioas.map(` of the editor (after the reload above).
-    await page.locator('[data-testid="editor"] .monaco-editor .view-lines').click();
-    await page.keyboard.press('Control+Home');
-    const box = await until(() => page.evaluate(() => {
-      for (const line of document.querySelectorAll('[data-testid="editor"] .view-line')) {
-        const at = line.textContent.indexOf('.map(');
-        if (at < 0) continue;
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        let offset = 0;
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const len = n.textContent.length;
-          if (at + 1 < offset + len) {
-            const r = document.createRange();
-            r.setStart(n, at + 1 - offset);
-            r.setEnd(n, Math.min(len, at + 4 - offset));
-            const b = r.getBoundingClientRect();
-            return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    // A new scenario (Alt+N, the browser's New) starts with the API's first calls on screen.
+    const tabs = (await hook(page, 'scenario')).name;
+    await page.locator('h1').click();
+    await page.keyboard.press('Alt+N');
+    await until(async () => (await hook(page, 'scenario')).name !== tabs, 'Alt+N opened no new scenario');
+    const KERNEL = {
+      map: 'iopt_map_user_pages',
+      attachDomain: 'iopt_table_add_domain',
+      ioasAlloc: 'iopt_init_table',
+      mmap: 'do_mmap',
+      open: 'iommufd_fops_open',
+    };
+    const box = await until(
+      () =>
+        page.evaluate((names) => {
+          for (const line of document.querySelectorAll('[data-testid="editor"] .view-line')) {
+            const m = new RegExp(`\\.(${names.join('|')})\\(`).exec(line.textContent);
+            if (!m) continue;
+            const at = m.index + 1;
+            const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+            let offset = 0;
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const len = n.textContent.length;
+              if (at < offset + len) {
+                const r = document.createRange();
+                r.setStart(n, at - offset);
+                r.setEnd(n, Math.min(len, at - offset + 2));
+                const b = r.getBoundingClientRect();
+                return { x: b.x + b.width / 2, y: b.y + b.height / 2, name: m[1] };
+              }
+              offset += len;
+            }
           }
-          offset += len;
-        }
-      }
-      return null;
-    }), 'no ioas.map( on screen');
+          return null;
+        }, Object.keys(KERNEL)),
+      async () =>
+        `no lab call on screen: ${JSON.stringify(
+          await page.evaluate(() =>
+            [...document.querySelectorAll('[data-testid="editor"] .view-line')].slice(0, 12).map((l) => l.textContent),
+          ),
+        )}`,
+    );
     await page.mouse.move(box.x, box.y);
     const hover = page.locator('.monaco-hover-content', { hasText: 'Kernel:' }).first();
     await hover.waitFor({ timeout: 15000 });
     const text = await hover.innerText();
-    assert(text.includes('iopt_map_user_pages'), `hover: ${text}`);
+    assert(text.includes(KERNEL[box.name]), `hover of ${box.name}: ${text}`);
     await page.screenshot({ path: join(outDir, 'hover-kernel.png') });
   });
 }
