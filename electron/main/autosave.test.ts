@@ -47,10 +47,15 @@ describe('autosave', () => {
     expect(await readdir(dir)).toEqual([autosaveFileName('../../x')]);
   });
 
-  it('the last of quick writes to one id wins', async () => {
+  it('the last of quick writes to one id wins; idle waits for them all', async () => {
     const s = new AutosaveStore(dir);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => s.put(doc('a', 0, `v${i}`))));
+    for (let i = 0; i < 20; i++) void s.put(doc('a', 0, `v${i}`));
+    void s.put(doc('b', 1));
+    expect(s.busy).toBe(true);
+    await s.idle();
+    expect(s.busy).toBe(false);
     const r = await s.list();
+    expect(r.ok && r.value.map((d) => d.id)).toEqual(['a', 'b']);
     expect(r.ok && r.value[0]?.text).toBe('v19');
   });
 

@@ -76,21 +76,32 @@ export class AutosaveStore {
     return ok(docs);
   }
 
-  async put(doc: AutosavedDocument): Promise<HostResult<null>> {
-    if (!isAutosavedDocument(doc)) return hostError('EINVAL', 'autosave: not an autosaved document');
+  put(doc: AutosavedDocument): Promise<HostResult<null>> {
+    if (!isAutosavedDocument(doc))
+      return Promise.resolve(hostError('EINVAL', 'autosave: not an autosaved document'));
     const body = JSON.stringify(doc);
     if (byteLength(body) > MAX_FILE_BYTES) {
-      return hostError(
-        'EINVAL',
-        `autosave of ${doc.name}: larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`,
+      return Promise.resolve(
+        hostError('EINVAL', `autosave of ${doc.name}: larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`),
       );
     }
-    try {
-      await mkdir(this.dir, { recursive: true });
-    } catch (e) {
-      return fsError(e, this.dir);
-    }
-    return this.serial(doc.id, () => writeFileAtomic(join(this.dir, autosaveFileName(doc.id)), body));
+    return this.serial(doc.id, async () => {
+      try {
+        await mkdir(this.dir, { recursive: true });
+      } catch (e) {
+        return fsError(e, this.dir);
+      }
+      return writeFileAtomic(join(this.dir, autosaveFileName(doc.id)), body);
+    });
+  }
+
+  /** Resolves once every write and removal asked for so far is on disk (the app waits for it before it exits). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending.values());
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   private serial(id: string, op: () => Promise<HostResult<null>>): Promise<HostResult<null>> {

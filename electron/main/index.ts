@@ -70,11 +70,12 @@ const shell = new AppShell({
   platform: process.platform,
   appName: APP_NAME,
 });
+const autosave = new AutosaveStore(join(userData, 'autosave'), log);
 const host = new DesktopHost({
   dialog,
   allowed,
   recent,
-  autosave: new AutosaveStore(join(userData, 'autosave'), log),
+  autosave,
   documentsDir: app.getPath('documents'),
 });
 const quit = trackQuitting(app);
@@ -132,7 +133,17 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => void engine.dispose());
+  // The last autosaves (a closing page flushes its documents) reach the disk before the app exits.
+  let flushed = false;
+  app.on('will-quit', (event) => {
+    void engine.dispose();
+    if (flushed || !autosave.busy) return;
+    event.preventDefault();
+    void autosave.idle().finally(() => {
+      flushed = true;
+      app.quit();
+    });
+  });
 }
 
 // A second start hands its files to this instance's window and quits.

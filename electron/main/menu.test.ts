@@ -146,6 +146,11 @@ describe('application menu', () => {
     expect(c.sent).toEqual([[{ id: 'file.openHandle', handle: '/d/a.pfnrun.json' }, undefined]]);
     click(sub[3]);
     expect(c.clearRecent).toHaveBeenCalled();
+    const amp = find(
+      buildMenuTemplate(ctx({ recent: [{ ...recent[0]!, name: 'a&b.ts' }] })),
+      'file.openRecent',
+    );
+    expect((amp?.submenu as MenuItemConstructorOptions[])[0]?.label).toBe('a&&b.ts');
     const empty = find(buildMenuTemplate(ctx()), 'file.openRecent')?.submenu as MenuItemConstructorOptions[];
     expect(empty.map((i) => [i.label ?? i.type, i.enabled])).toEqual([
       ['No Recent Files', false],

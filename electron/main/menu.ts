@@ -124,7 +124,8 @@ function commandItem(c: CommandDef & { id: CommandId }, ctx: MenuContext): MenuI
 
 function recentMenu(ctx: MenuContext): MenuItemConstructorOptions {
   const items: MenuItemConstructorOptions[] = ctx.recent.map((f) => ({
-    label: f.name,
+    // '&' starts a mnemonic on Linux and Windows: a file named "a&b.ts" must show as such.
+    label: ctx.platform === 'darwin' ? f.name : f.name.replace(/&/g, '&&'),
     toolTip: f.handle,
     click: (_item: unknown, win: BaseWindow | undefined) =>
       ctx.send({ id: 'file.openHandle', handle: f.handle }, win),
