@@ -22,7 +22,7 @@ export type FileKind = 'scenario' | 'run' | 'csv' | 'trace' | 'png' | 'json';
 /** The file-name extensions of each kind (without the dot), first = default. */
 export const FILE_KINDS: Readonly<Record<FileKind, { label: string; extensions: readonly string[] }>> = {
   scenario: { label: 'Scenario', extensions: ['ts'] },
-  run: { label: 'PFN Lab run', extensions: ['pfnrun.json', 'json'] },
+  run: { label: 'PFN Lab run', extensions: ['pfnrun.json', 'pfnrun', 'json'] },
   csv: { label: 'CSV', extensions: ['csv'] },
   trace: { label: 'Perfetto trace', extensions: ['json'] },
   png: { label: 'PNG image', extensions: ['png'] },
