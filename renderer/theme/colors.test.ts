@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyThemeColors, THEME_COLORS, themeColors } from './colors';
-import { FRAME_COLORS, HIGHLIGHT_COLOR, TIER_COLORS } from './palette';
+import { THEME as CHART_THEME } from '../charts/chart-options';
+import { OVERLAY_COLORS } from '../charts/overlays';
+import { CHROME } from '../dashboard/ctx';
+import { mixColor } from '../physical/frames';
+import { FRAME_COLORS, HIGHLIGHT_COLOR, rgb, TIER_COLORS } from './palette';
 
 function luminance(hex: string): number {
   const n = parseInt(hex.slice(1), 16);
@@ -44,5 +48,26 @@ describe('theme colours', () => {
     applyThemeColors('dark');
     expect(themeColors.bg).toBe('#181b20');
     expect(HIGHLIGHT_COLOR).toBe('#ffffff');
+  });
+
+  it('every canvas view reads the current theme: dashboard chrome, physical mixes, chart axes and overlays', () => {
+    applyThemeColors('dark');
+    expect(mixColor(1, 0, 0)).toEqual(rgb(THEME_COLORS.dark.freeFrame));
+    expect([CHROME.bg, CHART_THEME.axis, OVERLAY_COLORS.markText]).toEqual([
+      THEME_COLORS.dark.bg,
+      THEME_COLORS.dark.axis,
+      THEME_COLORS.dark.text,
+    ]);
+    applyThemeColors('light');
+    // The physical view's cached rgb of the frame states follows the switch.
+    expect(mixColor(1, 0, 0)).toEqual(rgb(THEME_COLORS.light.freeFrame));
+    expect(mixColor(0, 1, 0)).toEqual(rgb(THEME_COLORS.light.usedFrame));
+    expect([CHROME.bg, CHROME.text, CHART_THEME.axis, CHART_THEME.grid, OVERLAY_COLORS.step]).toEqual([
+      THEME_COLORS.light.bg,
+      THEME_COLORS.light.text,
+      THEME_COLORS.light.axis,
+      THEME_COLORS.light.grid,
+      THEME_COLORS.light.hover,
+    ]);
   });
 });
