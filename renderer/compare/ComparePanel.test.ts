@@ -9,7 +9,7 @@ import { nextTick } from 'vue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult, TimelineEvent } from '../../electron/shared/lab-api';
 import { COUNTER_NAMES } from '../../engine/base/counters';
-import type { MachineDigest } from '../../engine/iommufd/digest';
+import type { MachineDigest, PagesDigest } from '../../engine/iommufd/digest';
 import { resetChartPrefs } from '../charts/prefs';
 import { installFakeCanvas } from '../charts/test-fixtures';
 import { setLabApi } from '../lab';
@@ -19,6 +19,7 @@ import { useSelectionStore } from '../stores/selection';
 import { useSettingsStore } from '../stores/settings';
 import { fakeLab, runResult } from '../tests/fakes';
 import { compareChartOptions, PINNED_DASH } from './compare-chart';
+import CompareDashboards from './CompareDashboards.vue';
 import ComparePanel from './ComparePanel.vue';
 
 /** After event i of a seed-s run: one 64-page buffer, the first i·s pages in a domain, one area at s MiB. */
@@ -299,5 +300,39 @@ describe('compareChartOptions', () => {
     expect(o.series[1]?.dash).toEqual(PINNED_DASH);
     expect(o.series[2]?.dash).toBeUndefined();
     expect(o.series.slice(1).every((s) => s.spanGaps === true && s.fill === undefined)).toBe(true);
+  });
+});
+
+describe('CompareDashboards', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    undo = installFakeCanvas();
+  });
+  afterEach(() => undo());
+
+  it('draws at most 40 strips a side and counts the rest', async () => {
+    const many = digestOf(1, 1);
+    many.pages = Array.from({ length: 45 }, (_, i) => ({
+      ...(many.pages[0] as PagesDigest),
+      id: i + 1,
+      uptr: 0x1000 * (i + 1),
+    }));
+    const w = mount(CompareDashboards, {
+      props: {
+        sides: [
+          { id: 'base', title: 'A', step: 1, digest: many, pinned: true },
+          { id: 'other', title: 'B', step: 1, digest: digestOf(2, 1), pinned: false },
+        ],
+        tick: 0,
+      },
+    });
+    await settle();
+    const a = w.get('[data-testid=compare-dashboard-base]');
+    expect(a.attributes('data-strips')).toBe('45');
+    expect(a.text()).toContain('… and 5 more pages objects');
+    // 45 strips only in A, B's one strip only in B
+    expect(a.attributes('data-differing')).toBe('45');
+    expect(w.get('[data-testid=compare-dashboard-other]').text()).toContain('45 only in the other run');
+    w.unmount();
   });
 });
