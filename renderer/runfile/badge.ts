@@ -9,8 +9,13 @@ function when(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** What comes after the file name: when and by which engine it ran. */
+export function badgeMeta(s: SavedRunInfo): string {
+  return ` · ran ${when(s.ranAt)} · engine ${s.engine}`;
+}
+
 export function badgeText(s: SavedRunInfo): string {
-  return `saved run ${s.name} · ran ${when(s.ranAt)} · engine ${s.engine}`;
+  return `saved run ${s.name}${badgeMeta(s)}`;
 }
 
 export function badgeTitle(
