@@ -55,9 +55,9 @@ describe('dialogs', () => {
     );
   });
 
-  it('filters by FILE_KINDS, with All Files', () => {
+  it('filters by FILE_KINDS (no dotted extensions), with All Files', () => {
     expect(filtersFor('run')).toEqual([
-      { name: 'PFN Lab run', extensions: ['pfnrun.json', 'json'] },
+      { name: 'PFN Lab run', extensions: ['json'] },
       { name: 'All Files', extensions: ['*'] },
     ]);
   });

@@ -9,10 +9,16 @@ import { FILE_KINDS, type FileKind } from '../shared/app-host';
 
 export type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 
+/**
+ * Dialog filters of a kind. Electron wants extensions without dots, so a
+ * double extension filters by its last part (`pfnrun.json` → `json`; macOS
+ * rejects a dotted one).
+ */
 export function filtersFor(kind: FileKind): FileFilter[] {
   const k = FILE_KINDS[kind];
+  const extensions = [...new Set(k.extensions.map((e) => e.split('.').pop() ?? e))];
   return [
-    { name: k.label, extensions: [...k.extensions] },
+    { name: k.label, extensions },
     { name: 'All Files', extensions: ['*'] },
   ];
 }

@@ -21,7 +21,7 @@ const h = vi.hoisted(() => {
       setWindowOpenHandler: () => {},
       on: () => {},
       isDestroyed: () => false,
-      send: () => {},
+      send: (...a: unknown[]) => contentsSend(...a),
     };
     entry: Entry;
     constructor(opts: Entry['opts']) {
@@ -38,12 +38,20 @@ const h = vi.hoisted(() => {
     isFocused() {
       return true;
     }
+    isMinimized() {
+      return false;
+    }
+    focus() {
+      calls.push('focus');
+    }
     loadURL(url: string) {
       this.entry.url = url;
       return Promise.resolve();
     }
   }
   const appOn = new Map<string, (...a: unknown[]) => void>();
+  const contentsSend = vi.fn();
+  const handlers = new Map<string, (...a: unknown[]) => unknown>();
   const electron = {
     app: {
       isPackaged: true,
@@ -74,8 +82,14 @@ const h = vi.hoisted(() => {
       getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
     },
     ipcMain: {
-      handle: (ch: string) => calls.push(`ipcMain.handle:${ch}`),
-      on: (ch: string) => calls.push(`ipcMain.on:${ch}`),
+      handle: (ch: string, fn: (...a: unknown[]) => unknown) => {
+        handlers.set(ch, fn);
+        calls.push(`ipcMain.handle:${ch}`);
+      },
+      on: (ch: string, fn: (...a: unknown[]) => unknown) => {
+        handlers.set(ch, fn);
+        calls.push(`ipcMain.on:${ch}`);
+      },
     },
     protocol: {
       registerSchemesAsPrivileged: () => calls.push('registerSchemesAsPrivileged'),
@@ -90,7 +104,7 @@ const h = vi.hoisted(() => {
     },
   };
   const spawnEngine = vi.fn();
-  return { calls, ready: () => ready(), windows, electron, spawnEngine, appOn };
+  return { calls, ready: () => ready(), windows, electron, spawnEngine, appOn, contentsSend, handlers };
 });
 
 vi.mock('electron', () => ({ ...h.electron, default: h.electron }));
@@ -133,5 +147,34 @@ describe('electron main wiring', () => {
     expect(h.windows[0]?.opts.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
     expect(h.windows[0]?.opts.width).toBe(1400);
     expect(String(h.windows[0]?.opts.webPreferences?.['preload'])).toMatch(/preload[\\/]index\.cjs$/);
+  });
+
+  it('the file on the command line opens once the page listens, and only handed-over paths are readable', async () => {
+    const contents = { id: 1, isDestroyed: () => false, send: h.contentsSend };
+    const event = { sender: contents, senderFrame: { url: 'app://lab/index.html' } };
+    expect(h.contentsSend).not.toHaveBeenCalled();
+    h.handlers.get('lab:app:listening')?.(event);
+    expect(h.contentsSend).toHaveBeenCalledWith('lab:app:command', {
+      id: 'file.openHandle',
+      handle: '/home/u/a.ts',
+    });
+    // allowed (handed over), but not on this machine: ENOENT; a made-up path: EACCES
+    await expect(h.handlers.get('lab:app:readFile')?.(event, '/home/u/a.ts')).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'ENOENT' },
+    });
+    await expect(h.handlers.get('lab:app:readFile')?.(event, '/home/u/b.ts')).resolves.toMatchObject({
+      ok: false,
+      error: { errno: 'EACCES' },
+    });
+
+    // a second instance's file, too
+    h.appOn.get('second-instance')?.({}, ['/opt/pfnlab/pfnlab', 'c.ts'], '/home/u', {
+      files: ['/home/u/c.ts'],
+    });
+    expect(h.contentsSend).toHaveBeenLastCalledWith('lab:app:command', {
+      id: 'file.openHandle',
+      handle: '/home/u/c.ts',
+    });
   });
 });
