@@ -4,7 +4,7 @@ import { THEME as CHART_THEME } from '../charts/chart-options';
 import { OVERLAY_COLORS } from '../charts/overlays';
 import { CHROME } from '../dashboard/ctx';
 import { mixColor } from '../physical/frames';
-import { FRAME_COLORS, HIGHLIGHT_COLOR, rgb, TIER_COLORS } from './palette';
+import { AREA_COLORS, FRAME_COLORS, HIGHLIGHT_COLOR, rgb, TIER_COLORS } from './palette';
 
 function luminance(hex: string): number {
   const n = parseInt(hex.slice(1), 16);
@@ -33,6 +33,11 @@ describe('theme colours', () => {
       // A free frame differs from the canvas, and pinned data from free frames.
       expect(contrast(c.freeFrame, c.bg)).toBeGreaterThan(1.1);
       expect(contrast(TIER_COLORS[2], c.freeFrame)).toBeGreaterThan(1.5);
+    }
+    // Area / IOAS colours label brackets and bars: each must read on the panel.
+    for (const t of ['dark', 'light'] as const) {
+      applyThemeColors(t);
+      for (const a of AREA_COLORS) expect([t, a, contrast(a, THEME_COLORS[t].bg) > 2.2]).toEqual([t, a, true]);
     }
   });
 

@@ -8,7 +8,7 @@
  * (palette.ts) are the same in both themes, except the neutral ones.
  */
 import type { ResolvedTheme } from '../stores/settings';
-import { FRAME_COLORS, TIER_COLORS, setHighlightColor } from './palette';
+import { AREA_COLORS, FRAME_COLORS, TIER_COLORS, setHighlightColor } from './palette';
 
 export interface ThemeColors {
   /** Page background (--bg). */
@@ -39,6 +39,8 @@ export interface ThemeColors {
   freeFrame: string;
   usedFrame: string;
   unpinned: string;
+  /** AREA_COLORS[2]: Okabe–Ito yellow on dark, a dark yellow on light. */
+  areaYellow: string;
 }
 
 export const THEME_COLORS: Readonly<Record<ResolvedTheme, Readonly<ThemeColors>>> = {
@@ -61,6 +63,7 @@ export const THEME_COLORS: Readonly<Record<ResolvedTheme, Readonly<ThemeColors>>
     freeFrame: '#22262d',
     usedFrame: '#3f6f8f',
     unpinned: '#4a515c',
+    areaYellow: '#f0e442',
   },
   light: {
     page: '#eef0f3',
@@ -81,6 +84,7 @@ export const THEME_COLORS: Readonly<Record<ResolvedTheme, Readonly<ThemeColors>>
     freeFrame: '#e4e7eb',
     usedFrame: '#8fb3cc',
     unpinned: '#b8bfc8',
+    areaYellow: '#a89600',
   },
 };
 
@@ -101,5 +105,6 @@ export function applyThemeColors(theme: ResolvedTheme): void {
   TIER_COLORS[0] = c.unpinned;
   FRAME_COLORS[0] = c.freeFrame;
   FRAME_COLORS[1] = c.usedFrame;
+  AREA_COLORS[2] = c.areaYellow;
   setHighlightColor(c.hover);
 }

@@ -27,7 +27,15 @@ export const HUGETLB_COLOR = '#f0e442'; // yellow
 export let HIGHLIGHT_COLOR = '#ffffff';
 /** Marks what changed at the selected step. */
 export const CHANGE_COLOR = '#d55e00'; // vermillion
-export const AREA_COLORS = ['#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7'] as const;
+/** Colours of areas / IOASes / spans by index; the yellow (index 2) darkens on a light theme (its labels must read on white). */
+export const AREA_COLORS = ['#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7'] as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 /** Bumped whenever the theme rewrote the neutral entries (caches of derived colours compare it). */
 export let paletteVersion = 0;

@@ -13,6 +13,8 @@ const bg = (page, testid) =>
 /** Screenshots of the whole app on each view tab, and one of the editor's hover. */
 async function shootViews(page, outDir, name) {
   await page.screenshot({ path: join(outDir, `theme-${name}.png`) });
+  for (const view of ['dashboard', 'physical', 'timeline'])
+    await page.getByTestId(view).screenshot({ path: join(outDir, `theme-${name}-${view}-view.png`) });
   for (const tab of ['ioas', 'domains', 'counters', 'charts']) {
     await selectTab(page, tab);
     await page.waitForTimeout(300);
