@@ -17,6 +17,8 @@ async function mountPanel() {
   const pinia = createPinia();
   setActivePinia(pinia);
   const w = mount(EditorPanel, { global: { plugins: [pinia] }, attachTo: document.body });
+  // The editor starts once the documents store has restored the last session.
+  for (let i = 0; i < 400 && editors.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
   await flushPromises();
   return { w, ed: editors[editors.length - 1] as FakeEditor };
 }

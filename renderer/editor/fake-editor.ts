@@ -9,7 +9,13 @@ import type { EditorMarker, ScenarioEditor } from '../monaco/setup';
 type TypeMarker = { severity: 'error' | 'warning'; line: number; column: number; message: string };
 
 export interface FakeEditor extends ScenarioEditor {
+  /** The shown document's text. */
   text: string;
+  /** The shown document. */
+  shown: string;
+  /** Each document's model text (kept while another is shown, as Monaco's models). */
+  models: Map<string, string>;
+  closed: string[];
   highlighted: number;
   revealed: { line: number; column?: number }[];
   counts: ReadonlyMap<number, number>;
@@ -21,6 +27,8 @@ export interface FakeEditor extends ScenarioEditor {
   /** Play the user moving the cursor. */
   moveCursor(line: number): void;
   pressRun(): void;
+  /** Play the user typing: the shown document's whole new text. */
+  type(t: string): void;
   disposed: boolean;
 }
 
@@ -29,13 +37,19 @@ export const queuedMarkers: TypeMarker[][] = [];
 /** Editors made since the last reset (newest last). */
 export const editors: FakeEditor[] = [];
 
-export function makeFakeEditor(text: string, onChange: (t: string) => void): FakeEditor {
+export function makeFakeEditor(
+  doc: { id: string; text: string },
+  onChange: (id: string, t: string) => void,
+): FakeEditor {
   let markerFns: ((m: TypeMarker[]) => void)[] = [];
   let cursorFns: ((line: number) => void)[] = [];
   let runFns: (() => void)[] = [];
   let typeMarkers: TypeMarker[] = queuedMarkers.at(-1) ?? [];
   const ed: FakeEditor = {
-    text,
+    text: doc.text,
+    shown: doc.id,
+    models: new Map([[doc.id, doc.text]]),
+    closed: [],
     highlighted: 0,
     revealed: [],
     counts: new Map(),
@@ -43,9 +57,32 @@ export function makeFakeEditor(text: string, onChange: (t: string) => void): Fak
     runMarkerSets: 0,
     disposed: false,
     getValue: () => ed.text,
+    show(id, t) {
+      if (id === ed.shown) return;
+      ed.models.set(ed.shown, ed.text);
+      ed.shown = id;
+      ed.text = ed.models.get(id) ?? t;
+      ed.models.set(id, ed.text);
+      ed.highlighted = 0;
+      ed.counts = new Map();
+      for (const fn of markerFns) fn([...typeMarkers]);
+    },
     setValue(t) {
+      if (t === ed.text) return;
       ed.text = t;
-      onChange(t);
+      ed.models.set(ed.shown, t);
+      onChange(ed.shown, t);
+    },
+    close(id) {
+      if (id === ed.shown) return;
+      ed.models.delete(id);
+      ed.closed.push(id);
+    },
+    /** Play the user typing into the shown document. */
+    type(t: string) {
+      ed.text = t;
+      ed.models.set(ed.shown, t);
+      onChange(ed.shown, t);
     },
     onMarkers(fn) {
       markerFns.push(fn);
@@ -101,10 +138,10 @@ export function fakeSetupModule(): { createScenarioEditor: typeof makeFakeEditor
 
 function makeFakeEditorFactory(
   _el: HTMLElement,
-  text: string,
-  onChange: (t: string) => void,
+  doc: { id: string; text: string },
+  onChange: (id: string, t: string) => void,
 ): ScenarioEditor {
-  return makeFakeEditor(text, onChange);
+  return makeFakeEditor(doc, onChange);
 }
 
 export function resetFakeEditors(): void {

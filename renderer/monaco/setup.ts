@@ -10,19 +10,24 @@
  * without that line still sees `lab` (extra libs are roots).
  *
  * `createScenarioEditor` wraps one editor behind ScenarioEditor, the only
- * surface the panel (and its tests, which mock this module) knows.
+ * surface the panel (and its tests, which mock this module) knows. Each open
+ * document has its own model (file:///scenarios/doc-<id>.ts), so that its
+ * undo history, cursor and scroll position survive switching tabs; every
+ * model is type-checked (eager model sync), each as its own module
+ * (`moduleDetection: force`, as scenarios/tsconfig.json), so that two open
+ * scenarios' top-level names do not collide.
  */
 import * as monaco from 'monaco-editor';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import labDts from '../../engine/scenario/api/lab.d.ts?raw';
 import { countLabel } from './count-label';
-import { LAB_DTS_URI, SCENARIO_URI } from './uris';
+import { docUri, LAB_DTS_URI, SCENARIO_URI } from './uris';
 import './editor.css';
 
 export { monaco };
 
-export { LAB_DTS_URI, SCENARIO_URI };
+export { docUri, LAB_DTS_URI, SCENARIO_URI };
 /** Marker owner of the run's problems (the type checker's are 'typescript'). */
 const RUN_OWNER = 'pfnlab-run';
 
@@ -46,6 +51,8 @@ export function setupMonaco(): typeof monaco {
     noEmit: true,
     allowNonTsExtensions: true,
     noImplicitAny: true,
+    // ts.ModuleDetectionKind.Force (Monaco does not export the enum): every model is its own module.
+    moduleDetection: 3,
   });
   ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
   ts.typescriptDefaults.setEagerModelSync(true);
@@ -72,10 +79,18 @@ export interface EditorMarker {
 }
 
 export interface ScenarioEditor {
+  /** The shown document's text. */
   getValue(): string;
-  /** Replace the whole text (opening a scenario). */
+  /**
+   * Show document `id` in its own model (created with `text` the first time;
+   * its undo history, cursor and scroll position kept while another is shown).
+   */
+  show(id: string, text: string): void;
+  /** Replace the shown document's whole text (a text opened into its tab). */
   setValue(text: string): void;
-  /** Type-check problems (errors and warnings) of the scenario, after each validation. */
+  /** Forget a document's model (its tab was closed). */
+  close(id: string): void;
+  /** Type-check problems (errors and warnings) of the shown document, after each validation and when another is shown. */
   onMarkers(
     fn: (markers: { severity: 'error' | 'warning'; line: number; column: number; message: string }[]) => void,
   ): void;
@@ -89,7 +104,7 @@ export interface ScenarioEditor {
   revealLine(line: number, column?: number): void;
   /** Events per line, shown at the end of each line as `×n` (empty map: none). */
   setLineCounts(counts: ReadonlyMap<number, number>): void;
-  /** The run's problems as markers (replacing the previous run's). */
+  /** The run's problems as markers on the shown document (replacing the previous run's). */
   setRunMarkers(markers: readonly EditorMarker[]): void;
   dispose(): void;
 }
@@ -116,13 +131,29 @@ function countClass(label: string): string {
 
 export function createScenarioEditor(
   el: HTMLElement,
-  text: string,
-  onChange: (text: string) => void,
+  doc: { id: string; text: string },
+  onChange: (id: string, text: string) => void,
 ): ScenarioEditor {
   const m = setupMonaco();
-  const uri = m.Uri.parse(SCENARIO_URI);
-  m.editor.getModel(uri)?.dispose();
-  const model = m.editor.createModel(text, 'typescript', uri);
+  const models = new Map<string, monaco.editor.ITextModel>();
+  const views = new Map<string, monaco.editor.ICodeEditorViewState | null>();
+  const modelSubs = new Map<string, monaco.IDisposable>();
+  const modelOf = (id: string, text: string): monaco.editor.ITextModel => {
+    let model = models.get(id);
+    if (model && !model.isDisposed()) return model;
+    const uri = m.Uri.parse(docUri(id));
+    m.editor.getModel(uri)?.dispose();
+    const created = m.editor.createModel(text, 'typescript', uri);
+    models.set(id, created);
+    modelSubs.set(
+      id,
+      created.onDidChangeContent(() => onChange(id, created.getValue())),
+    );
+    model = created;
+    return model;
+  };
+  let shownId = doc.id;
+  let model = modelOf(doc.id, doc.text);
   const editor = m.editor.create(el, {
     model,
     theme: 'pfnlab-dark',
@@ -141,7 +172,9 @@ export function createScenarioEditor(
   });
   const stepLine = editor.createDecorationsCollection();
   const counts = editor.createDecorationsCollection();
-  const subs: { dispose(): void }[] = [model.onDidChangeContent(() => onChange(model.getValue()))];
+  const subs: { dispose(): void }[] = [];
+  /** Re-report the shown document's type markers (after showing another one). */
+  const markerEmits: (() => void)[] = [];
   let cursorLine = 0;
   let programmatic = false;
 
@@ -149,17 +182,50 @@ export function createScenarioEditor(
 
   return {
     getValue: () => model.getValue(),
+    show(id, text) {
+      if (id === shownId && !model.isDisposed()) return;
+      if (!model.isDisposed()) {
+        views.set(shownId, editor.saveViewState());
+        m.editor.setModelMarkers(model, RUN_OWNER, []); // the run's markers belong to the run's document
+      }
+      const next = modelOf(id, text);
+      // A text changed while hidden (it should not be): an edit, so that undo keeps it.
+      if (next.getValue() !== text)
+        next.pushEditOperations([], [{ range: next.getFullModelRange(), text }], () => null);
+      shownId = id;
+      model = next;
+      programmatic = true;
+      try {
+        editor.setModel(next);
+        const v = views.get(id);
+        if (v) editor.restoreViewState(v);
+      } finally {
+        programmatic = false;
+      }
+      cursorLine = editor.getPosition()?.lineNumber ?? 0;
+      stepLine.clear();
+      counts.clear();
+      for (const emit of markerEmits) emit();
+    },
     setValue(t) {
       if (t === model.getValue()) return;
       model.setValue(t);
       cursorLine = 0;
+    },
+    close(id) {
+      if (id === shownId) return; // the shown model goes once another is shown
+      models.get(id)?.dispose();
+      modelSubs.get(id)?.dispose();
+      models.delete(id);
+      modelSubs.delete(id);
+      views.delete(id);
     },
     onMarkers(fn) {
       // Setting the run's markers fires this event too: report only when the checker's own changed.
       let last = '';
       const emit = (): void => {
         const markers = m.editor
-          .getModelMarkers({ resource: uri })
+          .getModelMarkers({ resource: model.uri })
           .filter((k) => k.owner !== RUN_OWNER && k.severity >= m.MarkerSeverity.Warning)
           .map((k) => ({
             severity: k.severity === m.MarkerSeverity.Error ? ('error' as const) : ('warning' as const),
@@ -172,9 +238,11 @@ export function createScenarioEditor(
         last = key;
         fn(markers);
       };
+      markerEmits.push(emit);
       subs.push(
         m.editor.onDidChangeMarkers((uris) => {
-          if (uris.some((u) => u.toString() === uri.toString())) emit();
+          const shown = model.uri.toString();
+          if (uris.some((u) => u.toString() === shown)) emit();
         }),
       );
     },
@@ -182,7 +250,7 @@ export function createScenarioEditor(
       subs.push(
         editor.onDidChangeCursorPosition((e) => {
           // The user's moves — clicks, keys, Go to Line (an 'api' move too) — not our own
-          // revealLine (flagged), setValue or edits by others.
+          // revealLine (flagged), setValue, a tab switch or edits by others.
           if (programmatic || e.source === 'modelChange' || e.source === 'restoreState') return;
           if (e.reason === m.editor.CursorChangeReason.ContentFlush) return;
           const line = e.position.lineNumber;
@@ -271,9 +339,10 @@ export function createScenarioEditor(
     },
     dispose() {
       for (const s of subs) s.dispose();
-      m.editor.setModelMarkers(model, RUN_OWNER, []);
+      for (const s of modelSubs.values()) s.dispose();
       editor.dispose();
-      model.dispose();
+      for (const mod of models.values()) mod.dispose();
+      models.clear();
     },
   };
 }

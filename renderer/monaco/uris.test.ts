@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../stores/examples';
 import { countLabel } from './count-label';
-import { LAB_DTS_URI, SCENARIO_URI } from './uris';
+import { docUri, LAB_DTS_URI, SCENARIO_URI } from './uris';
 
 describe('editor file system', () => {
   // The bug: the model was file:///scenario.ts and the lib file:///pfnlab/lab.d.ts, so the
@@ -13,8 +13,17 @@ describe('editor file system', () => {
         (m) => m[1] as string,
       );
       expect(refs, ex.name).not.toEqual([]);
-      for (const r of refs) expect(new URL(r, SCENARIO_URI).href, ex.name).toBe(LAB_DTS_URI);
+      for (const r of refs) {
+        expect(new URL(r, SCENARIO_URI).href, ex.name).toBe(LAB_DTS_URI);
+        expect(new URL(r, docUri('5f0c-9a')).href, ex.name).toBe(LAB_DTS_URI);
+      }
     }
+  });
+
+  it('gives every document its own model beside the scenarios', () => {
+    expect(docUri('a-1')).toBe('file:///scenarios/doc-a-1.ts');
+    expect(docUri('a-1')).not.toBe(docUri('a-2'));
+    expect(new URL(docUri('x/../y')).pathname.startsWith('/scenarios/')).toBe(true);
   });
 
   it('keeps the declarations where the repository has them', () => {

@@ -5,5 +5,10 @@
  * holds the declarations under: one copy, no "file not found", no duplicates.
  */
 export const LAB_DTS_URI = 'file:///engine/scenario/api/lab.d.ts';
-/** The open scenario's model. */
+/** A scenario model's place (every open document's model is a file beside it). */
 export const SCENARIO_URI = 'file:///scenarios/scenario.ts';
+
+/** The model of open document `id` (a tab id: letters, digits and dashes). */
+export function docUri(id: string): string {
+  return `file:///scenarios/doc-${encodeURIComponent(id)}.ts`;
+}

@@ -71,6 +71,8 @@ interface Runtime {
   written: Map<string, string>;
   init: Promise<void> | null;
   uninstall: (() => void) | null;
+  /** Uninstalled: no more timers or late actions (a late action would make this store's Pinia the active one). */
+  disposed: boolean;
   autosaveWarned: boolean;
 }
 
@@ -113,6 +115,7 @@ export const useDocumentsStore = defineStore('documents', {
         written: new Map(),
         init: null,
         uninstall: null,
+        disposed: false,
         autosaveWarned: false,
       }),
     };
@@ -151,6 +154,7 @@ export const useDocumentsStore = defineStore('documents', {
     async restore(): Promise<void> {
       const app = getLabApi().app;
       const [list, recent] = await Promise.all([app.autosaveList(), app.recentFiles()]);
+      if (this.rt.disposed) return;
       if (recent.ok) this.recent = recent.value;
       if (!list.ok) this.warnAutosave(list.error);
       else if (list.value.length > 0) {
@@ -172,6 +176,7 @@ export const useDocumentsStore = defineStore('documents', {
     /** Autosave on hide and unload, share links on hashchange, files dropped on the window (App installs it once). */
     install(): () => void {
       if (this.rt.uninstall) return this.rt.uninstall;
+      this.rt.disposed = false;
       const flush = (): void => void this.flushAutosave();
       const onVis = (): void => {
         if (document.visibilityState === 'hidden') flush();
@@ -202,6 +207,8 @@ export const useDocumentsStore = defineStore('documents', {
         window.removeEventListener('dragover', onDragOver);
         window.removeEventListener('drop', onDrop);
         this.rt.uninstall = null;
+        void this.flushAutosave();
+        this.rt.disposed = true;
       };
       return this.rt.uninstall;
     },
@@ -404,7 +411,7 @@ export const useDocumentsStore = defineStore('documents', {
       void getLabApi()
         .app.autosaveRemove(id)
         .then((r) => {
-          if (!r.ok) this.warnAutosave(r.error);
+          if (!r.ok && !this.rt.disposed) this.warnAutosave(r.error);
         });
       if (this.docs.length === 0) {
         const d = firstDoc();
@@ -519,7 +526,7 @@ export const useDocumentsStore = defineStore('documents', {
     },
 
     armAutosave(): void {
-      if (!this.ready) return;
+      if (!this.ready || this.rt.disposed) return;
       if (this.rt.timer !== null) clearTimeout(this.rt.timer);
       this.rt.timer = setTimeout(() => void this.flushAutosave(), AUTOSAVE_DELAY_MS);
     },
@@ -542,7 +549,7 @@ export const useDocumentsStore = defineStore('documents', {
         this.rt.written.set(d.id, key);
         writes.push(
           app.autosavePut(toAutosaved(d, order, now)).then((r) => {
-            if (r.ok) return;
+            if (r.ok || this.rt.disposed) return;
             this.rt.written.delete(d.id);
             this.warnAutosave(r.error);
           }),
