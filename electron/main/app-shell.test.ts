@@ -41,7 +41,7 @@ function fakeWindow(id: number, focused = false) {
   return { win, on, contentsOn };
 }
 
-function setup() {
+function setup(setThemeSource?: (t: AppState['theme']) => void) {
   const menus: MenuItemConstructorOptions[][] = [];
   const commands = new HostCommands();
   const shell = new AppShell({
@@ -58,6 +58,7 @@ function setup() {
     isPackaged: true,
     platform: 'linux',
     appName: 'PFN Lab',
+    ...(setThemeSource ? { setThemeSource } : {}),
   });
   return { shell, menus, commands };
 }
@@ -90,6 +91,17 @@ describe('app shell', () => {
     expect((item(menus.at(-1), 'file.openRecent')?.submenu as MenuItemConstructorOptions[])[0]?.label).toBe(
       'x.ts',
     );
+  });
+
+  it('native UI follows the app theme, set when it changes', () => {
+    const themes: string[] = [];
+    const { shell } = setup((t) => themes.push(t));
+    const { win } = fakeWindow(1, true);
+    shell.addWindow(win as never);
+    shell.setState(win.webContents, idle);
+    shell.setState(win.webContents, { ...idle, activeDocument: 'a.ts' });
+    shell.setState(win.webContents, { ...idle, theme: 'dark' });
+    expect(themes).toEqual(['system', 'dark']);
   });
 
   it('titles the window with the active document and marks unsaved changes', () => {

@@ -34,6 +34,8 @@ export interface AppShellDeps {
   isPackaged: boolean;
   platform: NodeJS.Platform;
   appName: string;
+  /** Native UI (title bars, dialogs, menus) follows the app's theme: `nativeTheme.themeSource`. */
+  setThemeSource?: (theme: AppState['theme']) => void;
 }
 
 export class AppShell {
@@ -99,7 +101,9 @@ export class AppShell {
   }
 
   setState(contents: Pick<WebContents, 'id'>, state: AppState): void {
+    const previous = this.states.get(contents.id);
     this.states.set(contents.id, state);
+    if (previous?.theme !== state.theme) this.d.setThemeSource?.(state.theme);
     const win = this.windows.find((w) => w.webContents.id === contents.id);
     if (win && !win.isDestroyed()) {
       const edited = state.dirtyDocuments.length > 0;

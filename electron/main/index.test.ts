@@ -77,6 +77,7 @@ const h = vi.hoisted(() => {
       buildFromTemplate: (t: unknown[]) => ({ template: t }),
       setApplicationMenu: () => calls.push('setApplicationMenu'),
     },
+    nativeTheme: { themeSource: 'system' },
     screen: {
       getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
       getPrimaryDisplay: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session } from 'electron';
 import createEngineWorker from '../../engine/worker/entry?nodeWorker';
 import type { VersionInfo } from '../shared/lab-api';
 import { showAbout } from './about';
@@ -69,6 +69,7 @@ const shell = new AppShell({
   isPackaged: app.isPackaged,
   platform: process.platform,
   appName: APP_NAME,
+  setThemeSource: (theme) => (nativeTheme.themeSource = theme),
 });
 const autosave = new AutosaveStore(join(userData, 'autosave'), log);
 const host = new DesktopHost({
