@@ -4,8 +4,7 @@
  * the index ruler and the area brackets below it. Text is clipped to the
  * room it has (shorter variants first, then nothing).
  */
-import { TIER_XARRAY } from '../../engine/base/inspect-types';
-import { AREA_COLORS, CHANGE_COLOR, TIER_COLORS } from '../theme/palette';
+import { AREA_COLORS, CHANGE_COLOR } from '../theme/palette';
 import { CHROME, MONO_FONT, UI_FONT, type Ctx2D } from './ctx';
 import { count, hex, hexLast, humanBytes, PAGE_SIZE, shortIndex } from './format';
 import { METRICS, type StripLayout } from './layout';
@@ -181,7 +180,8 @@ export function drawAccesses(ctx: Ctx2D, l: StripLayout, view: ViewRange, dpr: n
   if (acc.length === 0) return;
   font(ctx, 10, dpr, true);
   ctx.textBaseline = 'middle';
-  const color = TIER_COLORS[TIER_XARRAY] as string;
+  // The xarray tier's orange, darker on a light theme (the labels must read on white).
+  const color = CHROME.accessInk;
   const floors: number[] = [];
   acc.forEach((n, i) => {
     const lane = l.accessLane[i] ?? 0;

@@ -33,6 +33,7 @@ describe('theme colours', () => {
       // A free frame differs from the canvas, and pinned data from free frames.
       expect(contrast(c.freeFrame, c.bg)).toBeGreaterThan(1.1);
       expect(contrast(TIER_COLORS[2], c.freeFrame)).toBeGreaterThan(1.5);
+      expect(contrast(c.accessInk, c.bg)).toBeGreaterThan(3.5);
     }
     // Area / IOAS colours label brackets and bars: each must read on the panel.
     for (const t of ['dark', 'light'] as const) {

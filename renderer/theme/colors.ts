@@ -39,6 +39,8 @@ export interface ThemeColors {
   freeFrame: string;
   usedFrame: string;
   unpinned: string;
+  /** Access brackets and labels on the dashboard: the xarray tier's orange (darker on light). */
+  accessInk: string;
   /** AREA_COLORS[2]: Okabe–Ito yellow on dark, a dark yellow on light. */
   areaYellow: string;
 }
@@ -64,6 +66,7 @@ export const THEME_COLORS: Readonly<Record<ResolvedTheme, Readonly<ThemeColors>>
     usedFrame: '#3f6f8f',
     unpinned: '#4a515c',
     areaYellow: '#f0e442',
+    accessInk: '#e69f00',
   },
   light: {
     page: '#eef0f3',
@@ -85,6 +88,7 @@ export const THEME_COLORS: Readonly<Record<ResolvedTheme, Readonly<ThemeColors>>
     usedFrame: '#8fb3cc',
     unpinned: '#b8bfc8',
     areaYellow: '#a89600',
+    accessInk: '#a86f00',
   },
 };
 
