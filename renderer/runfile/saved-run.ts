@@ -42,6 +42,11 @@ export function savedRunOf(
   engine: SavedRun['engine'],
 ): SavedRunFields {
   const counters = rec.counters ?? data.countersAt(data.length);
+  // A stopped run's live frames may name a digest that never arrived: no digest rather than a file that cannot be read.
+  const n = data.digests.length;
+  const events = data.events.some((e) => e.digest >= n)
+    ? data.events.map((e) => (e.digest >= n ? { ...e, digest: -1 } : e))
+    : data.events;
   return {
     engine,
     ranAt: new Date(rec.startedAt).toISOString(),
@@ -60,7 +65,7 @@ export function savedRunOf(
     },
     counters,
     timeline: {
-      events: data.events,
+      events,
       marks: data.marks,
       spans: data.spans,
       logs: data.logs,

@@ -215,4 +215,12 @@ describe('runs store: saved runs', () => {
     expect(runs.status).toBe('running');
     await runs.stop();
   });
+
+  it('a stopped run whose last frames named a digest that never came still exports a readable file', async () => {
+    await ranAndExported();
+    const runs = useRunsStore();
+    runs.data.digests.length = 10; // events 11 and 12 name digests 10 and 11
+    const saved = parseRunFile(runs.runFileText() ?? '');
+    expect(saved.timeline.events.map((e) => e.digest).slice(9)).toEqual([9, -1, -1]);
+  });
 });
