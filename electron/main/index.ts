@@ -57,6 +57,14 @@ async function versions() {
 }
 
 const userData = app.getPath('userData');
+/** Where Save dialogs start: Documents, else home (getPath throws where the system names no Documents folder). */
+function documentsDir(): string {
+  try {
+    return app.getPath('documents');
+  } catch {
+    return app.getPath('home');
+  }
+}
 const recent = new RecentFiles(join(userData, 'recent-files.json'), app, {
   log,
   onChange: (files) => shell.setRecent(files),
@@ -77,7 +85,7 @@ const host = new DesktopHost({
   allowed,
   recent,
   autosave,
-  documentsDir: app.getPath('documents'),
+  documentsDir: documentsDir(),
 });
 const quit = trackQuitting(app);
 const windows = new Set<number>();
