@@ -88,6 +88,7 @@ const host = new DesktopHost({
   documentsDir: documentsDir(),
 });
 const quit = trackQuitting(app);
+/** The webContents ids of our windows (the IPC sender check). */
 const windows = new Set<number>();
 const windowStatePath = join(userData, 'window-state.json');
 
@@ -101,8 +102,9 @@ async function openWindow(): Promise<void> {
     maximized: state.maximized,
   });
   const id = win.webContents.id;
+  // Kept after 'closed': webContents ids are never reused, and the closing page's last
+  // messages (its autosave flush on pagehide) may arrive after the window is gone.
   windows.add(id);
-  win.on('closed', () => windows.delete(id));
   trackWindowState(win, windowStatePath, { log });
   guardClose(win, {
     app,
