@@ -12,6 +12,9 @@ const bg = (page, testid) =>
 
 /** Screenshots of the whole app on each view tab, and one of the editor's hover. */
 async function shootViews(page, outDir, name) {
+  // The profile is shared with earlier specs: start from the physical tab whatever they left.
+  await selectTab(page, 'physical');
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, `theme-${name}.png`) });
   for (const view of ['dashboard', 'physical', 'timeline'])
     await page.getByTestId(view).screenshot({ path: join(outDir, `theme-${name}-${view}-view.png`) });
@@ -180,9 +183,20 @@ export default async function helpThemes({ context, base, test, outDir, problems
           ),
         )}`,
     );
-    await page.mouse.move(box.x, box.y);
+    // The TypeScript worker may still be busy (a loaded machine): hover again until it answers.
     const hover = page.locator('.monaco-hover-content', { hasText: 'Kernel:' }).first();
-    await hover.waitFor({ timeout: 15000 });
+    await until(
+      async () => {
+        await page.mouse.move(box.x, box.y - 40);
+        await page.mouse.move(box.x, box.y);
+        return hover.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      'no hover with a Kernel: line',
+      { timeout: 45000 },
+    );
     const text = await hover.innerText();
     assert(text.includes(KERNEL[box.name]), `hover of ${box.name}: ${text}`);
     await page.screenshot({ path: join(outDir, 'hover-kernel.png') });
