@@ -5,6 +5,7 @@
  * 1 GiB mapping is 128 chunks, not half a million objects. Empty chunks are
  * dropped.
  */
+import { unfrozen } from '../base/typed';
 export const MOCK_PRESENT = 1;
 /** First entry of a map call. */
 export const MOCK_START = 2;
@@ -15,8 +16,8 @@ const CHUNK_SHIFT = 12;
 export const MOCK_CHUNK = 1 << CHUNK_SHIFT; // 4096 entries = 8 MiB of IOVA
 
 export class MockChunk {
-  readonly frames = new Float64Array(MOCK_CHUNK);
-  readonly flags = new Uint8Array(MOCK_CHUNK);
+  readonly frames = unfrozen(new Float64Array(MOCK_CHUNK));
+  readonly flags = unfrozen(new Uint8Array(MOCK_CHUNK));
   count = 0;
 }
 

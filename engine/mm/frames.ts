@@ -8,6 +8,7 @@
  * must go through `PhysMemory.refCount()`/`pinCount()`, which report 0 for
  * free frames.
  */
+import { unfrozen } from '../base/typed';
 
 /** Head of a free buddy block; `order` holds the block order. */
 export const FRAME_FREE = 1;
@@ -43,11 +44,11 @@ export class FrameArrays {
 
   constructor(nframes: number) {
     this.nframes = nframes;
-    this.ref = new Uint32Array(nframes);
-    this.pin = new Uint32Array(nframes);
-    this.flags = new Uint8Array(nframes);
-    this.order = new Uint8Array(nframes);
-    this.compoundRefs = new Float64Array(Math.ceil(nframes / HPAGE_NR));
+    this.ref = unfrozen(new Uint32Array(nframes));
+    this.pin = unfrozen(new Uint32Array(nframes));
+    this.flags = unfrozen(new Uint8Array(nframes));
+    this.order = unfrozen(new Uint8Array(nframes));
+    this.compoundRefs = unfrozen(new Float64Array(Math.ceil(nframes / HPAGE_NR)));
   }
 
   get byteLength(): number {

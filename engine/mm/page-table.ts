@@ -7,6 +7,7 @@
  *
  * A PTE is `pfn * 8 + bits`; 0 means "not present".
  */
+import { unfrozen } from '../base/typed';
 export const PTE_PRESENT = 1;
 /** The page may be written without a fault. */
 export const PTE_WRITE = 2;
@@ -57,7 +58,7 @@ export class PageTable {
     const ci = Math.floor(index / CHUNK_NR);
     let c = this.chunk(ci);
     if (c === undefined) {
-      c = new Uint32Array(CHUNK_NR + 1);
+      c = unfrozen(new Uint32Array(CHUNK_NR + 1));
       this.chunks.set(ci, c);
       this.lastIdx = ci;
       this.last = c;

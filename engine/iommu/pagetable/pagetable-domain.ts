@@ -1,3 +1,4 @@
+import { unfrozen } from '../../base/typed';
 import { fail, type Kernel } from '../../base';
 import { hex } from '../align';
 import { DomainBase } from '../domain-base';
@@ -29,8 +30,8 @@ export class PagetableDomain extends DomainBase {
   private readonly pool = new TablePool();
   private root = -1;
   private leaves = 0;
-  private readonly pathT = new Int32Array(TOP + 1);
-  private readonly pathI = new Int32Array(TOP + 1);
+  private readonly pathT = unfrozen(new Int32Array(TOP + 1));
+  private readonly pathI = unfrozen(new Int32Array(TOP + 1));
   // Walk cache for install(): the last leaf-level table found, valid until a table is freed.
   private cacheTable = -1;
   private cacheLevel = -1;

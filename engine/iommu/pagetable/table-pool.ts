@@ -1,3 +1,4 @@
+import { unfrozen } from '../../base/typed';
 import { PTES_PER_TABLE, TABLE_BYTES } from './formats';
 
 /** PTE flag bits (emulated, not any architecture's encoding). */
@@ -30,10 +31,10 @@ export class TablePool {
 
   constructor(initialTables = 8) {
     this.capacity = initialTables;
-    this.vals = new Float64Array(initialTables * PTES_PER_TABLE);
-    this.flags = new Uint8Array(initialTables * PTES_PER_TABLE);
-    this.used = new Uint16Array(initialTables);
-    this.freeList = new Int32Array(initialTables);
+    this.vals = unfrozen(new Float64Array(initialTables * PTES_PER_TABLE));
+    this.flags = unfrozen(new Uint8Array(initialTables * PTES_PER_TABLE));
+    this.used = unfrozen(new Uint16Array(initialTables));
+    this.freeList = unfrozen(new Int32Array(initialTables));
   }
 
   get bytes(): number {
@@ -70,13 +71,13 @@ export class TablePool {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const vals = new Float64Array(cap * PTES_PER_TABLE);
+    const vals = unfrozen(new Float64Array(cap * PTES_PER_TABLE));
     vals.set(this.vals);
-    const flags = new Uint8Array(cap * PTES_PER_TABLE);
+    const flags = unfrozen(new Uint8Array(cap * PTES_PER_TABLE));
     flags.set(this.flags);
-    const used = new Uint16Array(cap);
+    const used = unfrozen(new Uint16Array(cap));
     used.set(this.used);
-    const freeList = new Int32Array(cap);
+    const freeList = unfrozen(new Int32Array(cap));
     freeList.set(this.freeList);
     this.vals = vals;
     this.flags = flags;

@@ -6,6 +6,7 @@
  * nodes of XA_NODE_BYTES, one per populated chunk at every level up to the
  * root. A single entry at index 0 lives in the head and costs no node.
  */
+import { unfrozen } from '../../base/typed';
 export const XA_CHUNK_SHIFT = 6;
 export const XA_CHUNK_SIZE = 1 << XA_CHUNK_SHIFT;
 /** sizeof(struct xa_node) on 64-bit: 64 slots + marks + header. */
@@ -41,7 +42,7 @@ export class Xarray {
     const key = Math.floor(index / XA_CHUNK_SIZE);
     let leaf = this.leaves.get(key);
     if (leaf === undefined) {
-      leaf = { count: 0, slots: new Float64Array(XA_CHUNK_SIZE).fill(-1) };
+      leaf = { count: 0, slots: unfrozen(new Float64Array(XA_CHUNK_SIZE)).fill(-1) };
       this.leaves.set(key, leaf);
     }
     const slot = index % XA_CHUNK_SIZE;

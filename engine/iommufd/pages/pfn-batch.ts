@@ -6,6 +6,7 @@
  * the FIXED semantics of §12.1 (carry pfns[0] computed before npfns[0] is
  * written; end = 1 after a carry).
  */
+import { unfrozen } from '../../base/typed';
 import { PAGE_SIZE, type Kernel } from '../../base';
 import type { PhysMemory } from '../../mm';
 import type { Xarray } from '../ds';
@@ -41,8 +42,8 @@ export class PfnBatch {
     heapBytes: number,
   ) {
     this.arraySize = capacity;
-    this.pfns = new Float64Array(Math.max(capacity, 1));
-    this.npfns = new Uint32Array(Math.max(capacity, 1));
+    this.pfns = unfrozen(new Float64Array(Math.max(capacity, 1)));
+    this.npfns = unfrozen(new Uint32Array(Math.max(capacity, 1)));
     this.heapBytes = heapBytes;
   }
 
