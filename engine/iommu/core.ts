@@ -63,6 +63,12 @@ export function iommuMap(domain: IommuDomain, iova: number, paddr: number, size:
   d.countMapCall();
   checkMapArgs(d, iova, paddr, size);
   mapFaultPoint(d);
+  // one page of the smallest size (fragmented memory: every run): what
+  // iommu_pgsize would choose, without its alignment arithmetic
+  if (size === d.pageSizes[0]) {
+    d.mapPages(iova, paddr, size, 1, prot);
+    return;
+  }
   let mapped = 0;
   try {
     while (mapped < size) {
