@@ -7,6 +7,7 @@
  * stores are looked up at call time (the app has installed Pinia by then).
  */
 import type { TierAnswer } from '../electron/shared/lab-api';
+import { useDocumentsStore } from './stores/documents';
 import { useInspectStore } from './stores/inspect';
 import { useRunsStore } from './stores/runs';
 import { useScenarioStore } from './stores/scenario';
@@ -65,6 +66,15 @@ export interface PfnlabTestHooks {
   inspect(): { step: number; version: number; loading: boolean; error: unknown; keys: string[] };
   /** Tier of page `index` of every pages object in the inspect store's summaries (null: mixed bucket or out of range). */
   inspectTiers(index: number): { pages: number; key: string; tier: number | null }[];
+  /** The open documents (tabs in order), the active one, the last share link and the notices. */
+  documents(): {
+    tabs: { name: string; dirty: boolean; handle: string | null; length: number }[];
+    active: number;
+    ready: boolean;
+    restored: number;
+    notice: string | null;
+    share: { url: string; length: number; copied: boolean } | null;
+  };
   scenario(): {
     name: string;
     source: string;
@@ -154,6 +164,22 @@ const hooks: PfnlabTestHooks = {
   },
   inspectTiers(index) {
     return useInspectStore().tiers.map((t) => ({ pages: t.pages, key: t.key, tier: bucketTier(t, index) }));
+  },
+  documents() {
+    const d = useDocumentsStore();
+    return {
+      tabs: d.docs.map((x) => ({
+        name: x.name,
+        dirty: d.isDirty(x.id),
+        handle: x.handle,
+        length: x.text.length,
+      })),
+      active: d.activeIndex,
+      ready: d.ready,
+      restored: d.restored,
+      notice: d.notice?.text ?? null,
+      share: d.share ? { url: d.share.url, length: d.share.length, copied: d.share.copied } : null,
+    };
   },
   scenario() {
     const s = useScenarioStore();

@@ -75,20 +75,27 @@ export function idbKv(factory: IDBFactory | undefined, name = 'pfnlab'): Kv {
     });
     return db;
   };
+  let opened: IDBDatabase | null = null;
   const tx = async <T>(
     store: KvStoreName,
     mode: IDBTransactionMode,
     fn: (s: IDBObjectStore) => IDBRequest<T>,
-  ) => {
-    const d = await open();
+  ): Promise<T> => {
+    // An open database is used at once: a write from a pagehide handler must be queued
+    // before the page goes, and committed explicitly (an unloading page never returns to its
+    // event loop, where a transaction would commit on its own).
+    const d = opened ?? (opened = await open());
     const t = d.transaction(store, mode);
     const result = req(fn(t.objectStore(store)));
-    if (mode === 'readwrite')
-      await new Promise<void>((ok, fail) => {
+    if (mode === 'readwrite') {
+      const done = new Promise<void>((ok, fail) => {
         t.oncomplete = () => ok();
         t.onerror = () => fail(t.error ?? new Error('IndexedDB write failed'));
         t.onabort = () => fail(t.error ?? new Error('IndexedDB write aborted (storage full?)'));
       });
+      t.commit?.();
+      await done;
+    }
     return result;
   };
   return {
