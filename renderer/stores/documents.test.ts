@@ -7,6 +7,7 @@ import { fakeLab, type FakeLab } from '../tests/fakes';
 import type { MemoryAppHost } from '../tests/memory-app-host';
 import { AUTOSAVE_DELAY_MS, useDocumentsStore } from './documents';
 import { isRunText, untitledName, cleanName } from './doc-model';
+import { useRunsStore } from './runs';
 import { useScenarioStore } from './scenario';
 import { useSettingsStore } from './settings';
 
@@ -181,7 +182,15 @@ describe('documents: tabs and files', () => {
     const text = JSON.stringify({ format: 'pfnlab-run', version: 1 });
     expect(isRunText(text)).toBe(true);
     expect(isRunText('lab.open(); // {"format":"pfnlab-run"}')).toBe(false);
+    const load = vi.spyOn(useRunsStore(), 'loadRunText').mockResolvedValue(true);
     await docs.openText('r.pfnrun.json', text);
+    expect(load).toHaveBeenCalledWith('r.pfnrun.json', text);
+    expect(docs.docs.map((d) => d.name)).toEqual(['untitled.ts']);
+    // The same from an Open dialog.
+    host.files.set('/w/r.pfnrun.json', text);
+    host.nextOpen = '/w/r.pfnrun.json';
+    await docs.openFile();
+    expect(load).toHaveBeenCalledTimes(2);
     expect(docs.docs.map((d) => d.name)).toEqual(['untitled.ts']);
     await docs.openText('dropped.ts', 'lab.open();');
     expect(docs.active).toMatchObject({ name: 'dropped.ts', handle: null });

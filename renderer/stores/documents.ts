@@ -298,11 +298,7 @@ export const useDocumentsStore = defineStore('documents', {
     },
 
     async openRun(name: string, text: string): Promise<void> {
-      // The runs store's loader (helper A); until it is there, say so instead of opening JSON as a scenario.
-      const runs = useRunsStore() as unknown as { loadRunText?: (n: string, t: string) => unknown };
-      if (typeof runs.loadRunText === 'function') await runs.loadRunText(name, text);
-      else
-        this.notice = { kind: 'error', text: `${name} is a saved run; this build cannot open saved runs.` };
+      await useRunsStore().loadRunText(name, text);
     },
 
     async opened(f: OpenedFile): Promise<void> {
