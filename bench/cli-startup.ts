@@ -3,12 +3,13 @@
  * FILE` to the first byte of its output, on a scenario whose first statement
  * is `lab.log(...)` (its `runLog` event, the run's first event), from a
  * working directory outside the project. Measured for the CLI built to
- * JavaScript (dist-cli/, rebuilt first) — what an installed `pfnlab` runs —
+ * JavaScript (dist-cli/, rebuilt first, copied into an installed-package layout)
+ * — what an installed `pfnlab` runs —
  * with the default type check (its child starts after the first event), and
  * for comparison from the TypeScript sources through tsx. Target: < 300 ms.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,11 @@ interface Sample {
 }
 
 /** One `pfnlab run`: ms to its first stdout byte and to its exit. */
-function once(cwd: string, file: string, env: NodeJS.ProcessEnv): Promise<Sample> {
+function once(bin: string, cwd: string, file: string, env: NodeJS.ProcessEnv): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let firstMs = -1;
-    const child = spawn(process.execPath, [BIN, 'run', file], {
+    const child = spawn(process.execPath, [bin, 'run', file], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,15 +63,35 @@ function nodeFirstByte(cwd: string, file: string): Promise<number> {
   });
 }
 
+/**
+ * The files an installed package has (bin/, dist-cli/, lab.d.ts, package.json),
+ * node_modules linked: the build runs whatever sources others edit meanwhile
+ * (in the source tree a newer source would switch bin to tsx). Returns its bin.
+ */
+function installedLayout(dir: string): string {
+  const pkg = join(dir, 'pkg');
+  for (const p of ['bin', 'dist-cli', 'package.json', 'engine/scenario/api/lab.d.ts'])
+    cpSync(join(ROOT, p), join(pkg, p), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  return join(pkg, 'bin', 'pfnlab.mjs');
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
 
-async function series(label: string, n: number, cwd: string, file: string, env: NodeJS.ProcessEnv) {
-  await once(cwd, file, env); // warm the file cache
+async function series(
+  label: string,
+  n: number,
+  bin: string,
+  cwd: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+) {
+  await once(bin, cwd, file, env); // warm the file cache
   const samples: Sample[] = [];
-  for (let i = 0; i < n; i++) samples.push(await once(cwd, file, env));
+  for (let i = 0; i < n; i++) samples.push(await once(bin, cwd, file, env));
   const first = samples.map((s) => s.firstMs);
   const med = median(first);
   console.log(
@@ -95,8 +116,8 @@ export async function run(): Promise<void> {
     const floor: number[] = [];
     for (let i = 0; i < 5; i++) floor.push(await nodeFirstByte(dir, bare));
     console.log(`node itself (spawn to its first output here): ${median(floor).toFixed(0)} ms median`);
-    await series('pfnlab run, built (dist-cli)', 10, dir, file, env);
-    await series('pfnlab run, from source (tsx)', 3, dir, file, { ...env, PFNLAB_FROM_SOURCE: '1' });
+    await series('pfnlab run, built (dist-cli, installed layout)', 10, installedLayout(dir), dir, file, env);
+    await series('pfnlab run, from source (tsx)', 3, BIN, dir, file, { ...env, PFNLAB_FROM_SOURCE: '1' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
