@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow } from 'electron';
+import { FILE_KINDS, type FileKind } from '../shared/app-host';
 import { AllowedPaths } from './allowed-paths';
 import { AutosaveStore } from './autosave';
-import { DesktopHost } from './desktop-host';
+import { DesktopHost, kindOfPath } from './desktop-host';
 import { filtersFor, suggestedBaseName, withDefaultExtension } from './dialogs';
 import { RecentFiles } from './recent-files';
 
@@ -56,10 +57,23 @@ describe('dialogs', () => {
   });
 
   it('filters by FILE_KINDS (no dotted extensions), with All Files', () => {
-    expect(filtersFor('run')).toEqual([
-      { name: 'PFN Lab run', extensions: ['json'] },
-      { name: 'All Files', extensions: ['*'] },
-    ]);
+    for (const kind of Object.keys(FILE_KINDS) as FileKind[]) {
+      const [own, all] = filtersFor(kind);
+      expect(own?.name).toBe(FILE_KINDS[kind].label);
+      expect(own?.extensions.every((e) => !e.includes('.'))).toBe(true);
+      expect(new Set(own?.extensions)).toEqual(
+        new Set(FILE_KINDS[kind].extensions.map((e) => e.split('.').pop())),
+      );
+      expect(all).toEqual({ name: 'All Files', extensions: ['*'] });
+    }
+    expect(filtersFor('run')[0]?.extensions).toContain('json');
+  });
+
+  it('a file handed over is listed as a run or a scenario by its extension', () => {
+    expect(kindOfPath('/d/a.ts')).toBe('scenario');
+    expect(kindOfPath('/d/a.pfnrun.json')).toBe('run');
+    expect(kindOfPath('/d/a.pfnrun')).toBe('run');
+    expect(kindOfPath('/d/a.JSON')).toBe('run');
   });
 
   it('suggests a base name only and adds the default extension GTK leaves out', () => {

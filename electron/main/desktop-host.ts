@@ -6,13 +6,14 @@
  */
 import { basename, dirname, extname } from 'node:path';
 import type { BrowserWindow } from 'electron';
-import type {
-  AutosavedDocument,
-  FileKind,
-  FileRef,
-  HostResult,
-  OpenedFile,
-  RecentFile,
+import {
+  FILE_KINDS,
+  type AutosavedDocument,
+  type FileKind,
+  type FileRef,
+  type HostResult,
+  type OpenedFile,
+  type RecentFile,
 } from '../shared/app-host';
 import type { WireError } from '../shared/lab-api';
 import type { AllowedPaths } from './allowed-paths';
@@ -33,7 +34,8 @@ export interface DesktopHostDeps {
 
 /** The kind a file handed over by the OS is listed under in the recent files. */
 export function kindOfPath(path: string): FileKind {
-  return extname(path).toLowerCase() === '.json' ? 'run' : 'scenario';
+  const ext = extname(path).toLowerCase().slice(1);
+  return FILE_KINDS.scenario.extensions.includes(ext) ? 'scenario' : 'run';
 }
 
 const remembered = (kind: FileKind): boolean => kind === 'scenario' || kind === 'run';

@@ -32,6 +32,10 @@ describe('files on a command line', () => {
       '/w/b.TS',
     ]);
     expect(filesFromArgv(['/x/pfnlab', '--', '-odd.ts'], '/w', true)).toEqual(['/w/-odd.ts']);
+    expect(filesFromArgv(['/x/pfnlab', 'r.pfnrun', 'r.json'], '/w', true)).toEqual([
+      '/w/r.pfnrun',
+      '/w/r.json',
+    ]);
   });
 });
 
