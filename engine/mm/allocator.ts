@@ -7,6 +7,8 @@ const MAX_NR = 1 << MAX_ORDER;
 /** Max-order blocks scattered into the order-0 free list per refill. */
 const SCATTER_CHUNK_BLOCKS = 4;
 const SCATTER_CHUNK_FRAMES = SCATTER_CHUNK_BLOCKS * MAX_NR;
+/** wholeOrder of a lazy whole block that claimRange took out of the queue. */
+const TAKEN = 255;
 
 /**
  * The buddy allocator over frames [0, end). Free lists are intrusive doubly
@@ -48,6 +50,8 @@ export class BuddyAllocator {
   /** Last run pushed by the previous refill (-1 none), to keep refills non-adjacent. */
   private prevRunStart = -1;
   private prevRunEnd = -1;
+  /** Scattered blocks (by scatterQ position) that claimRange took out of the queue. */
+  private scatterTaken: Uint8Array | null = null;
   /** Free frames, including those not yet in the lists. */
   freeFrames = 0;
 
@@ -101,7 +105,7 @@ export class BuddyAllocator {
       if (this.wholePos < this.wholeLen) {
         const p = this.wholePfn[this.wholePos];
         const o = this.wholeOrder[this.wholePos++];
-        this.link(p, o);
+        if (o !== TAKEN) this.link(p, o);
         continue;
       }
       return -1;
@@ -178,7 +182,9 @@ export class BuddyAllocator {
     const logq = Math.log(1 - p);
     let nruns = 0;
     const last = Math.min(this.scatterLen, this.scatterPos + SCATTER_CHUNK_BLOCKS);
+    const taken = this.scatterTaken;
     for (; this.scatterPos < last; this.scatterPos++) {
+      if (taken !== null && taken[this.scatterPos] !== 0) continue;
       const base = this.scatterQ[this.scatterPos] * MAX_NR;
       let off = 0;
       while (off < MAX_NR) {
@@ -190,6 +196,7 @@ export class BuddyAllocator {
         off += len;
       }
     }
+    if (nruns === 0) return;
     // Fisher-Yates over run order, then repair physical adjacency of neighbours
     for (let i = 0; i < nruns; i++) perm[i] = i;
     for (let i = nruns - 1; i > 0; i--) {
@@ -234,6 +241,121 @@ export class BuddyAllocator {
     this.prevRunEnd = rs[lastRun] + rl[lastRun];
   }
 
+  // ---- claiming given frames (a captured layout's placement) -------------
+
+  /** End of the free-list block holding pfn, or -1 when pfn is in no free-list block. */
+  private listBlockEnd(pfn: number): number {
+    const f = this.f;
+    for (let o = 0; o <= MAX_ORDER; o++) {
+      const h = pfn - (pfn % (1 << o));
+      if ((f.flags[h] & FRAME_FREE) !== 0 && f.order[h] === o) return h + (1 << o);
+    }
+    return -1;
+  }
+
+  /** Position in the lazy whole-block queue of the block holding pfn, or -1. */
+  private wholeIndex(pfn: number): number {
+    let lo = this.wholePos;
+    let hi = this.wholeLen - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.wholePfn[mid] <= pfn) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const i = lo - 1;
+    if (i < this.wholePos || this.wholeOrder[i] === TAKEN) return -1;
+    return pfn < this.wholePfn[i] + (1 << this.wholeOrder[i]) ? i : -1;
+  }
+
+  /** Position in the lazy scatter queue of the block holding pfn, or -1. */
+  private scatterIndex(pfn: number): number {
+    const b = Math.floor(pfn / MAX_NR);
+    let lo = this.scatterPos;
+    let hi = this.scatterLen - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.scatterQ[mid];
+      if (v === b) return this.scatterTaken !== null && this.scatterTaken[mid] !== 0 ? -1 : mid;
+      if (v < b) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Whether every frame of [pfn, pfn+n) is free. O(blocks touched · log). */
+  rangeFree(pfn: number, n: number): boolean {
+    const end = pfn + n;
+    if (pfn < 0 || end > this.end) return false;
+    let p = pfn;
+    while (p < end) {
+      let e = this.listBlockEnd(p);
+      if (e < 0) {
+        const w = this.wholeIndex(p);
+        if (w >= 0) e = this.wholePfn[w] + (1 << this.wholeOrder[w]);
+        else if (this.scatterIndex(p) >= 0) e = (Math.floor(p / MAX_NR) + 1) * MAX_NR;
+        else return false;
+      }
+      p = e;
+    }
+    return true;
+  }
+
+  /**
+   * Take the free frames [pfn, pfn+n) out of free memory (the caller checked
+   * rangeFree), refs left 0: the blocks holding them are split and the rest
+   * goes back to the free lists.
+   */
+  claimRange(pfn: number, n: number): void {
+    const end = pfn + n;
+    let p = pfn;
+    while (p < end) {
+      if (this.listBlockEnd(p) < 0) {
+        // a block still in a lazy queue enters the free lists whole first
+        const w = this.wholeIndex(p);
+        if (w >= 0) {
+          const o = this.wholeOrder[w];
+          this.wholeOrder[w] = TAKEN;
+          this.link(this.wholePfn[w], o);
+        } else {
+          const s = this.scatterIndex(p);
+          if (s < 0) throw new Error(`claimRange: frame ${p} is not free`);
+          if (this.scatterTaken === null) this.scatterTaken = new Uint8Array(this.scatterLen);
+          this.scatterTaken[s] = 1;
+          this.link(this.scatterQ[s] * MAX_NR, MAX_ORDER);
+        }
+      }
+      const head = this.blockHead(p);
+      const order = this.f.order[head];
+      const blockEnd = head + (1 << order);
+      this.unlink(head, order);
+      this.linkRange(head, p);
+      const stop = Math.min(blockEnd, end);
+      this.linkRange(stop, blockEnd);
+      p = stop;
+    }
+    this.freeFrames -= n;
+  }
+
+  private blockHead(pfn: number): number {
+    const f = this.f;
+    for (let o = 0; o <= MAX_ORDER; o++) {
+      const h = pfn - (pfn % (1 << o));
+      if ((f.flags[h] & FRAME_FREE) !== 0 && f.order[h] === o) return h;
+    }
+    return -1;
+  }
+
+  /** Free [lo, hi) as aligned blocks (pieces of one split block: no merging needed). */
+  private linkRange(lo: number, hi: number): void {
+    let p = lo;
+    while (p < hi) {
+      let o = MAX_ORDER;
+      while (o > 0 && (p % (1 << o) !== 0 || p + (1 << o) > hi)) o--;
+      this.link(p, o);
+      p += 1 << o;
+    }
+  }
+
   /** For tests and invariant checks: mark every free frame (slow: walks the lists). */
   markFree(out: Uint8Array): void {
     const f = this.f;
@@ -242,10 +364,12 @@ export class BuddyAllocator {
       for (let p = this.head[o]; p !== nil; p = f.ref[p]) out.fill(1, p, p + (1 << o));
     }
     for (let i = this.wholePos; i < this.wholeLen; i++) {
+      if (this.wholeOrder[i] === TAKEN) continue;
       const p = this.wholePfn[i];
       out.fill(1, p, p + (1 << this.wholeOrder[i]));
     }
     for (let i = this.scatterPos; i < this.scatterLen; i++) {
+      if (this.scatterTaken !== null && this.scatterTaken[i] !== 0) continue;
       const p = this.scatterQ[i] * MAX_NR;
       out.fill(1, p, p + MAX_NR);
     }

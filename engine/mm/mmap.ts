@@ -1,6 +1,7 @@
 import { fail, PAGE_SIZE } from '../base';
 import { FAULT_READ, FAULT_WRITE, handleMmFault } from './fault';
 import { GPAGE_ORDER, HPAGE_NR, HPAGE_ORDER } from './frames';
+import { installLayout, planLayout, type LayoutPlan } from './layout-backing';
 import type { MmState } from './mm-state';
 import { PageCache } from './page-cache';
 import { ptePfn } from './page-table';
@@ -31,6 +32,12 @@ export function doMmap(mm: MmState, length: number, opts: MmapOptions = {}): num
   let align = Math.max(opts.align ?? PAGE_SIZE, unit);
   // thp_get_unmapped_area: anonymous THP mappings of 2 MiB or more start PMD aligned
   if (opts.thp === true && len >= HPAGE_NR * PAGE_SIZE) align = Math.max(align, HPAGE_NR * PAGE_SIZE);
+  let plan: LayoutPlan | null = null;
+  if (opts.layout !== undefined) {
+    plan = planLayout(mm.phys, len, opts);
+    // the layout's huge-page phases hold against a mapping aligned like its base
+    align = Math.max(align, plan.rebased.align * PAGE_SIZE);
+  } else if (opts.layoutBase !== undefined) fail('EINVAL', 'mmap: layoutBase without a layout');
   const addr = getUnmappedArea(mm, len, align);
   if (addr < 0) fail('ENOMEM', `mmap: no free range of ${len} bytes in the address space`);
 
@@ -64,6 +71,7 @@ export function doMmap(mm: MmState, length: number, opts: MmapOptions = {}): num
   }
   insertVma(mm, vma);
   mm.host.markTouched();
+  if (plan !== null) installLayout(mm, plan, vma.startVpn, vma.readOnly);
   if (opts.populate === true) {
     // populate_vma_page_range: write faults for private writable mappings
     const kind = !shared && !vma.readOnly ? FAULT_WRITE : FAULT_READ;

@@ -2,6 +2,7 @@
  * Option shapes of the scenario API (engine/scenario/api/lab.d.ts) as the mm
  * layer sees them. Kept structurally identical to the declarations there.
  */
+import type { LayoutFile } from './layout';
 
 /** A physical frame number. */
 export type Pfn = number;
@@ -27,6 +28,10 @@ export interface MmapOptions {
   file?: boolean;
   readOnly?: boolean;
   align?: number;
+  /** A captured PFN layout (its JSON text or parsed file): layout-backing.ts. */
+  layout?: LayoutFile | string;
+  /** Emulated PFN where the layout's placement starts; default the lowest free place. */
+  layoutBase?: number;
 }
 
 /** What __account_locked_vm reads from the task: its rlimit and capability. */

@@ -84,6 +84,7 @@ describe('sandbox: what a scenario cannot reach', () => {
         'U64_MAX',
         'configure',
         'process',
+        'layout',
         'open',
         'checkRefs',
         'pinCount',

@@ -87,6 +87,58 @@ interface MmapOptions {
   readOnly?: boolean;
   /** Power of two >= PAGE_SIZE. */
   align?: number;
+  /**
+   * Back the mapping with a captured PFN layout (`pfnlab capture`; its JSON
+   * text or the parsed file): at mmap time every page the layout lists is
+   * mapped, present, at frames placed like the captured ones — runs
+   * contiguous in the capture are contiguous here, others are not, huge runs
+   * keep their 2 MiB phase and become transparent huge pages — rebased to
+   * the lowest place of the emulated machine where all of them are free.
+   * Pages the layout does not list fault as usual. Private anonymous only
+   * (with shared, file or hugetlb → EINVAL); a layout shorter than `length`
+   * → EINVAL, a longer one is cut; a malformed layout → EINVAL naming the
+   * field; no free place → ENOMEM. The mapping is aligned to 2 MiB when the
+   * layout has a 2 MiB-or-larger block.
+   */
+  layout?: LayoutFile | string;
+  /**
+   * With `layout`: the emulated PFN where the placement starts instead of
+   * the lowest free place (a multiple of the layout's alignment, else
+   * EINVAL); frames there already in use → EBUSY.
+   */
+  layoutBase?: number;
+}
+
+/**
+ * A PFN layout file (docs/LAYOUT-FORMAT.md), version 1, as `pfnlab capture`
+ * writes it: runs of present pages, each virtually and physically contiguous.
+ */
+interface LayoutFile {
+  format: 'pfnlab-layout';
+  version: number;
+  pageSize: number;
+  /** Virtual address of page 0 in the captured process, hex. */
+  start: string;
+  /** Pages covered, present or not. */
+  pages: number;
+  /** [first virtual page offset, first PFN, count, flags (1 present, 2 THP, 4 hugetlb)], sorted, disjoint. */
+  runs: [number, number, number, number][];
+  /** Provenance: pid, command, host, kernel, capturedAt. */
+  source?: Record<string, unknown>;
+}
+
+/** What `lab.layout` reads from a layout. */
+interface LayoutInfo {
+  /** Pages covered, present or not. */
+  pages: number;
+  /** Present pages. */
+  frames: number;
+  /** Contiguous runs (virtually and physically), neighbours that continue each other joined. */
+  runs: number;
+  /** Runs flagged THP or hugetlb. */
+  hugeRuns: number;
+  /** Groups of runs that are contiguous physically (the frames' own fragmentation). */
+  physicalBlocks: number;
 }
 
 interface Process {
@@ -359,6 +411,14 @@ interface Lab {
   configure(opts: MachineOptions): void;
   /** The process the scenario runs as. */
   readonly process: Process;
+  /**
+   * Validate a captured PFN layout (JSON text or parsed) and summarise it;
+   * EINVAL naming the field at fault (also: every PFN 0, a capture without
+   * CAP_SYS_ADMIN). Pass the same value to `mmap(len, { layout })`.
+   *
+   * Kernel: none — reads a `/proc/PID/pagemap` capture (`pfnlab capture`).
+   */
+  layout(source: LayoutFile | string): LayoutInfo;
   /**
    * Open an iommufd context, like open("/dev/iommu"), owned by `process` (default lab.process).
    *

@@ -8,6 +8,7 @@ import { LabError } from '../../base/errno';
 import { diffCounters, snapshotCounters, type Counters as EngineCounters } from '../../base/counters';
 import type { Rng } from '../../base/rng';
 import { HPAGE_SIZE, PAGE_SIZE, U64_MAX } from '../../base/units';
+import { layoutInfo } from '../../mm/layout-info';
 import { nonZeroDeltas, type TimelineLog } from '../timeline';
 import type { FacadeContext } from './context';
 import { wrapIommufd } from './iommufd';
@@ -63,6 +64,9 @@ export function makeLab(ctx: FacadeContext, rng: Rng, seed: number): Lab {
     get process(): Process {
       ctx.guard();
       return wrapProcess(ctx, m.process);
+    },
+    layout(source: LayoutFile | string): LayoutInfo {
+      return ctx.call('lab.layout', '', [source], 'read', ([s]) => layoutInfo(s));
     },
     open(opts?: { process?: Process }): Iommufd {
       return ctx.call('lab.open', '', opts === undefined ? [] : [opts], 'write', ([o]) =>
