@@ -21,7 +21,7 @@ import { DesktopHost } from './desktop-host';
 import { EngineSupervisor } from './engine-supervisor';
 import { HostCommands } from './host-commands';
 import { registerIpc, trustedSenderCheck } from './ipc';
-import { guardClose, trackQuitting } from './quit-prompt';
+import { flushBeforeExit, guardClose, trackQuitting } from './quit-prompt';
 import { RecentFiles } from './recent-files';
 import { contentSecurityPolicy, hardenSession } from './security';
 import { claimSingleInstance } from './single-instance';
@@ -29,6 +29,8 @@ import { createMainWindow } from './window';
 import { loadWindowState, trackWindowState } from './window-state';
 
 const APP_NAME = 'PFN Lab';
+/** How long the exit waits for a closing page's last autosave message. */
+const EXIT_GRACE_MS = 150;
 const devServer = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 const appOrigin = devServer ?? APP_ORIGIN;
 const rendererRoot = new URL('../renderer/', import.meta.url);
@@ -144,16 +146,11 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // The last autosaves (a closing page flushes its documents) reach the disk before the app exits.
-  let flushed = false;
-  app.on('will-quit', (event) => {
-    void engine.dispose();
-    if (flushed || !autosave.busy) return;
-    event.preventDefault();
-    void autosave.idle().finally(() => {
-      flushed = true;
-      app.quit();
-    });
+  app.on('will-quit', () => void engine.dispose());
+  // The last autosaves reach the disk before the app exits (a short grace for a late page flush).
+  flushBeforeExit(app, async () => {
+    await new Promise((r) => setTimeout(r, EXIT_GRACE_MS));
+    await autosave.idle();
   });
 }
 

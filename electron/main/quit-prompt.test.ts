@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow } from 'electron';
-import { CANCEL, guardClose, QUIT, quitPromptOptions, trackQuitting } from './quit-prompt';
+import { CANCEL, flushBeforeExit, guardClose, QUIT, quitPromptOptions, trackQuitting } from './quit-prompt';
 
 vi.mock('electron', () => ({}));
 
@@ -86,5 +86,30 @@ describe('quit with unsaved documents', () => {
     );
     expect(many.message).toBe('12 documents have unsaved changes.');
     expect(many.detail).toContain('… and 2 more');
+  });
+
+  it('the exit waits once for the flush (autosaves), then quits; a failed flush still quits', async () => {
+    for (const fails of [false, true]) {
+      let willQuit: ((e: { preventDefault(): void }) => void) | undefined;
+      const app = { on: (_e: string, fn: typeof willQuit) => (willQuit = fn), quit: vi.fn() };
+      let release: () => void = () => {};
+      const flush = vi.fn(
+        () => new Promise<void>((ok, fail) => (release = () => (fails ? fail(new Error('EIO')) : ok()))),
+      );
+      flushBeforeExit(app as never, flush);
+      const exit = () => {
+        let prevented = false;
+        willQuit?.({ preventDefault: () => (prevented = true) });
+        return !prevented;
+      };
+      expect(exit()).toBe(false);
+      expect(exit()).toBe(false);
+      expect(flush).toHaveBeenCalledTimes(1);
+      expect(app.quit).not.toHaveBeenCalled();
+      release();
+      await settle();
+      expect(app.quit).toHaveBeenCalledTimes(1);
+      expect(exit()).toBe(true);
+    }
   });
 });

@@ -88,3 +88,25 @@ export function guardClose(
       });
   });
 }
+
+/**
+ * Hold the app's exit once until `flush()` settles: the pending autosaves,
+ * and the closing page's last flush (sent on pagehide, it may arrive just
+ * after the window is gone). A failing flush still exits.
+ */
+export function flushBeforeExit(app: Pick<App, 'on' | 'quit'>, flush: () => Promise<void>): void {
+  let done = false;
+  let flushing = false;
+  app.on('will-quit', (event) => {
+    if (done) return;
+    event.preventDefault();
+    if (flushing) return;
+    flushing = true;
+    void flush()
+      .catch(() => {})
+      .finally(() => {
+        done = true;
+        app.quit();
+      });
+  });
+}
