@@ -1,0 +1,674 @@
+/**
+ * The reference model: a deliberately simple, per-page picture of what the
+ * engine should hold, written from SCENARIO-API.md and the kernel's rules, not
+ * from the engine (imports nothing of engine/). State is plain Maps and arrays:
+ *
+ * - process memory: user page number → page identity (a fresh number per page
+ *   per mmap: a munmap + mmap at the same address is a different page);
+ * - pages objects (one per map; copies and splits share them) with the
+ *   identity each index holds (pinned) right now;
+ * - per IOAS its areas, reserved (test / domain aperture) and allowed ranges,
+ *   domains and accesses; per access its items.
+ *
+ * Rule of holding (pages.c): a pages index is pinned iff an area over it sits
+ * in an IOAS with a domain, or an access item covers it. After each op the
+ * model settles holdings: new holdings pin the identity now behind the user
+ * page (EFAULT if none; ENOMEM past RLIMIT_MEMLOCK), released ones drop it.
+ * Failed ops leave the state as it was (ops work on a clone), except unmap,
+ * which is not atomic (areas removed before the failing one stay removed).
+ */
+import type { Call, Outcome } from './ops';
+import { HPAGE, PAGE } from './ops';
+
+export const ULONG_MAX = (1n << 64n) - 1n;
+export const MOCK_APERTURE_START = 0x1000000n;
+export const MOCK_APERTURE_LAST = 0x7fffffffn;
+export const MOCK_PAGE_SIZE = 2048;
+const P = BigInt(PAGE);
+
+export interface PagesObj {
+  uptr: number;
+  npages: number;
+  /** mapped with write: a copy (read + write) of it needs it (EPERM) */
+  writable: boolean;
+  /** index → identity pinned */
+  held: Map<number, number>;
+}
+export interface Area {
+  iova: bigint;
+  pages: number;
+  obj: number;
+  start: number;
+  write: boolean;
+  /** set by an unmap that gave up (EDEADLOCK): new pins of it are refused (EINVAL) */
+  preventAccess?: boolean;
+}
+export interface Range {
+  start: bigint;
+  last: bigint;
+}
+export interface Reserved extends Range {
+  owner: number | null;
+}
+export interface IoasM {
+  alive: boolean;
+  areas: Area[];
+  reserved: Reserved[];
+  allowed: Range[];
+  domains: number[];
+  accesses: number[];
+  hugePages: number;
+}
+export interface ItemM {
+  id: number;
+  iova: bigint;
+  pages: number;
+  segs: { obj: number; start: number; n: number }[];
+}
+export interface AccessM {
+  ioas: number;
+  alive: boolean;
+  needsPin: boolean;
+  onUnmap: 'unpin' | 'ignore';
+  items: ItemM[];
+}
+export interface State {
+  mem: Map<number, number>;
+  nextIdentity: number;
+  regions: { base: number; pages: number }[];
+  objs: Map<number, PagesObj>;
+  nextObj: number;
+  ioas: IoasM[];
+  domains: { ioas: number; alive: boolean }[];
+  accesses: AccessM[];
+  memlockPages: number;
+}
+
+/** The model's verdict on one call: null when the engine's outcome is right. */
+export type Verdict = null | string;
+
+export function emptyState(): State {
+  return {
+    mem: new Map(),
+    nextIdentity: 1,
+    regions: [],
+    objs: new Map(),
+    nextObj: 1,
+    ioas: [],
+    domains: [],
+    accesses: [],
+    memlockPages: Infinity,
+  };
+}
+
+/** A copy ops can mutate; `mem` is shared (mmap / munmap replace it). */
+function clone(s: State): State {
+  const objs = new Map<number, PagesObj>();
+  for (const [k, o] of s.objs) objs.set(k, { ...o, held: new Map(o.held) });
+  return {
+    ...s,
+    regions: s.regions.slice(),
+    objs,
+    ioas: s.ioas.map((io) => ({
+      ...io,
+      areas: io.areas.map((a) => ({ ...a })),
+      reserved: io.reserved.slice(),
+      allowed: io.allowed.slice(),
+      domains: io.domains.slice(),
+      accesses: io.accesses.slice(),
+    })),
+    domains: s.domains.map((d) => ({ ...d })),
+    accesses: s.accesses.map((a) => ({
+      ...a,
+      items: a.items.map((it) => ({ ...it, segs: it.segs.slice() })),
+    })),
+  };
+}
+
+const areaLast = (a: Area): bigint => a.iova + BigInt(a.pages) * P - 1n;
+const intersects = (s: bigint, l: bigint, r: Range): boolean => s <= r.last && r.start <= l;
+
+export function ioptAlignment(s: State, io: IoasM): number {
+  let a = io.hugePages === 0 ? PAGE : 1;
+  if (io.domains.length > 0) a = Math.max(a, MOCK_PAGE_SIZE);
+  if (io.accesses.some((x) => s.accesses[x].needsPin)) a = Math.max(a, PAGE);
+  return a;
+}
+
+/** iopt_calculate_iova_alignment's check: an area not aligned to the (new) alignment. */
+function misaligned(s: State, io: IoasM): boolean {
+  const al = BigInt(ioptAlignment(s, io));
+  return io.areas.some((a) => a.iova % al !== 0n || (BigInt(a.pages) * P) % al !== 0n);
+}
+
+/** Sorted areas of an IOAS. */
+function sortAreas(io: IoasM): void {
+  io.areas.sort((x, y) => (x.iova < y.iova ? -1 : x.iova > y.iova ? 1 : 0));
+}
+
+export function totalHeld(s: State): number {
+  let n = 0;
+  for (const o of s.objs.values()) n += o.held.size;
+  return n;
+}
+
+/** Pin count the model expects on identity `id`: how many pages objects hold it. */
+export function pinsOf(s: State, id: number): number {
+  let n = 0;
+  for (const o of s.objs.values()) for (const v of o.held.values()) if (v === id) n++;
+  return n;
+}
+
+/** Bring holdings in line with the rule; the possible errnos when a new pin cannot be taken. */
+function settle(s: State): string[] | null {
+  const wanted = new Map<number, Set<number>>();
+  const want = (obj: number, start: number, n: number): void => {
+    let w = wanted.get(obj);
+    if (!w) wanted.set(obj, (w = new Set()));
+    for (let i = start; i < start + n; i++) w.add(i);
+  };
+  for (const io of s.ioas)
+    if (io.alive && io.domains.length > 0) for (const a of io.areas) want(a.obj, a.start, a.pages);
+  for (const ac of s.accesses)
+    if (ac.alive) for (const it of ac.items) for (const g of it.segs) want(g.obj, g.start, g.n);
+  const before = totalHeld(s);
+  let added = 0;
+  let efault = false;
+  for (const [id, o] of s.objs) {
+    const w = wanted.get(id) ?? new Set<number>();
+    for (const i of [...o.held.keys()]) if (!w.has(i)) o.held.delete(i);
+    for (const i of w)
+      if (!o.held.has(i)) {
+        const ident = s.mem.get(o.uptr / PAGE + i);
+        if (ident === undefined) efault = true;
+        else {
+          o.held.set(i, ident);
+          added++;
+        }
+      }
+  }
+  const errs: string[] = [];
+  if (efault) errs.push('EFAULT');
+  if (added > 0 && before + added > s.memlockPages) errs.push('ENOMEM');
+  return errs.length ? errs : null;
+}
+
+/** Drop pages objects no area refers to any more. */
+function gcObjs(s: State): void {
+  const used = new Set<number>();
+  for (const io of s.ioas) for (const a of io.areas) used.add(a.obj);
+  for (const id of [...s.objs.keys()]) if (!used.has(id)) s.objs.delete(id);
+}
+
+function roundupPow2(x: bigint): bigint {
+  let p = 1n;
+  while (p < x) p <<= 1n;
+  return p;
+}
+
+/** iopt_alloc_iova's alignment for (uptr, length), capped at HPAGE_SIZE. */
+export function allocAlign(uptr: number, length: bigint): bigint {
+  let a = roundupPow2(length);
+  if (uptr !== 0) {
+    const b = BigInt(uptr);
+    const low = b & -b;
+    if (low < a) a = low;
+  }
+  return a > BigInt(HPAGE) ? BigInt(HPAGE) : a;
+}
+
+/** Free spans the allocator may use: allowed (merged) or the window, minus reserved and areas. */
+function freeSpans(io: IoasM): Range[] {
+  let base: Range[];
+  if (io.allowed.length === 0) base = [{ start: P, last: ULONG_MAX - P }];
+  else {
+    const al = [...io.allowed].sort((x, y) => (x.start < y.start ? -1 : 1));
+    base = [];
+    for (const r of al) {
+      const t = base[base.length - 1];
+      if (t && r.start <= t.last + 1n) {
+        if (r.last > t.last) t.last = r.last;
+      } else base.push({ ...r });
+    }
+  }
+  const obstacles: Range[] = [
+    ...io.reserved,
+    ...io.areas.map((a) => ({ start: a.iova, last: areaLast(a) })),
+  ].sort((x, y) => (x.start < y.start ? -1 : 1));
+  const out: Range[] = [];
+  for (const b of base) {
+    let cur = b.start;
+    for (const o of obstacles) {
+      if (o.last < cur || o.start > b.last) continue;
+      if (o.start > cur) out.push({ start: cur, last: o.start - 1n });
+      if (o.last + 1n > cur) cur = o.last + 1n;
+      if (cur > b.last) break;
+    }
+    if (cur <= b.last && cur !== 0n) out.push({ start: cur, last: b.last });
+  }
+  return out;
+}
+
+function fits(io: IoasM, align: bigint, len: bigint): boolean {
+  for (const f of freeSpans(io)) {
+    let a = ((f.start + align - 1n) / align) * align;
+    if (a === 0n) a = align;
+    if (a + len - 1n <= f.last) return true;
+  }
+  return false;
+}
+
+/** Whether an engine-chosen IOVA obeys the allocator's rules. */
+function validAuto(io: IoasM, iova: bigint, align: bigint, len: bigint): string | null {
+  if (iova === 0n) return 'auto IOVA 0';
+  if (iova % align !== 0n) return `auto IOVA 0x${iova.toString(16)} not aligned to 0x${align.toString(16)}`;
+  const last = iova + len - 1n;
+  if (!freeSpans(io).some((f) => f.start <= iova && last <= f.last))
+    return `auto IOVA 0x${iova.toString(16)} (+0x${len.toString(16)}) not in a free allowed span`;
+  return null;
+}
+
+/** The model's result of a call: expected value / errnos, and the new state (for success or partial). */
+interface Expect {
+  errnos?: string[];
+  value?: bigint | number;
+  /** Checker of an engine-chosen value (auto IOVA, mmap address); null = fine. */
+  check?: (v: bigint | number | undefined) => string | null;
+  next?: State;
+  /** State to commit on the failure (non-atomic ops). */
+  partial?: State;
+}
+
+function err(...errnos: string[]): Expect {
+  return { errnos };
+}
+
+function newAreaChecks(
+  s: State,
+  io: IoasM,
+  uptr: number,
+  len: bigint,
+  fixed: number | null,
+): { e?: Expect; align?: bigint } {
+  const align = BigInt(ioptAlignment(s, io));
+  if (len === 0n) return { e: err('EINVAL') };
+  if (fixed !== null) {
+    const iova = BigInt(fixed);
+    if (iova % align !== 0n || len % align !== 0n) return { e: err('EINVAL') };
+    const last = iova + len - 1n;
+    if (io.reserved.some((r) => intersects(iova, last, r))) return { e: err('EINVAL') };
+    if (io.areas.some((a) => intersects(iova, last, { start: a.iova, last: areaLast(a) })))
+      return { e: err('EEXIST') };
+    return {};
+  }
+  const a = allocAlign(uptr, len);
+  if (a < align || len % align !== 0n) return { e: err('EINVAL') };
+  if (!fits(io, a, len)) return { e: err('ENOSPC') };
+  return { align: a };
+}
+
+function modelCall(s0: State, c: Call): Expect | 'skip' {
+  const s = clone(s0);
+  switch (c.k) {
+    case 'mmap': {
+      return {
+        next: s,
+        check: (v) => {
+          if (typeof v !== 'number') return 'mmap returned no address';
+          if (v % (c.thp ? HPAGE : PAGE) !== 0) return `mmap address ${v} misaligned`;
+          const np = c.length / PAGE;
+          for (let i = 0; i < np; i++) if (s.mem.has(v / PAGE + i)) return `mmap ${v} overlaps a mapping`;
+          s.mem = new Map(s.mem);
+          for (let i = 0; i < np; i++) s.mem.set(v / PAGE + i, s.nextIdentity++);
+          s.regions.push({ base: v, pages: np });
+          return null;
+        },
+      };
+    }
+    case 'munmap': {
+      s.mem = new Map(s.mem);
+      for (let i = 0; i < c.length / PAGE; i++) s.mem.delete(c.uptr / PAGE + i);
+      return { next: s };
+    }
+    case 'touch': {
+      for (let i = 0; i < c.length / PAGE; i++) if (!s.mem.has(c.uptr / PAGE + i)) return err('EFAULT');
+      return { next: s };
+    }
+    case 'ioasAlloc':
+      s.ioas.push({
+        alive: true,
+        areas: [],
+        reserved: [],
+        allowed: [],
+        domains: [],
+        accesses: [],
+        hugePages: 1,
+      });
+      return { next: s };
+    case 'ioasDestroy': {
+      const io = s.ioas[c.ioas];
+      if (io.domains.length || io.accesses.length) return err('EBUSY');
+      io.areas = [];
+      io.reserved = [];
+      io.alive = false;
+      gcObjs(s);
+      settle(s);
+      return { next: s };
+    }
+    case 'map': {
+      const io = s.ioas[c.ioas];
+      const len = BigInt(c.length);
+      const { e, align } = newAreaChecks(s, io, c.uptr, len, c.iova);
+      if (e) return e;
+      const obj = s.nextObj++;
+      s.objs.set(obj, { uptr: c.uptr, npages: c.length / PAGE, writable: c.write, held: new Map() });
+      const add = (iova: bigint): Expect | null => {
+        io.areas.push({ iova, pages: c.length / PAGE, obj, start: 0, write: c.write });
+        sortAreas(io);
+        const f = settle(s);
+        return f ? err(...f) : null;
+      };
+      if (c.iova !== null) {
+        const f = add(BigInt(c.iova));
+        return f ?? { next: s, value: BigInt(c.iova) };
+      }
+      // auto IOVA: pin failures do not depend on the IOVA; the engine's choice is checked, then used
+      const pf = autoPinFailure(s0, c);
+      if (pf) return err(...pf);
+      return {
+        next: s,
+        check: (v) => {
+          if (typeof v !== 'bigint') return 'map returned no IOVA';
+          const bad = validAuto(io, v, align ?? 1n, len);
+          if (bad) return bad;
+          const f = add(v);
+          return f ? `model: ${f.errnos?.join('/')} but engine succeeded` : null;
+        },
+      };
+    }
+    case 'copy': {
+      const src = s.ioas[c.src];
+      const dst = s.ioas[c.dst];
+      const len = BigInt(c.length);
+      if (len === 0n) return err('EINVAL');
+      // iopt_get_pages: contiguous areas cover [srcIova, last]
+      const pieces: { obj: number; start: number; n: number; write: boolean }[] = [];
+      let cur = c.srcIova;
+      const last = c.srcIova + len - 1n;
+      while (cur <= last) {
+        const a = src.areas.find((x) => x.iova <= cur && cur <= areaLast(x));
+        if (!a) return err('ENOENT');
+        const off = Number((cur - a.iova) / P);
+        const n = Math.min(a.pages - off, Number((last - cur + 1n) / P));
+        pieces.push({ obj: a.obj, start: a.start + off, n, write: a.write });
+        cur += BigInt(n) * P;
+      }
+      const uptr = s.objs.get(pieces[0].obj)!.uptr + pieces[0].start * PAGE;
+      const { e, align } = newAreaChecks(s, dst, uptr, len, c.iova);
+      if (e) return e;
+      // the copy asks for read + write: every source pages object must be writable
+      if (pieces.some((p) => !s.objs.get(p.obj)!.writable)) return err('EPERM');
+      const add = (iova: bigint): string[] | null => {
+        let at = iova;
+        for (const p of pieces) {
+          dst.areas.push({ iova: at, pages: p.n, obj: p.obj, start: p.start, write: true });
+          at += BigInt(p.n) * P;
+        }
+        sortAreas(dst);
+        return settle(s);
+      };
+      if (c.iova !== null) {
+        const f = add(BigInt(c.iova));
+        return f ? err(...f) : { next: s, value: BigInt(c.iova) };
+      }
+      const trial = clone(s);
+      const tDst = trial.ioas[c.dst];
+      // decide pin failure with a placeholder IOVA (holding does not depend on where)
+      let at = 0n;
+      for (const p of pieces) {
+        tDst.areas.push({ iova: at, pages: p.n, obj: p.obj, start: p.start, write: true });
+        at += BigInt(p.n) * P;
+      }
+      const tf = settle(trial);
+      if (tf) return err(...tf);
+      return {
+        next: s,
+        check: (v) => {
+          if (typeof v !== 'bigint') return 'copy returned no IOVA';
+          const bad = validAuto(dst, v, align ?? 1n, len);
+          if (bad) return bad;
+          const f = add(v);
+          return f ? `model: ${f.join('/')} but engine succeeded` : null;
+        },
+      };
+    }
+    case 'unmap': {
+      const io = s.ioas[c.ioas];
+      const all = c.iova === 0n && c.length === ULONG_MAX;
+      if (!all) {
+        if (c.length === 0n) return err('EINVAL');
+        if (c.iova + c.length - 1n > ULONG_MAX) return err('EOVERFLOW');
+      }
+      const first = c.iova;
+      const last = all ? ULONG_MAX : c.iova + c.length - 1n;
+      let unmapped = 0n;
+      const victims = io.areas.filter((a) => intersects(first, last, { start: a.iova, last: areaLast(a) }));
+      for (const a of victims) {
+        if (a.iova < first || areaLast(a) > last) {
+          gcObjs(s);
+          settle(s);
+          return { errnos: ['ENOENT'], partial: s };
+        }
+        const r = { start: a.iova, last: areaLast(a) };
+        let stuck = false;
+        for (const x of io.accesses) {
+          const ac = s.accesses[x];
+          const hit = ac.items.filter((it) => intersects(it.iova, it.iova + BigInt(it.pages) * P - 1n, r));
+          if (hit.length === 0) continue;
+          if (ac.onUnmap === 'unpin') ac.items = ac.items.filter((it) => !hit.includes(it));
+          else stuck = true;
+        }
+        if (stuck) {
+          a.preventAccess = true;
+          gcObjs(s);
+          settle(s);
+          return { errnos: ['EDEADLOCK'], partial: s };
+        }
+        io.areas.splice(io.areas.indexOf(a), 1);
+        unmapped += BigInt(a.pages) * P;
+      }
+      gcObjs(s);
+      settle(s);
+      if (unmapped === 0n && !all) return err('ENOENT');
+      return { next: s, value: unmapped };
+    }
+    case 'allow': {
+      const io = s.ioas[c.ioas];
+      // iopt_set_allow_iova: first the new list (bad or overlapping ranges: EINVAL), then reserved (EADDRINUSE)
+      for (let i = 0; i < c.ranges.length; i++) {
+        const r = c.ranges[i];
+        if (r.start > r.last) return err('EINVAL');
+        if (c.ranges.slice(0, i).some((x) => intersects(r.start, r.last, x))) return err('EINVAL');
+      }
+      for (const r of c.ranges)
+        if (io.reserved.some((x) => intersects(r.start, r.last, x))) return err('EADDRINUSE');
+      io.allowed = c.ranges.map((r) => ({ ...r }));
+      return { next: s };
+    }
+    case 'reserve': {
+      const io = s.ioas[c.ioas];
+      if (c.length === 0n) return err('EINVAL');
+      const last = c.start + c.length - 1n;
+      if (io.areas.some((a) => intersects(c.start, last, { start: a.iova, last: areaLast(a) })))
+        return err('EADDRINUSE');
+      if (io.allowed.some((r) => intersects(c.start, last, r))) return err('EADDRINUSE');
+      io.reserved.push({ start: c.start, last, owner: null });
+      return { next: s };
+    }
+    case 'hugePages': {
+      if (c.value !== 0 && c.value !== 1) return err('EINVAL');
+      const io = s.ioas[c.ioas];
+      if (c.value === 0 && io.hugePages === 1) {
+        // iopt_disable_large_pages: not once domains have pages mapped
+        if (io.domains.length > 0 && io.areas.length > 0) return err('EINVAL');
+        io.hugePages = 0;
+        if (misaligned(s, io)) return err('EADDRINUSE');
+      } else io.hugePages = c.value;
+      return { next: s };
+    }
+    case 'attach': {
+      const io = s.ioas[c.ioas];
+      const dom = s.domains.length;
+      const ap: Reserved[] = [
+        { start: 0n, last: MOCK_APERTURE_START - 1n, owner: dom },
+        { start: MOCK_APERTURE_LAST + 1n, last: ULONG_MAX, owner: dom },
+      ];
+      for (const r of ap) {
+        if (io.areas.some((a) => intersects(r.start, r.last, { start: a.iova, last: areaLast(a) })))
+          return err('EADDRINUSE');
+        if (io.allowed.some((x) => intersects(r.start, r.last, x))) return err('EADDRINUSE');
+      }
+      io.reserved.push(...ap);
+      io.domains.push(dom);
+      if (misaligned(s, io)) return err('EADDRINUSE');
+      s.domains.push({ ioas: c.ioas, alive: true });
+      const f = settle(s);
+      return f ? err(...f) : { next: s };
+    }
+    case 'detach': {
+      const d = s.domains[c.domain];
+      const io = s.ioas[d.ioas];
+      d.alive = false;
+      io.domains = io.domains.filter((x) => x !== c.domain);
+      io.reserved = io.reserved.filter((r) => r.owner !== c.domain);
+      settle(s);
+      return { next: s };
+    }
+    case 'accessCreate': {
+      s.accesses.push({ ioas: c.ioas, alive: true, needsPin: c.needsPin, onUnmap: c.onUnmap, items: [] });
+      s.ioas[c.ioas].accesses.push(s.accesses.length - 1);
+      if (misaligned(s, s.ioas[c.ioas])) return err('EADDRINUSE');
+      return { next: s };
+    }
+    case 'pin': {
+      const ac = s.accesses[c.access];
+      if (!ac.needsPin) return err('EINVAL');
+      if (c.length === 0) return err('EINVAL');
+      const io = s.ioas[ac.ioas];
+      const segs: ItemM['segs'] = [];
+      let cur = c.iova;
+      const last = c.iova + BigInt(c.length) - 1n;
+      while (cur <= last) {
+        const a = io.areas.find((x) => x.iova <= cur && cur <= areaLast(x));
+        if (!a) return err('ENOENT');
+        if (a.preventAccess) return err('EINVAL');
+        if (c.write && !a.write) return err('EPERM');
+        const off = Number((cur - a.iova) / P);
+        const n = Math.min(a.pages - off, Number((last - cur + 1n) / P));
+        segs.push({ obj: a.obj, start: a.start + off, n });
+        cur += BigInt(n) * P;
+        // iommufd_access_pin_pages pins area by area, and finds a gap only after
+        const t = clone(s);
+        t.accesses[c.access].items.push({ id: -1, iova: c.iova, pages: 0, segs: [...segs] });
+        const f = settle(t);
+        if (f) return err(...f);
+      }
+      const item: ItemM = { id: -1, iova: c.iova, pages: c.length / PAGE, segs };
+      ac.items.push(item);
+      settle(s);
+      return {
+        next: s,
+        check: (v) => {
+          if (typeof v !== 'number') return 'pin returned no item';
+          item.id = v;
+          return null;
+        },
+      };
+    }
+    case 'unpin': {
+      const ac = s.accesses[c.access];
+      const i = ac.items.findIndex((it) => it.id === c.itemId);
+      if (i < 0) return err('ENOENT');
+      ac.items.splice(i, 1);
+      settle(s);
+      return { next: s };
+    }
+    case 'accessClose': {
+      const ac = s.accesses[c.access];
+      ac.items = [];
+      ac.alive = false;
+      const io = s.ioas[ac.ioas];
+      io.accesses = io.accesses.filter((x) => x !== c.access);
+      settle(s);
+      return { next: s };
+    }
+    case 'tempLimit':
+      return c.bytes < 12 ? err('EINVAL') : { next: s };
+    case 'memlock':
+      s.memlockPages = c.bytes === Infinity ? Infinity : Math.floor(c.bytes / PAGE);
+      return { next: s };
+  }
+}
+
+/** For an auto-IOVA map: whether pinning would fail (independent of the IOVA chosen). */
+function autoPinFailure(s0: State, c: Extract<Call, { k: 'map' }>): string[] | null {
+  const t = clone(s0);
+  const io = t.ioas[c.ioas];
+  const obj = t.nextObj++;
+  t.objs.set(obj, { uptr: c.uptr, npages: c.length / PAGE, writable: c.write, held: new Map() });
+  io.areas.push({ iova: 0n, pages: c.length / PAGE, obj, start: 0, write: c.write });
+  return settle(t);
+}
+
+/**
+ * Apply a call whose engine outcome is `out`; returns the model's verdict
+ * (null when they agree) and the model's new state. `faultFired`: an injected
+ * fault fired during the call: a failure then leaves the state unchanged
+ * whatever its errno.
+ */
+export interface StepResult {
+  verdict: Verdict;
+  state: State;
+  /** What the model expected: errnos (any of), or success with maybe a value. */
+  expected: { errnos: string[] } | { ok: true; value?: bigint | number };
+}
+
+export function step(s: State, c: Call, out: Outcome, faultFired = false): StepResult {
+  const e = modelCall(s, c);
+  const r = stepVerdict(s, c, e, out, faultFired);
+  const expected =
+    e === 'skip'
+      ? { ok: true as const }
+      : e.errnos
+        ? { errnos: e.errnos }
+        : { ok: true as const, value: e.value };
+  return { ...r, expected };
+}
+
+function stepVerdict(
+  s: State,
+  c: Call,
+  e: Expect | 'skip',
+  out: Outcome,
+  faultFired: boolean,
+): { verdict: Verdict; state: State } {
+  if (e === 'skip') return { verdict: null, state: s };
+  if (faultFired && !out.ok) {
+    if (c.k === 'unmap') return { verdict: null, state: e.partial ?? e.next ?? s };
+    return { verdict: null, state: s };
+  }
+  if (e.errnos) {
+    if (out.ok) return { verdict: `expected ${e.errnos.join(' or ')}, engine succeeded`, state: s };
+    if (!e.errnos.includes(out.errno))
+      return { verdict: `expected ${e.errnos.join(' or ')}, engine ${out.errno}`, state: e.partial ?? s };
+    return { verdict: null, state: e.partial ?? s };
+  }
+  if (!out.ok) return { verdict: `expected success, engine ${out.errno}: ${out.message ?? ''}`, state: s };
+  if (e.value !== undefined && out.value !== e.value)
+    return { verdict: `expected ${String(e.value)}, engine returned ${String(out.value)}`, state: s };
+  if (e.check) {
+    const bad = e.check(out.value);
+    if (bad) return { verdict: bad, state: s };
+  }
+  return { verdict: null, state: e.next ?? s };
+}

@@ -1,0 +1,68 @@
+/**
+ * The fuzzer's operation vocabulary: plain JSON data (no bigint, no engine
+ * objects), so a sequence can be stored, shrunk and turned into a scenario.
+ * Objects are named by handles: the n-th IOAS / domain / access / mmap region
+ * created in the sequence (creation order). An op naming a handle that does not
+ * exist or is gone is skipped on both sides (so shrinking may drop creators).
+ * Area selectors (`area`) pick the k-th area (mod count) of the IOAS in IOVA
+ * order, resolved against the model's state.
+ */
+
+/** IOVA window the generator aims at: inside the mock aperture, small so ops collide. */
+export const IOVA_BASE = 0x1000000;
+export const IOVA_WINDOW_PAGES = 4096;
+export const PAGE = 4096;
+export const HPAGE = 2 * 1024 * 1024;
+
+export type UnmapHow = 'area' | 'all' | 'range' | 'partial' | 'span';
+
+export type Op =
+  | { k: 'mmap'; pages: number; thp?: boolean; populate?: boolean }
+  | { k: 'munmap'; region: number; off: number; pages: number }
+  | { k: 'touch'; region: number; off: number; pages: number }
+  | { k: 'ioasAlloc' }
+  | { k: 'ioasDestroy'; ioas: number }
+  | { k: 'map'; ioas: number; region: number; off: number; pages: number; iova?: number; readOnly?: boolean }
+  | { k: 'unmap'; ioas: number; how: UnmapHow; a: number; b: number }
+  | { k: 'copy'; dst: number; src: number; area: number; off: number; pages: number; iova?: number }
+  | { k: 'allow'; ioas: number; ranges: [number, number][] }
+  | { k: 'reserve'; ioas: number; start: number; pages: number }
+  | { k: 'hugePages'; ioas: number; value: number }
+  | { k: 'attach'; ioas: number }
+  | { k: 'detach'; domain: number }
+  | { k: 'accessCreate'; ioas: number; needsPin: boolean; onUnmap: 'unpin' | 'ignore' }
+  | { k: 'pin'; access: number; area: number; off: number; pages: number; write: boolean }
+  | { k: 'unpin'; access: number; item: number }
+  | { k: 'accessClose'; access: number }
+  | { k: 'tempLimit'; bytes: number }
+  | { k: 'memlock'; pages: number | null }
+  | { k: 'inject'; n: number; op: Op };
+
+/** An op made concrete against the current state: the arguments of the engine call. */
+export type Call =
+  | { k: 'mmap'; length: number; thp: boolean; populate: boolean }
+  | { k: 'munmap'; uptr: number; length: number }
+  | { k: 'touch'; uptr: number; length: number }
+  | { k: 'ioasAlloc' }
+  | { k: 'ioasDestroy'; ioas: number }
+  | { k: 'map'; ioas: number; uptr: number; length: number; iova: number | null; write: boolean }
+  | { k: 'unmap'; ioas: number; iova: bigint; length: bigint }
+  | { k: 'copy'; dst: number; src: number; srcIova: bigint; length: number; iova: number | null }
+  | { k: 'allow'; ioas: number; ranges: { start: bigint; last: bigint }[] }
+  | { k: 'reserve'; ioas: number; start: bigint; length: bigint }
+  | { k: 'hugePages'; ioas: number; value: number }
+  | { k: 'attach'; ioas: number }
+  | { k: 'detach'; domain: number }
+  | { k: 'accessCreate'; ioas: number; needsPin: boolean; onUnmap: 'unpin' | 'ignore' }
+  | { k: 'pin'; access: number; iova: bigint; length: number; write: boolean }
+  | { k: 'unpin'; access: number; itemId: number }
+  | { k: 'accessClose'; access: number }
+  | { k: 'tempLimit'; bytes: number }
+  | { k: 'memlock'; bytes: number };
+
+/** What a call returned: a value the model checks, or an errno. */
+export type Outcome = { ok: true; value?: number | bigint } | { ok: false; errno: string; message?: string };
+
+export function describeOp(op: Op): string {
+  return JSON.stringify(op);
+}

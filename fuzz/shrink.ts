@@ -1,0 +1,101 @@
+/**
+ * Delta debugging over an op list: keep a divergence of the same kind (and,
+ * for a wrong result, at an op of the same kind) while removing chunks, then
+ * single ops, then simplifying arguments (drop a fault injection, smaller
+ * page counts and offsets, no optional flags). Every candidate is re-run
+ * from a fresh machine with the full comparison after every op, so the
+ * divergence index stays exact.
+ */
+import type { Op } from './ops';
+import { runSequence, type Divergence, type RunOptions } from './run';
+
+export interface ShrinkResult {
+  ops: Op[];
+  divergence: Divergence;
+  runs: number;
+}
+
+function sameBug(a: Divergence, b: Divergence): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'result') return a.call?.k === b.call?.k;
+  return true;
+}
+
+/** Simpler variants of one op, simplest first. */
+function simpler(op: Op): Op[] {
+  const out: Op[] = [];
+  if (op.k === 'inject') {
+    out.push(op.op);
+    for (const n of [1, Math.floor(op.n / 2)]) if (n >= 1 && n < op.n) out.push({ ...op, n });
+    for (const inner of simpler(op.op)) out.push({ ...op, op: inner });
+    return out;
+  }
+  const rec = op as unknown as Record<string, unknown>;
+  for (const key of ['pages', 'off', 'a', 'b', 'item', 'area', 'start']) {
+    const v = rec[key];
+    if (typeof v !== 'number' || v <= 0) continue;
+    const min = key === 'pages' ? 1 : 0;
+    for (const x of [min, Math.floor(v / 2), v - 1])
+      if (x >= min && x < v) out.push({ ...op, [key]: x } as Op);
+  }
+  for (const key of ['thp', 'populate', 'readOnly', 'iova'])
+    if (rec[key] !== undefined) {
+      const c = { ...rec };
+      delete c[key];
+      out.push(c as unknown as Op);
+    }
+  if (op.k === 'allow' && op.ranges.length > 0) out.push({ ...op, ranges: op.ranges.slice(1) });
+  return out;
+}
+
+export function shrink(
+  ops0: readonly Op[],
+  first: Divergence,
+  opts: RunOptions,
+  budget: { maxRuns?: number; maxMs?: number } = {},
+): ShrinkResult {
+  const maxRuns = budget.maxRuns ?? 3000;
+  const deadline = Date.now() + (budget.maxMs ?? 60_000);
+  let runs = 0;
+  let best = ops0.slice(0, first.index + 1);
+  let bestDiv = first;
+  const tryOps = (cand: Op[]): boolean => {
+    if (runs >= maxRuns || Date.now() > deadline) return false;
+    runs++;
+    const d = runSequence(cand, { ...opts, fullEvery: 1 }).divergence;
+    if (d === null || !sameBug(d, first)) return false;
+    best = cand.slice(0, d.index + 1);
+    bestDiv = d;
+    return true;
+  };
+  // chunks, halving down to single ops
+  let chunk = Math.max(1, Math.ceil(best.length / 2));
+  for (;;) {
+    let progressed = false;
+    for (let i = 0; i < best.length;) {
+      const cand = best.slice(0, i).concat(best.slice(i + chunk));
+      if (cand.length > 0 && tryOps(cand)) progressed = true;
+      else i += chunk;
+    }
+    if (!progressed) {
+      if (chunk === 1) break;
+      chunk = Math.max(1, Math.floor(chunk / 2));
+    }
+    if (runs >= maxRuns || Date.now() > deadline) break;
+  }
+  // arguments
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < best.length; i++)
+      for (const v of simpler(best[i])) {
+        const cand = best.slice();
+        cand[i] = v;
+        if (tryOps(cand)) {
+          changed = true;
+          break;
+        }
+      }
+    if (runs >= maxRuns || Date.now() > deadline) break;
+  }
+  return { ops: best, divergence: bestDiv, runs };
+}
