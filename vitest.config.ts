@@ -22,6 +22,7 @@ export default defineConfig({
             'electron/**/*.test.ts',
             'tests/unit/**/*.test.ts',
             'tests/scenarios/**/*.test.ts',
+            'fuzz/**/*.test.ts',
           ],
           testTimeout: 60000,
         },
