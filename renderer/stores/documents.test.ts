@@ -265,6 +265,17 @@ describe('documents: autosave and restore', () => {
     expect(docs.restored).toBe(0);
   });
 
+  it('starts without the last session when the storage never answers', async () => {
+    host.autosaveList = () => new Promise(() => {});
+    const docs = fresh();
+    const done = docs.init();
+    await vi.advanceTimersByTimeAsync(3100);
+    await done;
+    expect(docs.ready).toBe(true);
+    expect(docs.docs).toHaveLength(1);
+    expect(docs.notice?.text).toMatch(/Autosave is off \(no answer within 3 s\)/);
+  });
+
   it('warns once when autosave is unavailable and keeps working', async () => {
     const fail = {
       ok: false as const,

@@ -49,6 +49,7 @@ import { useSettingsStore } from './settings';
 export type { DocState } from './doc-model';
 
 export const AUTOSAVE_DELAY_MS = 500;
+const RESTORE_TIMEOUT_MS = 3000;
 const ACTIVE_KEY = 'pfnlab.documents.active.v1';
 
 export interface DocNotice {
@@ -153,7 +154,14 @@ export const useDocumentsStore = defineStore('documents', {
 
     async restore(): Promise<void> {
       const app = getLabApi().app;
-      const [list, recent] = await Promise.all([app.autosaveList(), app.recentFiles()]);
+      // A storage that never answers (a blocked IndexedDB) must not keep the editor from starting.
+      const late = {
+        ok: false as const,
+        error: { errno: 'ETIMEDOUT' as const, message: 'no answer within 3 s' },
+      };
+      const within = <T>(p: Promise<T>): Promise<T | typeof late> =>
+        Promise.race([p, new Promise<typeof late>((ok) => setTimeout(() => ok(late), RESTORE_TIMEOUT_MS))]);
+      const [list, recent] = await Promise.all([within(app.autosaveList()), within(app.recentFiles())]);
       if (this.rt.disposed) return;
       if (recent.ok) this.recent = recent.value;
       if (!list.ok) this.warnAutosave(list.error);
