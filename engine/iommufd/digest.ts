@@ -13,6 +13,7 @@
  */
 import type { MemorySystem } from '../mm';
 import { FRAME_FREE } from '../mm/frames';
+import { engineBytesOf } from './engine-bytes';
 import { forEachHeldSegment } from './invariants';
 import type { IoptPages } from './pages';
 import type { IommufdCtx } from './objects/context';
@@ -96,6 +97,12 @@ export interface AccountingDigest {
 }
 
 export interface MachineDigest {
+  /**
+   * The engine's own bytes for this live state (engine-bytes.ts: xarray and
+   * tree nodes, object bookkeeping; not the emulated machine). Absent in
+   * digests of older run files.
+   */
+  engineBytes?: number;
   contexts: ContextDigest[];
   pages: PagesDigest[];
   accounting: AccountingDigest[];
@@ -278,6 +285,7 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
     hash = fnv(fnv(fnv(hash, runStart), runLen), runCount);
   }
   return {
+    engineBytes: engineBytesOf(contexts, pagesOrder),
     contexts: ctxs,
     pages,
     accounting,

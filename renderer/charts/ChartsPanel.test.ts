@@ -12,7 +12,7 @@ import { useRunsStore } from '../stores/runs';
 import { useSelectionStore } from '../stores/selection';
 import ChartsPanel from './ChartsPanel.vue';
 import { resetChartPrefs } from './prefs';
-import { ev, installFakeCanvas, mark, span, type Recorded } from './test-fixtures';
+import { digest, ev, installFakeCanvas, mark, span, type Recorded } from './test-fixtures';
 
 let undo: () => void = () => {};
 let log: Recorded[] = [];
@@ -115,7 +115,7 @@ describe('ChartsPanel', () => {
     expect(charts.map((c) => c.attributes('data-group'))).toEqual(['pages', 'calls', 'memory']);
     for (const c of charts) expect(c.find('.uplot canvas').exists()).toBe(true);
     const boxes = w.findAll('[data-testid=chart-series]');
-    expect(boxes).toHaveLength(9);
+    expect(boxes).toHaveLength(10);
     const checked = boxes
       .filter((b) => (b.element as HTMLInputElement).checked)
       .map((b) => b.attributes('data-name'));
@@ -126,6 +126,7 @@ describe('ChartsPanel', () => {
       'iommuMapCalls',
       'iommuUnmapCalls',
       'tableBytes',
+      'engineBytes',
       'tempMemoryPeakBytes',
     ]);
     const head = charts[0]!.element.previousElementSibling as HTMLElement;
@@ -133,6 +134,18 @@ describe('ChartsPanel', () => {
     expect(head.textContent).toContain('after event #3');
     // the plots were painted (the stand-in context saw strokes)
     expect(log.some((c) => c[0] === 'stroke')).toBe(true);
+    w.unmount();
+  });
+
+  it("charts the engine's own memory from the step digests", async () => {
+    const w = mountPanel();
+    const d = load(sample().map((e, i) => ({ ...e, digest: i < 4 ? 0 : 1 })));
+    d.digests.push({ ...digest([[4096]]), engineBytes: 512 }, { ...digest([[4096]]), engineBytes: 3 * 1024 });
+    useSelectionStore().select(5);
+    await settle();
+    const memory = w.findAll('[data-testid=chart]').find((c) => c.attributes('data-group') === 'memory')!;
+    const head = memory.element.previousElementSibling as HTMLElement;
+    expect(head.textContent).toContain('engine memory 3 KiB');
     w.unmount();
   });
 

@@ -42,6 +42,24 @@ describe('SeriesBuilder', () => {
     expect(tableBytesOf(digests[1] as MachineDigest)).toBe(16384);
   });
 
+  it("reads the engine's own bytes from the digests beside table bytes; a digest without them (older file) is 0", () => {
+    const digests: MachineDigest[] = [
+      { ...digest([[4096]]), engineBytes: 300 },
+      { ...digest([[8192]]), engineBytes: 1000 },
+      digest([[4096]]), // saved by an engine that did not report them
+    ];
+    const events = [
+      ev(1, {}, { digest: 0 }),
+      ev(2, {}, { digest: -1 }),
+      ev(3, {}, { digest: 1 }),
+      ev(4, {}, { digest: 2 }),
+    ];
+    const b = new SeriesBuilder();
+    b.sync({ events, digests });
+    expect(y(b, 'engineBytes')).toEqual([0, 300, 300, 1000, 0]);
+    expect(y(b, 'tableBytes')).toEqual([0, 4096, 4096, 8192, 4096]);
+  });
+
   it('puts each point at the end of its event in run time, never going back', () => {
     const events = [
       ev(1, {}, { t: 1, dur: 2 }),

@@ -7,7 +7,7 @@
  */
 import type { TimelineEvent } from '../../engine/scenario/timeline';
 import type { MachineDigest } from '../../engine/iommufd/digest';
-import { SERIES } from './series-defs';
+import { SERIES, type SeriesName } from './series-defs';
 
 /** What the builder reads of a RunData (tests pass plain objects). */
 export interface ChartSource {
@@ -23,6 +23,17 @@ export function tableBytesOf(d: MachineDigest): number {
   return sum;
 }
 
+/** The engine's own bytes in a digest; 0 when the digest has none (a run file of an older engine). */
+export function engineBytesOf(d: MachineDigest): number {
+  return d.engineBytes ?? 0;
+}
+
+/** How each 'digest' series reads its state from a digest. */
+const DIGEST_READERS: Partial<Record<SeriesName, (d: MachineDigest) => number>> = {
+  tableBytes: tableBytesOf,
+  engineBytes: engineBytesOf,
+};
+
 const INITIAL_CAPACITY = 1024;
 
 /**
@@ -34,7 +45,11 @@ SERIES.forEach((def, sIdx) => {
   if (def.kind === 'digest') return;
   for (const t of def.terms) (CONTRIB[t.counter] ??= []).push(sIdx, def.kind === 'peak' ? 0 : t.sign);
 });
-const DIGEST_SERIES = SERIES.findIndex((d) => d.kind === 'digest');
+/** Series index and reader of each 'digest' series. */
+const DIGEST_SERIES: readonly [number, (d: MachineDigest) => number][] = SERIES.flatMap((def, sIdx) => {
+  const read = def.kind === 'digest' ? DIGEST_READERS[def.name] : undefined;
+  return read === undefined ? [] : [[sIdx, read] as [number, (d: MachineDigest) => number]];
+});
 
 export type SyncResult = 'none' | 'append' | 'rebuild';
 
@@ -52,7 +67,6 @@ export class SeriesBuilder {
   private readonly acc = new Float64Array(SERIES.length);
   private lastTime = 0;
   private lastDigest = -1;
-  private lastDigestBytes = 0;
 
   /** Bring the series up to date with `src`. */
   sync(src: ChartSource): SyncResult {
@@ -73,7 +87,6 @@ export class SeriesBuilder {
     this.acc.fill(0);
     this.lastTime = 0;
     this.lastDigest = -1;
-    this.lastDigestBytes = 0;
     this.length = 1;
     this.seq[0] = 0;
     this.time[0] = 0;
@@ -115,7 +128,7 @@ export class SeriesBuilder {
           } else acc[sIdx] = (acc[sIdx] as number) + sign * v;
         }
       }
-      if (DIGEST_SERIES >= 0) acc[DIGEST_SERIES] = this.digestBytes(src, e.digest);
+      this.readDigest(src, e.digest);
       for (let sIdx = 0; sIdx < S; sIdx++) (ys[sIdx] as Float64Array)[i + 1] = acc[sIdx] as number;
       const end = e.t + e.dur;
       if (end > this.lastTime) this.lastTime = end;
@@ -125,14 +138,13 @@ export class SeriesBuilder {
     this.length = to + 1;
   }
 
-  /** Table bytes at a digest index; an event without a digest keeps the last value. */
-  private digestBytes(src: ChartSource, index: number): number {
-    if (index < 0 || index === this.lastDigest) return this.lastDigestBytes;
+  /** The digest series at a digest index; an event without a digest keeps the last values. */
+  private readDigest(src: ChartSource, index: number): void {
+    if (index < 0 || index === this.lastDigest) return;
     const d = src.digests[index];
-    if (!d) return this.lastDigestBytes;
+    if (!d) return;
     this.lastDigest = index;
-    this.lastDigestBytes = tableBytesOf(d);
-    return this.lastDigestBytes;
+    for (const [sIdx, read] of DIGEST_SERIES) this.acc[sIdx] = read(d);
   }
 
   /** The x values of the chosen axis (a view, no copy). */

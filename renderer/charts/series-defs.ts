@@ -16,6 +16,7 @@ export type SeriesName =
   | 'xarrayEntries'
   | 'pteWrites'
   | 'tableBytes'
+  | 'engineBytes'
   | 'tempMemoryPeakBytes';
 
 export type GroupName = 'pages' | 'calls' | 'memory';
@@ -128,6 +129,19 @@ export const SERIES: readonly SeriesDef[] = [
     terms: [],
   },
   {
+    name: 'engineBytes',
+    label: 'engine memory',
+    help:
+      "bytes of the engine's own data structures for the live state now (xarray and interval-tree nodes, areas, " +
+      "domains' and accesses' bookkeeping; not emulated RAM, frame metadata or page tables) — the digests' " +
+      'engineBytes; 0 in a run saved by an older engine',
+    group: 'memory',
+    unit: 'bytes',
+    color: '#e0a458',
+    kind: 'digest',
+    terms: [],
+  },
+  {
     name: 'tempMemoryPeakBytes',
     label: 'temp memory peak',
     help: 'largest temporary allocation so far (tempMemoryPeakBytes)',
@@ -152,6 +166,7 @@ export const DEFAULT_SHOWN: readonly SeriesName[] = [
   'iommuMapCalls',
   'iommuUnmapCalls',
   'tableBytes',
+  'engineBytes',
   'tempMemoryPeakBytes',
 ];
 

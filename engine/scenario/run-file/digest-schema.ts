@@ -157,7 +157,10 @@ function readAccounting(r: Reader, v: unknown): AccountingDigest {
 export function readDigest(r: Reader, v: unknown): MachineDigest {
   const o = r.obj(v);
   const pins = r.in('pins', () => r.obj(r.field(o, 'pins')));
+  // engineBytes came later: a file without it reads as absent, not as 0
+  const engineBytes = r.field(o, 'engineBytes') === undefined ? undefined : r.int(o, 'engineBytes');
   return {
+    ...(engineBytes === undefined ? {} : { engineBytes }),
     contexts: r.arr(o, 'contexts', N, (x) => readContext(r, x)),
     pages: r.arr(o, 'pages', N, (x) => readPages(r, x)),
     accounting: r.arr(o, 'accounting', N, (x) => readAccounting(r, x)),
