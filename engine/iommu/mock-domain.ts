@@ -140,7 +140,7 @@ export class MockDomain extends DomainBase {
       const c = this.store.chunk(ci);
       if (c === undefined) continue;
       const base = ci * MOCK_CHUNK;
-      for (let i = 0; i < MOCK_CHUNK; i++) {
+      for (let i = c.lo; i <= c.hi; i++) {
         if (!(c.flags[i] & MOCK_PRESENT)) continue;
         const key = base + i;
         if (key === runEnd) {

@@ -19,10 +19,15 @@ export class MockChunk {
   readonly frames = unfrozen(new Float64Array(MOCK_CHUNK));
   readonly flags = unfrozen(new Uint8Array(MOCK_CHUNK));
   count = 0;
+  /** Every present entry is in [lo, hi] (stores widen it; erases leave it: a scan bound, not exact). */
+  lo = MOCK_CHUNK;
+  hi = -1;
 }
 
 export class MockStorage {
   private readonly chunks = new Map<number, MockChunk>();
+  /** An empty, all-zero chunk to reuse. */
+  private spare: MockChunk | null = null;
   /** Present entries. */
   size = 0;
 
@@ -45,10 +50,13 @@ export class MockStorage {
     const ci = Math.floor(key / MOCK_CHUNK);
     let c = this.chunks.get(ci);
     if (c === undefined) {
-      c = new MockChunk();
+      c = this.spare ?? new MockChunk();
+      this.spare = null;
       this.chunks.set(ci, c);
     }
     const i = key % MOCK_CHUNK;
+    if (i < c.lo) c.lo = i;
+    if (i > c.hi) c.hi = i;
     const occupied = (c.flags[i] & MOCK_PRESENT) !== 0;
     c.frames[i] = frame;
     c.flags[i] = flags | MOCK_PRESENT;
@@ -71,7 +79,14 @@ export class MockStorage {
     c.frames[i] = 0;
     c.count--;
     this.size--;
-    if (c.count === 0) this.chunks.delete(ci);
+    if (c.count === 0) {
+      // every entry was zeroed by its erase: keep the chunk for the next store
+      // (a map/unmap loop would allocate and zero 36 KiB per op otherwise)
+      this.chunks.delete(ci);
+      c.lo = MOCK_CHUNK;
+      c.hi = -1;
+      this.spare = c;
+    }
     return old;
   }
 

@@ -37,4 +37,22 @@ describe('large mappings', () => {
     expect(d.translate(4096)).toBe(8 * MiB + 8192);
     expect(d.translate(8192)).toBe(-1);
   });
+
+  it('mock: a chunk emptied and reused elsewhere holds nothing of its past (scan bounds, zeroed entries)', () => {
+    const { k, d } = newDomain();
+    const base = 16 * MiB;
+    iommuMap(d, base + 6 * MiB, 0x100000, 64 * KiB, 3); // the chunk's upper part
+    expect(iommuUnmap(d, base + 6 * MiB, 64 * KiB)).toBe(64 * KiB); // chunk empty: kept as the spare
+    iommuMap(d, base + 9 * MiB, 0x200000, 8 * KiB, 3); // another chunk, the spare reused at its start
+    expect(d.entryCount()).toBe(4);
+    expect(d.mappedRanges()).toEqual([{ iova: base + 9 * MiB, length: 8 * KiB, pageSize: 2048 }]);
+    expect(d.translate(base + 9 * MiB + 4096)).toBe(0x200000 + 4096);
+    expect(d.translate(base + 9 * MiB + 6 * MiB - 8 * MiB)).toBe(-1);
+    iommuMap(d, base + 9 * MiB + 4 * MiB, 0x300000, 4 * KiB, 3); // same chunk, further up: bounds widen
+    expect(d.mappedRanges()).toEqual([
+      { iova: base + 9 * MiB, length: 8 * KiB, pageSize: 2048 },
+      { iova: base + 13 * MiB, length: 4 * KiB, pageSize: 2048 },
+    ]);
+    expect(warnings(k)).toEqual([]);
+  });
 });
