@@ -205,12 +205,14 @@ export const useDocumentsStore = defineStore('documents', {
       };
       document.addEventListener('visibilitychange', onVis);
       window.addEventListener('pagehide', flush);
+      window.addEventListener('beforeunload', flush); // the desktop app's window close: the earliest moment
       window.addEventListener('hashchange', onHash);
       window.addEventListener('dragover', onDragOver);
       window.addEventListener('drop', onDrop);
       this.rt.uninstall = () => {
         document.removeEventListener('visibilitychange', onVis);
         window.removeEventListener('pagehide', flush);
+        window.removeEventListener('beforeunload', flush);
         window.removeEventListener('hashchange', onHash);
         window.removeEventListener('dragover', onDragOver);
         window.removeEventListener('drop', onDrop);
