@@ -1,5 +1,6 @@
 /** Command dispatch of pfnlab: `main(argv)` → exit status. */
 import { UsageError } from './args';
+import { captureCommand, CAPTURE_HELP } from './commands/capture';
 import { checkCommand, CHECK_HELP } from './commands/check';
 import { failnthCommand, FAILNTH_HELP } from './commands/failnth';
 import { runCommand, RUN_HELP } from './commands/run';
@@ -15,6 +16,8 @@ Commands:
   show RUN       print a saved run as \`run\` printed it (--json, --trace, --csv), without running it
   failnth FILE   fail every fallible step of a scenario in turn and check nothing leaks
   check FILE     type-check a scenario against the lab API declarations
+  capture --pid PID [--range ADDR-ADDR] [--out FILE]
+                 write the real PFN runs behind a process's memory as a layout file (root)
 
 Run \`pfnlab COMMAND --help\` for the options of a command.
 Exit status: 0 success, 1 failure, 2 usage error, 3 not a valid run file (show).
@@ -26,6 +29,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promi
     failnth: { run: failnthCommand, help: FAILNTH_HELP },
     check: { run: checkCommand, help: CHECK_HELP },
     show: { run: showCommand, help: SHOW_HELP },
+    capture: { run: captureCommand, help: CAPTURE_HELP },
   };
 
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
