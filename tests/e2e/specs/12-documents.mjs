@@ -119,6 +119,22 @@ export default async function documents({ context, base, test, outDir, problems 
     assert(!d.tabs[d.active].dirty, 'a just-opened file is dirty');
   });
 
+  await test('a file dropped on the window opens in a tab', async () => {
+    const body = '// dropped on the window\nconst ictx = lab.open();\nlab.log(String(ictx));\n';
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.ts', { type: 'text/plain' }));
+      const target = document.querySelector('[data-testid="timeline"]') ?? document.body;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, body);
+    await until(async () => {
+      const x = await docsOf(page);
+      return x.tabs[x.active].name === 'dropped.ts';
+    }, 'dropped file not in a tab');
+    assertEqual(await activeSource(page), body, 'dropped text');
+  });
+
   await test('a share link opens into a new tab of a fresh page, the other tabs untouched', async () => {
     const shared = `// shared scenario ${Date.now()}\nconst ictx = lab.open();\nlab.log(String(ictx));\n`;
     await page.getByTestId('doc-new').click();
