@@ -21,10 +21,11 @@ import type { InspectAnswer, InspectQuery, RunResult, WireError } from '../../el
 import type { Counters } from '../../engine/base/counters';
 import { answerFromDigest } from '../../engine/iommufd/inspect/digest-tiers';
 import { toCsv, toTrace } from '../../engine/scenario/export';
-import { parseRunFile, serializeRun, type SavedRunStatus } from '../../engine/scenario/run-file';
+import { serializeRun, type SavedRun, type SavedRunStatus } from '../../engine/scenario/run-file';
 import type { RunError } from '../../engine/scenario/runner';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
 import { getLabApi } from '../lab';
+import { parseRunFileOffThread } from '../runfile/parse-off-thread';
 import { canvasPng, dashboardCanvas } from '../runfile/png';
 import {
   exportName,
@@ -68,6 +69,8 @@ export interface RunRecord {
 export type { SavedRunInfo };
 
 let nextLocalId = 1;
+/** The latest loadRunText: an earlier one still parsing is dropped when it ends. */
+let openToken = 0;
 
 function thisEngineVersion(): string {
   return useEngineStore().version?.engine ?? ENGINE_VERSION;
@@ -91,6 +94,10 @@ export const useRunsStore = defineStore('runs', {
     fileNotice: null as string | null,
     /** A saved run's replay by this engine did not reach the state the file recorded. */
     replayDiffers: false,
+    /** The run file being opened (parsed off the main thread), for "Opening …"; null: none. */
+    opening: null as string | null,
+    /** Share of its events received so far (0…1). */
+    openingShare: 0,
   }),
   getters: {
     running: (s) => s.status === 'running',
@@ -251,15 +258,25 @@ export const useRunsStore = defineStore('runs', {
       }
     },
 
-    /** Make a run file the current run: parse, then show it; a bad file sets runFileError and changes nothing. */
+    /** Make a run file the current run: parse (off the main thread), then show it; a bad file sets runFileError and changes nothing. */
     async loadRunText(name: string, text: string): Promise<boolean> {
-      let saved;
+      // parsed in a worker (a 100 000-op file takes seconds): the UI stays live and says "Opening …"
+      const token = ++openToken;
+      this.opening = name;
+      this.openingShare = 0;
+      let saved: SavedRun;
       try {
-        saved = parseRunFile(text);
+        saved = await parseRunFileOffThread(text, (share) => {
+          if (token === openToken) this.openingShare = share;
+        });
       } catch (e) {
+        if (token !== openToken) return false;
+        this.opening = null;
         this.runFileError = `${name}: ${e instanceof Error ? e.message : String(e)}`;
         return false;
       }
+      if (token !== openToken) return false; // another file was opened meanwhile
+      this.opening = null;
       if (this.status === 'running') {
         this.runFileError = `${name}: a run is in progress; stop it before opening a saved run`;
         return false;

@@ -1,0 +1,54 @@
+/**
+ * The parser worker's job, without the worker: parse a run file and cut the
+ * result into replies (parse-protocol.ts); and the other side, putting the
+ * replies back together. Pure, so tests and the synchronous fallback use it.
+ */
+import { parseRunFile, type SavedRun } from '../../engine/scenario/run-file';
+import { EVENTS_PER_REPLY, type ParseReply } from './parse-protocol';
+
+/** The replies for one file, in order; a bad file is one 'error' reply. */
+export function parseReplies(text: string, perReply = EVENTS_PER_REPLY): ParseReply[] {
+  let run: SavedRun;
+  try {
+    run = parseRunFile(text);
+  } catch (e) {
+    return [{ kind: 'error', message: e instanceof Error ? e.message : String(e) }];
+  }
+  const events = run.timeline.events;
+  const out: ParseReply[] = [
+    { kind: 'head', run: { ...run, timeline: { ...run.timeline, events: [] } }, events: events.length },
+  ];
+  for (let i = 0; i < events.length; i += perReply)
+    out.push({ kind: 'events', events: events.slice(i, i + perReply) });
+  out.push({ kind: 'done' });
+  return out;
+}
+
+/** Puts the replies back together; `take` returns the run once 'done' arrives. */
+export class RunAssembler {
+  private run: SavedRun | null = null;
+  /** Events received so far, and how many the file has. */
+  received = 0;
+  total = 0;
+
+  /** The run when complete; throws the reader's message on 'error'. */
+  take(r: ParseReply): SavedRun | null {
+    switch (r.kind) {
+      case 'error':
+        throw new Error(r.message);
+      case 'head':
+        this.run = r.run;
+        this.total = r.events;
+        return null;
+      case 'events':
+        if (this.run === null) throw new Error('run file parser: events before the head');
+        for (const e of r.events) this.run.timeline.events.push(e);
+        this.received += r.events.length;
+        return null;
+      case 'done':
+        if (this.run === null || this.received !== this.total)
+          throw new Error('run file parser: the reply ended early');
+        return this.run;
+    }
+  }
+}
