@@ -69,3 +69,17 @@ describe('a mapping backed by a captured layout', () => {
     ]);
   });
 });
+
+describe('scenario 24 and the layout it carries', () => {
+  it('capturedLayout() is scenarios/layouts/python-4m.layout.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = JSON.parse(
+      readFileSync(new URL('../../scenarios/layouts/python-4m.layout.json', import.meta.url), 'utf8'),
+    ) as { start: string; pages: number; runs: unknown[] };
+    const src = readFileSync(new URL('../../scenarios/24-captured-layout.ts', import.meta.url), 'utf8');
+    const body = src.slice(src.indexOf('function capturedLayout()'));
+    const r = await run(`${body}\nconst l = capturedLayout(); lab.log(JSON.stringify([l.start, l.pages, l.runs]));`);
+    expect(r.error).toBeUndefined();
+    expect(JSON.parse(r.timeline.logs[0]!.text)).toEqual([file.start, file.pages, file.runs]);
+  });
+});
