@@ -50,7 +50,7 @@ function main(argv: string[]): number {
   let found = 0;
   for (let s = seed; s < seed + seeds; s++) {
     const t = Date.now();
-    const r = fuzz({ seed: s, ops });
+    const r = fuzz({ seed: s, ops, shrinkMs: 180_000 });
     total += r.opsRun;
     if (!r.divergence) {
       process.stdout.write(`seed ${s}: ${r.opsRun} ops, no divergence (${Date.now() - t} ms)\n`);

@@ -8,7 +8,7 @@
 import { isLabError } from '../engine/base';
 import { Machine } from '../engine/iommufd';
 import type { Access, Domain, Ioas, IommufdCtx } from '../engine/iommufd';
-import { HPAGE, type Call, type Outcome } from './ops';
+import { digest, HPAGE, type Call, type Outcome } from './ops';
 
 export const FUZZ_MACHINE = { physicalMemory: 256 * 1024 * 1024, hugetlbPages2M: 4 };
 
@@ -57,8 +57,16 @@ export class EngineDriver {
         p.munmap(c.uptr, c.length);
         return undefined;
       case 'touch':
-        p.write(c.uptr, new Uint8Array(c.length).fill(0xa5));
+        p.write(c.uptr, new Uint8Array(c.length).fill(c.v));
         return undefined;
+      case 'pread':
+        return digest(p.read(c.uptr, c.length));
+      case 'rw': {
+        const a = this.accesses[c.access];
+        if (c.v === 0) return digest(a.read(c.iova, c.length, { slowPath: c.slow }));
+        a.write(c.iova, new Uint8Array(c.length).fill(c.v), { slowPath: c.slow });
+        return undefined;
+      }
       case 'ioasAlloc':
         this.ioas.push(this.ctx.ioasAlloc());
         return undefined;
@@ -89,7 +97,13 @@ export class EngineDriver {
         this.ioas[c.ioas].setOption('HUGE_PAGES', c.value);
         return undefined;
       case 'attach':
-        this.domains.push(this.ioas[c.ioas].attachDomain());
+        this.domains.push(
+          this.ioas[c.ioas].attachDomain(
+            c.kind === 'mock'
+              ? { batchApi: c.batch }
+              : { kind: 'pagetable', format: c.format, batchApi: c.batch },
+          ),
+        );
         return undefined;
       case 'detach':
         this.domains[c.domain].detach();

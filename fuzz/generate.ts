@@ -44,7 +44,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
   const nAcc = s.accesses.length;
   const mapped = s.mem.size;
   const weights = innerOnly
-    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0]
+    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2]
     : [
         s.regions.length < 3 ? 20 : mapped > 6000 ? 1 : 6, // mmap
         mapped > 6000 ? 8 : 2, // munmap
@@ -65,6 +65,8 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
         0.8, // accessClose
         2, // tempLimit
         1, // memlock
+        2, // pread
+        6, // rw
       ];
   const kind = rng.weighted(weights);
   const io = handle(nIoas, rng);
@@ -78,7 +80,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
     case 2: {
       const p = regionPick(s, rng);
       if (!p) return { k: 'ioasAlloc' };
-      return { k: kind === 1 ? 'munmap' : 'touch', ...p };
+      return kind === 1 ? { k: 'munmap', ...p } : { k: 'touch', ...p, v: rng.range(1, 255) };
     }
     case 3:
       return { k: 'ioasAlloc' };
@@ -141,7 +143,13 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
     case 10:
       return { k: 'hugePages', ioas: io, value: rng.chance(0.9) ? rng.int(2) : 2 };
     case 11:
-      return { k: 'attach', ioas: io };
+      return {
+        k: 'attach',
+        ioas: io,
+        kind: rng.chance(0.35) ? 'pagetable' : undefined,
+        format: rng.chance(0.3) ? 'arm64_4k' : undefined,
+        batch: rng.chance(0.3) || undefined,
+      };
     case 12:
       return { k: 'detach', domain: handle(s.domains.length, rng) };
     case 13:
@@ -167,10 +175,38 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
       return { k: 'accessClose', access: handle(nAcc, rng) };
     case 17:
       return { k: 'tempLimit', bytes: rng.pick(TEMP_LIMITS) };
-    default: {
+    case 19: {
+      const p = regionPick(s, rng);
+      if (!p) return { k: 'ioasAlloc' };
+      return { k: 'pread', ...p, byteOff: rng.chance(0.5) ? 0 : rng.int(PAGE) };
+    }
+    case 20: {
+      const acc = handle(nAcc, rng);
+      const ac = s.accesses[acc];
+      const areas = ac ? s.ioas[ac.ioas].areas : [];
+      const a = rng.int(64);
+      const ar = areas.length ? areas[a % areas.length] : null;
+      const off = ar ? rng.int(ar.pages) : rng.int(8);
+      const room = ar ? (ar.pages - off) * PAGE : 8 * PAGE;
+      const bytes = rng.chance(0.85) ? rng.range(1, Math.min(room, 3 * PAGE)) : rng.range(1, room + 4 * PAGE);
+      const byteOff = rng.chance(0.4) ? 0 : rng.int(PAGE);
+      return {
+        k: 'rw',
+        access: acc,
+        area: a,
+        off,
+        bytes: Math.max(1, Math.min(bytes, room - byteOff > 0 && rng.chance(0.9) ? room - byteOff : bytes)),
+        byteOff,
+        v: rng.chance(0.5) ? 0 : rng.range(1, 255),
+        slow: rng.chance(0.3),
+      };
+    }
+    case 18: {
       if (rng.chance(0.4)) return { k: 'memlock', pages: null };
       return { k: 'memlock', pages: Math.max(0, totalHeld(s) + rng.range(-4, 48)) };
     }
+    default:
+      return { k: 'ioasAlloc' };
   }
 }
 

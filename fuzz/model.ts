@@ -18,12 +18,14 @@
  * which is not atomic (areas removed before the failing one stay removed).
  */
 import type { Call, Outcome } from './ops';
-import { HPAGE, PAGE } from './ops';
+import { digest, HPAGE, PAGE } from './ops';
 
 export const ULONG_MAX = (1n << 64n) - 1n;
 export const MOCK_APERTURE_START = 0x1000000n;
 export const MOCK_APERTURE_LAST = 0x7fffffffn;
 export const MOCK_PAGE_SIZE = 2048;
+/** Radix page-table domains (x86_64, arm64_4k): 48-bit IOVA, aperture from 0. */
+export const PAGETABLE_APERTURE_LAST = (1n << 48n) - 1n;
 const P = BigInt(PAGE);
 
 export interface PagesObj {
@@ -72,6 +74,15 @@ export interface AccessM {
   onUnmap: 'unpin' | 'ignore';
   items: ItemM[];
 }
+/** A domain: the mock (2 KiB IO pages, aperture 0x1000000..0x7fffffff) or a radix page table (4 KiB smallest, 48-bit). */
+export interface DomainM {
+  ioas: number;
+  alive: boolean;
+  pgsize: number;
+  apertureStart: bigint;
+  apertureLast: bigint;
+}
+
 export interface State {
   mem: Map<number, number>;
   nextIdentity: number;
@@ -79,9 +90,11 @@ export interface State {
   objs: Map<number, PagesObj>;
   nextObj: number;
   ioas: IoasM[];
-  domains: { ioas: number; alive: boolean }[];
+  domains: DomainM[];
   accesses: AccessM[];
   memlockPages: number;
+  /** Bytes of each page identity that was written (absent: zeros; null: unknown after a failed write). Arrays are never changed in place. */
+  content: Map<number, Uint8Array | null>;
 }
 
 /** The model's verdict on one call: null when the engine's outcome is right. */
@@ -98,6 +111,7 @@ export function emptyState(): State {
     domains: [],
     accesses: [],
     memlockPages: Infinity,
+    content: new Map(),
   };
 }
 
@@ -130,7 +144,7 @@ const intersects = (s: bigint, l: bigint, r: Range): boolean => s <= r.last && r
 
 export function ioptAlignment(s: State, io: IoasM): number {
   let a = io.hugePages === 0 ? PAGE : 1;
-  if (io.domains.length > 0) a = Math.max(a, MOCK_PAGE_SIZE);
+  for (const d of io.domains) a = Math.max(a, s.domains[d].pgsize);
   if (io.accesses.some((x) => s.accesses[x].needsPin)) a = Math.max(a, PAGE);
   return a;
 }
@@ -198,6 +212,46 @@ function gcObjs(s: State): void {
   const used = new Set<number>();
   for (const io of s.ioas) for (const a of io.areas) used.add(a.obj);
   for (const id of [...s.objs.keys()]) if (!used.has(id)) s.objs.delete(id);
+}
+
+const ZERO_PAGE = new Uint8Array(PAGE);
+
+/** Write `len` bytes of value v at byte `off` of page identity id (copy-on-write of the content map). */
+function writeContent(s: State, id: number, off: number, len: number, v: number | null): void {
+  if (v === null) {
+    s.content.set(id, null);
+    return;
+  }
+  const cur = s.content.get(id);
+  if (cur === null) {
+    if (off === 0 && len === PAGE) s.content.set(id, new Uint8Array(PAGE).fill(v));
+    return; // still partly unknown
+  }
+  const b = (cur ?? ZERO_PAGE).slice();
+  b.fill(v, off, off + len);
+  s.content.set(id, b);
+}
+
+/** Append page id's bytes [off, off+len) to out; false when unknown. */
+function readContent(s: State, id: number, off: number, len: number, out: number[]): boolean {
+  const cur = s.content.get(id);
+  if (cur === null) return false;
+  const b = cur ?? ZERO_PAGE;
+  for (let i = off; i < off + len; i++) out.push(b[i]);
+  return true;
+}
+
+/** Walk [addr, addr+len) by pages: fn(page number, offset in page, bytes). */
+function byPages(addr: number, len: number, fn: (page: number, off: number, n: number) => boolean): boolean {
+  let a = addr;
+  const end = addr + len;
+  while (a < end) {
+    const off = a % PAGE;
+    const n = Math.min(PAGE - off, end - a);
+    if (!fn(Math.floor(a / PAGE), off, n)) return false;
+    a += n;
+  }
+  return true;
 }
 
 function roundupPow2(x: bigint): bigint {
@@ -331,8 +385,75 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       return { next: s };
     }
     case 'touch': {
-      for (let i = 0; i < c.length / PAGE; i++) if (!s.mem.has(c.uptr / PAGE + i)) return err('EFAULT');
-      return { next: s };
+      s.content = new Map(s.content);
+      let ok = true;
+      for (let i = 0; i < c.length / PAGE; i++) if (!s.mem.has(c.uptr / PAGE + i)) ok = false;
+      // a failed write may have written some pages: their bytes are unknown
+      for (let i = 0; i < c.length / PAGE; i++) {
+        const id = s.mem.get(c.uptr / PAGE + i);
+        if (id !== undefined) writeContent(s, id, 0, PAGE, ok ? c.v : null);
+      }
+      return ok ? { next: s } : { errnos: ['EFAULT'], partial: s };
+    }
+    case 'pread': {
+      const bytes: number[] = [];
+      let known = true;
+      const ok = byPages(c.uptr, c.length, (page, off, n) => {
+        const id = s.mem.get(page);
+        if (id === undefined) return false;
+        known = readContent(s, id, off, n, bytes) && known;
+        return true;
+      });
+      if (!ok) return err('EFAULT');
+      return known ? { next: s, value: digest(Uint8Array.from(bytes)) } : { next: s, check: () => null };
+    }
+    case 'rw': {
+      const ac = s.accesses[c.access];
+      const io = s.ioas[ac.ioas];
+      if (c.length === 0) return err('EINVAL');
+      const write = c.v !== 0;
+      if (write) s.content = new Map(s.content);
+      const bytes: number[] = [];
+      let known = true;
+      let cur = c.iova;
+      const last = c.iova + BigInt(c.length) - 1n;
+      const fault = (errno: string): Expect => {
+        if (!write) return err(errno);
+        return { errnos: [errno], partial: s };
+      };
+      while (cur <= last) {
+        const a = io.areas.find((x) => x.iova <= cur && cur <= areaLast(x));
+        if (!a) return fault('ENOENT');
+        if (a.preventAccess) return fault('EINVAL');
+        if (write && !a.write) return fault('EPERM');
+        const sliceLast = areaLast(a) < last ? areaLast(a) : last;
+        const obj = s.objs.get(a.obj)!;
+        // byte offset inside the pages object
+        const base = a.start * PAGE + Number(cur - a.iova);
+        const n = Number(sliceLast - cur + 1n);
+        const ids: [number, number, number][] = [];
+        // iopt_pages_rw_access: same mm → a user copy at the pages' uptr; slow path over one
+        // page → rw_page, which pins the user page now; over several → rw_slow, whose reader
+        // takes held pages from the xarray / a domain and pins the rest from the user
+        const viaReader = c.slow && Math.floor(base / PAGE) !== Math.floor((base + n - 1) / PAGE);
+        const ok = byPages(base, n, (idx, off, len) => {
+          const id = (viaReader ? obj.held.get(idx) : undefined) ?? s.mem.get(obj.uptr / PAGE + idx);
+          if (id === undefined) return false;
+          ids.push([id, off, len]);
+          return true;
+        });
+        if (!ok) {
+          // the pages before the fault may be written: unknown
+          for (const [id] of ids) if (write) writeContent(s, id, 0, PAGE, null);
+          return fault('EFAULT');
+        }
+        for (const [id, off, len] of ids)
+          if (write) writeContent(s, id, off, len, c.v);
+          else known = readContent(s, id, off, len, bytes) && known;
+        cur = sliceLast + 1n;
+      }
+      if (write) return { next: s };
+      return known ? { next: s, value: digest(Uint8Array.from(bytes)) } : { next: s, check: () => null };
     }
     case 'ioasAlloc':
       s.ioas.push({
@@ -519,10 +640,25 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
     case 'attach': {
       const io = s.ioas[c.ioas];
       const dom = s.domains.length;
-      const ap: Reserved[] = [
-        { start: 0n, last: MOCK_APERTURE_START - 1n, owner: dom },
-        { start: MOCK_APERTURE_LAST + 1n, last: ULONG_MAX, owner: dom },
-      ];
+      const d: DomainM =
+        c.kind === 'mock'
+          ? {
+              ioas: c.ioas,
+              alive: true,
+              pgsize: MOCK_PAGE_SIZE,
+              apertureStart: MOCK_APERTURE_START,
+              apertureLast: MOCK_APERTURE_LAST,
+            }
+          : {
+              ioas: c.ioas,
+              alive: true,
+              pgsize: PAGE,
+              apertureStart: 0n,
+              apertureLast: PAGETABLE_APERTURE_LAST,
+            };
+      const ap: Reserved[] = [];
+      if (d.apertureStart !== 0n) ap.push({ start: 0n, last: d.apertureStart - 1n, owner: dom });
+      ap.push({ start: d.apertureLast + 1n, last: ULONG_MAX, owner: dom });
       for (const r of ap) {
         if (io.areas.some((a) => intersects(r.start, r.last, { start: a.iova, last: areaLast(a) })))
           return err('EADDRINUSE');
@@ -530,8 +666,8 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       }
       io.reserved.push(...ap);
       io.domains.push(dom);
+      s.domains.push(d);
       if (misaligned(s, io)) return err('EADDRINUSE');
-      s.domains.push({ ioas: c.ioas, alive: true });
       const f = settle(s);
       return f ? err(...f) : { next: s };
     }

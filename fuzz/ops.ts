@@ -19,7 +19,8 @@ export type UnmapHow = 'area' | 'all' | 'range' | 'partial' | 'span';
 export type Op =
   | { k: 'mmap'; pages: number; thp?: boolean; populate?: boolean }
   | { k: 'munmap'; region: number; off: number; pages: number }
-  | { k: 'touch'; region: number; off: number; pages: number }
+  | { k: 'touch'; region: number; off: number; pages: number; v?: number }
+  | { k: 'pread'; region: number; off: number; pages: number; byteOff: number }
   | { k: 'ioasAlloc' }
   | { k: 'ioasDestroy'; ioas: number }
   | { k: 'map'; ioas: number; region: number; off: number; pages: number; iova?: number; readOnly?: boolean }
@@ -28,12 +29,22 @@ export type Op =
   | { k: 'allow'; ioas: number; ranges: [number, number][] }
   | { k: 'reserve'; ioas: number; start: number; pages: number }
   | { k: 'hugePages'; ioas: number; value: number }
-  | { k: 'attach'; ioas: number }
+  | { k: 'attach'; ioas: number; kind?: 'pagetable'; format?: 'arm64_4k'; batch?: boolean }
   | { k: 'detach'; domain: number }
   | { k: 'accessCreate'; ioas: number; needsPin: boolean; onUnmap: 'unpin' | 'ignore' }
   | { k: 'pin'; access: number; area: number; off: number; pages: number; write: boolean }
   | { k: 'unpin'; access: number; item: number }
   | { k: 'accessClose'; access: number }
+  | {
+      k: 'rw';
+      access: number;
+      area: number;
+      off: number;
+      bytes: number;
+      byteOff: number;
+      v: number;
+      slow: boolean;
+    }
   | { k: 'tempLimit'; bytes: number }
   | { k: 'memlock'; pages: number | null }
   | { k: 'inject'; n: number; op: Op };
@@ -42,7 +53,8 @@ export type Op =
 export type Call =
   | { k: 'mmap'; length: number; thp: boolean; populate: boolean }
   | { k: 'munmap'; uptr: number; length: number }
-  | { k: 'touch'; uptr: number; length: number }
+  | { k: 'touch'; uptr: number; length: number; v: number }
+  | { k: 'pread'; uptr: number; length: number }
   | { k: 'ioasAlloc' }
   | { k: 'ioasDestroy'; ioas: number }
   | { k: 'map'; ioas: number; uptr: number; length: number; iova: number | null; write: boolean }
@@ -51,12 +63,14 @@ export type Call =
   | { k: 'allow'; ioas: number; ranges: { start: bigint; last: bigint }[] }
   | { k: 'reserve'; ioas: number; start: bigint; length: bigint }
   | { k: 'hugePages'; ioas: number; value: number }
-  | { k: 'attach'; ioas: number }
+  | { k: 'attach'; ioas: number; kind: 'mock' | 'pagetable'; format: 'x86_64' | 'arm64_4k'; batch: boolean }
   | { k: 'detach'; domain: number }
   | { k: 'accessCreate'; ioas: number; needsPin: boolean; onUnmap: 'unpin' | 'ignore' }
   | { k: 'pin'; access: number; iova: bigint; length: number; write: boolean }
   | { k: 'unpin'; access: number; itemId: number }
   | { k: 'accessClose'; access: number }
+  /** v = 0: read (the outcome value is digest() of the bytes), else write bytes of value v */
+  | { k: 'rw'; access: number; iova: bigint; length: number; v: number; slow: boolean }
   | { k: 'tempLimit'; bytes: number }
   | { k: 'memlock'; bytes: number };
 
@@ -65,4 +79,11 @@ export type Outcome = { ok: true; value?: number | bigint } | { ok: false; errno
 
 export function describeOp(op: Op): string {
   return JSON.stringify(op);
+}
+
+/** A number standing for a byte string (reads are compared by it). */
+export function digest(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+  return h;
 }

@@ -26,10 +26,21 @@ export function resolve(s: State, op: Op): Call | null {
     case 'mmap':
       return { k: 'mmap', length: op.pages * PAGE, thp: op.thp === true, populate: op.populate === true };
     case 'munmap':
-    case 'touch': {
+    case 'touch':
+    case 'pread': {
       const r = s.regions[op.region];
       if (!r) return null;
-      return { k: op.k, uptr: r.base + op.off * PAGE, length: op.pages * PAGE };
+      const uptr = r.base + op.off * PAGE;
+      if (op.k === 'munmap') return { k: op.k, uptr, length: op.pages * PAGE };
+      if (op.k === 'touch') return { k: op.k, uptr, length: op.pages * PAGE, v: op.v ?? 0xa5 };
+      return { k: op.k, uptr: uptr + op.byteOff, length: Math.max(1, op.pages * PAGE - op.byteOff) };
+    }
+    case 'rw': {
+      const ac = s.accesses[op.access];
+      if (!ac || !ac.alive) return null;
+      const a = areaAt(s, ac.ioas, op.area);
+      const iova = (a ? a.iova + BigInt(op.off) * P : BigInt(0x1000000 + op.off * PAGE)) + BigInt(op.byteOff);
+      return { k: 'rw', access: op.access, iova, length: op.bytes, v: op.v, slow: op.slow };
     }
     case 'ioasAlloc':
       return { k: 'ioasAlloc' };
@@ -88,7 +99,15 @@ export function resolve(s: State, op: Op): Call | null {
     case 'hugePages':
       return liveIoas(s, op.ioas) ? { k: 'hugePages', ioas: op.ioas, value: op.value } : null;
     case 'attach':
-      return liveIoas(s, op.ioas) ? { k: 'attach', ioas: op.ioas } : null;
+      return liveIoas(s, op.ioas)
+        ? {
+            k: 'attach',
+            ioas: op.ioas,
+            kind: op.kind ?? 'mock',
+            format: op.format ?? 'x86_64',
+            batch: op.batch === true,
+          }
+        : null;
     case 'detach': {
       const d = s.domains[op.domain];
       return d && d.alive ? { k: 'detach', domain: op.domain } : null;

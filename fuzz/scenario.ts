@@ -32,6 +32,11 @@ function expectOk<T>(what: string, fn: () => T): T {
     throw new Error(\`\${what}: expected success, got \${(e as { errno?: string }).errno ?? String(e)}\`);
   }
 }
+function digest(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+  return h;
+}
 function expectMapped(d: Domain, iova: bigint): void {
   if (d.iovaToPhys(iova) === null) throw new Error(\`iova 0x\${iova.toString(16)} of domain \${d.id} is not mapped\`);
 }
@@ -64,7 +69,17 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
     case 'munmap':
       return { expr: `p.munmap(${uptr()}, ${c.length})` };
     case 'touch':
-      return { expr: `p.write(${uptr()}, new Uint8Array(${c.length}).fill(0xa5))` };
+      return { expr: `p.write(${uptr()}, new Uint8Array(${c.length}).fill(${c.v}))` };
+    case 'pread':
+      return { expr: `digest(p.read(${uptr()} + ${(inner as { byteOff: number }).byteOff}, ${c.length}))` };
+    case 'rw':
+      return c.v === 0
+        ? {
+            expr: `digest(acc${c.access}.read(${big(c.iova)}, ${c.length}${c.slow ? ', { slowPath: true }' : ''}))`,
+          }
+        : {
+            expr: `acc${c.access}.write(${big(c.iova)}, new Uint8Array(${c.length}).fill(${c.v})${c.slow ? ', { slowPath: true }' : ''})`,
+          };
     case 'ioasAlloc':
       return { expr: `fd.ioasAlloc()`, creates: `ioas${n.ioas}` };
     case 'ioasDestroy':
@@ -89,8 +104,15 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
       return { expr: `ioas${c.ioas}.addReserved(${big(c.start)}, ${big(c.length)})` };
     case 'hugePages':
       return { expr: `ioas${c.ioas}.setOption('HUGE_PAGES', ${c.value})` };
-    case 'attach':
-      return { expr: `ioas${c.ioas}.attachDomain()`, creates: `dom${n.domains}` };
+    case 'attach': {
+      const o: string[] = [];
+      if (c.kind === 'pagetable') o.push(`kind: 'pagetable'`, `format: '${c.format}'`);
+      if (c.batch) o.push('batchApi: true');
+      return {
+        expr: `ioas${c.ioas}.attachDomain(${o.length ? `{ ${o.join(', ')} }` : ''})`,
+        creates: `dom${n.domains}`,
+      };
+    }
     case 'detach':
       return { expr: `dom${c.domain}.detach()` };
     case 'accessCreate':
@@ -193,7 +215,7 @@ export function writeScenario(
     } else if (!o.ok) L.push(`expectErrno('${what}', ['${o.errno}'], () => ${expr});`);
     else {
       const v = valueOf(o);
-      const autoValue = v !== null && (c.k === 'map' || c.k === 'copy' || c.k === 'pin' || c.k === 'unmap');
+      const autoValue = v !== null && ['map', 'copy', 'pin', 'unmap', 'pread', 'rw'].includes(c.k);
       if (autoValue) L.push(`expectEq('${what}', ${expr}, ${v});`);
       else L.push(`${decl}${expr};`);
     }
