@@ -99,6 +99,12 @@ describe('web AppHost with the File System Access API', () => {
     expect(await later.readFile(handle)).toEqual({ ok: true, value: { handle, name: 'a.ts', text: 'v2' } });
     expect((await later.saveFile(handle, 'v3')).ok).toBe(true);
     expect(disk.get('a.ts')).toBe('v3');
+    // Opened again from the picker on that later page: the same id, still one recent entry.
+    next.open = 'a.ts';
+    const third = await later.openFile('scenario');
+    expect(third.ok && third.value?.handle).toBe(handle);
+    const r2 = await later.recentFiles();
+    expect(r2.ok && r2.value.map((r) => r.name)).toEqual(['a.ts', 'b.ts']);
   });
 
   it('answers a cancelled picker with null and a refused permission with EACCES', async () => {

@@ -109,8 +109,16 @@ export function createWebAppHost(opts: WebAppHostOptions = {}): AppHost {
 
   /** The id of a handle: the one already given to the same file, else a new one (kept in IndexedDB if possible). */
   const remember = async (h: FsaFileHandle): Promise<string> => {
-    for (const [id, known] of handles)
-      if (known.isSameEntry && (await known.isSameEntry(h).catch(() => false))) return id;
+    const same = async (known: FsaFileHandle): Promise<boolean> =>
+      known.isSameEntry ? known.isSameEntry(h).catch(() => false) : false;
+    for (const [id, known] of handles) if (await same(known)) return id;
+    // Handles of earlier pages (a reload): the same file keeps its id and its one recent entry.
+    const stored = await kv.getAll<FsaFileHandle>('handles').catch(() => []);
+    for (const { key, value } of stored)
+      if (await same(value)) {
+        handles.set(key, value);
+        return key;
+      }
     const id = `fsa:${newId()}`;
     handles.set(id, h);
     await kv.put('handles', id, h).catch(() => {});
