@@ -8,6 +8,9 @@ import { toCsv, toTrace } from '../engine/scenario/export';
 import { fromResult, parseRunFile, serializeRun } from '../engine/scenario/run-file';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../engine/version';
 import { WorkerHost } from '../cli/worker-host';
+import { deserialize, serialize } from 'node:v8';
+import { parseReplies, RunAssembler } from '../renderer/runfile/parse-job';
+import type { ParseReply } from '../renderer/runfile/parse-protocol';
 
 const OPS = 100_000;
 
@@ -51,5 +54,26 @@ for (let i = 0; i < ${OPS / 2 - 2}; i++) {
   const [, tJson] = time(() => JSON.parse(text) as unknown);
   console.log(
     `  of which JSON.parse alone ${tJson.toFixed(0)} ms; CSV ${tCsv.toFixed(0)} ms, trace ${tTrace.toFixed(0)} ms`,
+  );
+  // The app's main thread when it opens this file (renderer/runfile/parse-off-thread.ts).
+  // Before: parseRunFile there, one task. After: the parse in a worker; the page
+  // only clones the text out, then per reply (one task each) decodes it (V8's
+  // ValueSerializer, as a postMessage does) and adds it to the run.
+  const [, tPost] = time(() => serialize({ text }));
+  const replies = parseReplies(text).map((r) => serialize(r));
+  const asm = new RunAssembler();
+  let sum = 0;
+  let longest = 0;
+  for (const bytes of replies) {
+    const [, t] = time(() => asm.take(deserialize(bytes) as ParseReply));
+    sum += t;
+    if (t > longest) longest = t;
+  }
+  const whole = serialize(back);
+  const [, tWhole] = time(() => deserialize(whole) as unknown);
+  console.log(
+    `opening it in the app, main thread: before (parseRunFile on the page) ${tParse.toFixed(0)} ms in one task; ` +
+      `after (worker) post ${tPost.toFixed(0)} ms + ${replies.length} replies decoded in ${sum.toFixed(0)} ms, ` +
+      `longest task ${Math.max(tPost, longest).toFixed(0)} ms (the whole run as one structured-clone message: ${tWhole.toFixed(0)} ms)`,
   );
 }

@@ -4,6 +4,7 @@
  * replies back together. Pure, so tests and the synchronous fallback use it.
  */
 import { parseRunFile, type SavedRun } from '../../engine/scenario/run-file';
+import type { TimelineEvent } from '../../engine/scenario/timeline';
 import { EVENTS_PER_REPLY, type ParseReply } from './parse-protocol';
 
 /** The replies for one file, in order; a bad file is one 'error' reply. */
@@ -18,8 +19,10 @@ export function parseReplies(text: string, perReply = EVENTS_PER_REPLY): ParseRe
   const out: ParseReply[] = [
     { kind: 'head', run: { ...run, timeline: { ...run.timeline, events: [] } }, events: events.length },
   ];
-  for (let i = 0; i < events.length; i += perReply)
-    out.push({ kind: 'events', events: events.slice(i, i + perReply) });
+  for (let i = 0; i < events.length; i += perReply) {
+    const slice = events.slice(i, i + perReply);
+    out.push({ kind: 'events', json: JSON.stringify(slice), count: slice.length });
+  }
   out.push({ kind: 'done' });
   return out;
 }
@@ -40,11 +43,16 @@ export class RunAssembler {
         this.run = r.run;
         this.total = r.events;
         return null;
-      case 'events':
+      case 'events': {
         if (this.run === null) throw new Error('run file parser: events before the head');
-        for (const e of r.events) this.run.timeline.events.push(e);
-        this.received += r.events.length;
+        // checked by the reader in the worker; JSON keeps a "__proto__" key as data, like the reader
+        const events = JSON.parse(r.json) as TimelineEvent[];
+        if (events.length !== r.count) throw new Error('run file parser: a slice lost events');
+        const into = this.run.timeline.events;
+        for (const e of events) into.push(e);
+        this.received += events.length;
         return null;
+      }
       case 'done':
         if (this.run === null || this.received !== this.total)
           throw new Error('run file parser: the reply ended early');
