@@ -1,3 +1,4 @@
+/// <reference path="./sucrase-parser.d.ts" />
 /**
  * Call sites injected at transpile time, so that a `lab` call knows where it
  * was made without capturing a stack (a V8 stack under SES's taming costs

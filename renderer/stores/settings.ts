@@ -22,8 +22,9 @@ export interface LayoutSizes {
 export type ViewTab = 'physical' | 'ioas' | 'domains' | 'counters' | 'charts' | 'compare' | 'output';
 
 /** The colour theme the user chose; 'system' follows `prefers-color-scheme`. */
-export type ThemeSetting = 'system' | 'light' | 'dark';
-export type ResolvedTheme = 'light' | 'dark';
+import type { ResolvedTheme, ThemeSetting } from '../theme/theme-names';
+
+export type { ResolvedTheme, ThemeSetting };
 export const THEME_SETTINGS: readonly ThemeSetting[] = ['system', 'light', 'dark'];
 
 interface Persisted {

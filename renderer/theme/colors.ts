@@ -7,7 +7,7 @@
  * change of `useSettingsStore().resolvedTheme`. The Okabe–Ito data colours
  * (palette.ts) are the same in both themes, except the neutral ones.
  */
-import type { ResolvedTheme } from '../stores/settings';
+import type { ResolvedTheme } from './theme-names';
 import { AREA_COLORS, FRAME_COLORS, TIER_COLORS, setHighlightColor } from './palette';
 
 export interface ThemeColors {

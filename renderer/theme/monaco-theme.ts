@@ -5,7 +5,7 @@
  * Monaco's 'vs' / 'vs-dark' with the editor's background set to the panel
  * colour of the app's theme.
  */
-import type { ResolvedTheme } from '../stores/settings';
+import type { ResolvedTheme } from './theme-names';
 import { THEME_COLORS } from './colors';
 
 /** The part of Monaco's API this module uses (a fake in tests). */
