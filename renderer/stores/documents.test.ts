@@ -196,6 +196,20 @@ describe('documents: tabs and files', () => {
     expect(docs.active).toMatchObject({ name: 'dropped.ts', handle: null });
   });
 
+  it('opens a dropped file as its file when the host knows its path, else as text', async () => {
+    const docs = fresh();
+    await docs.init();
+    const file = (name: string, text: string): File => new File([text], name);
+    // The browser: no path, the text only.
+    await docs.openDropped([file('a.ts', 'lab.open(); // a')]);
+    expect(docs.active).toMatchObject({ name: 'a.ts', handle: null });
+    // The desktop app: the path, so Save writes back to the file.
+    host.files.set('/home/u/b.ts', 'lab.open(); // b');
+    host.handleForFile = (f) => `/home/u/${f.name}`;
+    await docs.openDropped([file('b.ts', 'stale text')]);
+    expect(docs.active).toMatchObject({ name: 'b.ts', handle: '/home/u/b.ts', text: 'lab.open(); // b' });
+  });
+
   it('lists recent files, opens one, says when it is gone and forgets the list on clear', async () => {
     const docs = fresh();
     host.recent = [{ handle: '/w/gone.ts', name: 'gone.ts', kind: 'scenario', openedAt: 1 }];

@@ -199,9 +199,7 @@ export const useDocumentsStore = defineStore('documents', {
         const files = [...(e.dataTransfer?.files ?? [])];
         if (files.length === 0) return;
         e.preventDefault();
-        void (async () => {
-          for (const f of files) await this.openText(f.name, await f.text());
-        })();
+        void this.openDropped(files);
       };
       document.addEventListener('visibilitychange', onVis);
       window.addEventListener('pagehide', flush);
@@ -326,6 +324,20 @@ export const useDocumentsStore = defineStore('documents', {
         return;
       }
       if (r.value) await this.opened(r.value);
+    },
+
+    /**
+     * Open files dropped on the window. The desktop app knows a dropped file's
+     * path (AppHost.handleForFile): it opens as that file, so Save writes back
+     * to it; the browser has only the text.
+     */
+    async openDropped(files: readonly File[]): Promise<void> {
+      const app = getLabApi().app;
+      for (const f of files) {
+        const handle = app.handleForFile?.(f) ?? null;
+        if (handle) await this.openHandle(handle);
+        else await this.openText(f.name, await f.text());
+      }
     },
 
     /** Open a file the host knows (a recent file, one handed over by the OS). */
