@@ -193,3 +193,45 @@ describe('mmap with a layout', () => {
     sys.checkInvariants();
   });
 });
+
+describe('BuddyAllocator.claimRange', () => {
+  it('claimed frames (from lists and both lazy queues) are never handed out again; the rest all are', () => {
+    for (const fragmentation of [0, 0.5, 1]) {
+      const sys = new MemorySystem(new Kernel(), {
+        physicalMemory: 32 * MiB,
+        hugetlbPages2M: 0,
+        fragmentation,
+      });
+      const buddy = sys.phys.buddy;
+      const total = buddy.freeFrames;
+      const taken = buddy.alloc(0); // some frames in the lists first
+      const claims = (
+        [
+          [3, 700],
+          [1024 * 2 + 5, 1],
+          [1024 * 4 - 7, 1030],
+          [8000, 64],
+        ] as [number, number][]
+      ).filter(([p, n]) => taken < p || taken >= p + n);
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const [p, n] of claims) {
+        expect(buddy.rangeFree(p, n)).toBe(true);
+        buddy.claimRange(p, n);
+        expect(buddy.rangeFree(p, n)).toBe(false);
+      }
+      expect(buddy.rangeFree(taken, 1)).toBe(false);
+      const claimed = claims.reduce((s, [, n]) => s + n, 0);
+      expect(buddy.freeFrames).toBe(total - 1 - claimed);
+      const seen = new Uint8Array(buddy.end);
+      let got = 0;
+      for (let pfn = buddy.alloc(0); pfn >= 0; pfn = buddy.alloc(0)) {
+        expect(seen[pfn]).toBe(0);
+        seen[pfn] = 1;
+        got++;
+      }
+      for (const [p, n] of claims) for (let i = 0; i < n; i++) expect(seen[p + i]).toBe(0);
+      expect(got).toBe(total - 1 - claimed);
+      expect(buddy.freeFrames).toBe(0);
+    }
+  });
+});
