@@ -146,6 +146,12 @@ describe('ChartsPanel', () => {
     const memory = w.findAll('[data-testid=chart]').find((c) => c.attributes('data-group') === 'memory')!;
     const head = memory.element.previousElementSibling as HTMLElement;
     expect(head.textContent).toContain('engine memory 3 KiB');
+    expect(w.find('[data-testid=engine-bytes-missing]').exists()).toBe(false);
+    // a run file of an older engine: no engine bytes in its digests, and the panel says so
+    for (const dg of d.digests) delete dg.engineBytes;
+    useRunsStore().version++;
+    await settle();
+    expect(w.get('[data-testid=engine-bytes-missing]').text()).toBe('engine memory: not in this run');
     w.unmount();
   });
 
