@@ -48,10 +48,12 @@ function main(argv: string[]): number {
   const out = opt.out ?? join('fuzz', 'found');
   let total = 0;
   let found = 0;
+  const stats = new Map<string, number>();
   for (let s = seed; s < seed + seeds; s++) {
     const t = Date.now();
     const r = fuzz({ seed: s, ops, shrinkMs: 180_000 });
     total += r.opsRun;
+    for (const [k, v] of r.stats) stats.set(k, (stats.get(k) ?? 0) + v);
     if (!r.divergence) {
       process.stdout.write(`seed ${s}: ${r.opsRun} ops, no divergence (${Date.now() - t} ms)\n`);
       continue;
@@ -69,6 +71,8 @@ function main(argv: string[]): number {
       );
     }
   }
+  const reached = [...stats].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`);
+  process.stdout.write(`outcomes: ${reached.join(', ')}\n`);
   process.stdout.write(`${total} ops over ${seeds} seed(s), ${found} divergence(s)\n`);
   return found > 0 ? 1 : 0;
 }

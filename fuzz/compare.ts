@@ -11,7 +11,7 @@
  */
 import type { EngineDriver } from './engine-driver';
 import { PAGE } from './ops';
-import { totalHeld, type State } from './model';
+import { heldByMode, totalHeld, type State } from './model';
 
 export interface Mismatch {
   kind: 'domain' | 'pins' | 'accounting' | 'items' | 'invariants' | 'teardown';
@@ -196,13 +196,17 @@ export function compareState(
       check: `lab.checkInvariants();`,
     };
   const acc = proc.accounting();
-  // RLIMIT_MODE 0 (per user): user locked_vm, and pinned_vm of the source mm always follows npinned
-  if (acc.userLockedVm !== total || acc.mmLockedVm !== 0 || acc.mmPinnedVm !== total)
-    return {
-      kind: 'accounting',
-      message: `accounting ${JSON.stringify(acc)}, model userLockedVm = mmPinnedVm = ${total}, mmLockedVm 0`,
-      check: `expectEq('userLockedVm', lab.process.accounting().userLockedVm, ${total});`,
-    };
+  // USER-mode pages charge the user's locked_vm, MM-mode ones the mm's, none-mode (CAP_IPC_LOCK) nothing;
+  // the source mm's pinned_vm always follows npinned
+  const by = heldByMode(s);
+  const want = { userLockedVm: by.user, mmLockedVm: by.mm, mmPinnedVm: total };
+  for (const k of ['userLockedVm', 'mmLockedVm', 'mmPinnedVm'] as const)
+    if (acc[k] !== want[k])
+      return {
+        kind: 'accounting',
+        message: `accounting ${JSON.stringify(acc)}, model ${JSON.stringify(want)}`,
+        check: `expectEq('${k}', lab.process.accounting().${k}, ${want[k]});`,
+      };
 
   const v = m.violations({ deep });
   if (v.length > 0)

@@ -124,6 +124,12 @@ export class EngineDriver {
       case 'tempLimit':
         this.machine.setTempMemoryLimit(c.bytes);
         return undefined;
+      case 'rlimitMode':
+        this.ctx.setOption('RLIMIT_MODE', c.value);
+        return undefined;
+      case 'capIpcLock':
+        p.capIpcLock = c.value;
+        return undefined;
       case 'memlock':
         p.memlockLimit = c.bytes;
         return undefined;

@@ -67,7 +67,7 @@ describe('differential fuzzer against the reference model', () => {
     const r = fuzz({ seed: 3, ops: 600, hook: dropPin, shrinkMs: 20_000 });
     expect(r.divergence).not.toBeNull();
     expect(['pins', 'invariants', 'accounting', 'domain', 'teardown']).toContain(r.divergence!.kind);
-    expect(r.shrunk!.ops.length).toBeLessThanOrEqual(8);
+    expect(r.shrunk!.ops.length).toBeLessThanOrEqual(6);
   });
 
   it('replays a sequence deterministically and skips ops naming missing objects', () => {

@@ -23,6 +23,8 @@ export interface FuzzResult {
   opsRun: number;
   /** The first divergence of the generated sequence (exact index). */
   divergence: Divergence | null;
+  /** Outcomes per call kind ('map ok', 'map EEXIST', 'inject-fired', …): what the run reached. */
+  stats: Map<string, number>;
   shrunk?: { ops: Op[]; divergence: Divergence; runs: number; scenario: string };
 }
 
@@ -32,7 +34,14 @@ export function fuzz(o: FuzzOptions): FuzzResult {
     seed: o.seed,
     hook: o.hook,
   });
-  if (report.divergence === null) return { seed: o.seed, opsRun: ops.length, divergence: null };
+  const stats = new Map<string, number>();
+  const bump = (k: string): void => void stats.set(k, (stats.get(k) ?? 0) + 1);
+  for (const st of report.steps) {
+    if (st.call === null || st.outcome === null) bump('skipped');
+    else bump(`${st.call.k} ${st.outcome.ok ? 'ok' : st.outcome.errno}`);
+    if (st.fired) bump('fault fired');
+  }
+  if (report.divergence === null) return { seed: o.seed, opsRun: ops.length, divergence: null, stats };
   // the full comparison runs every 16 ops: find the op where it first shows
   const exact =
     runSequence(ops.slice(0, report.divergence.index + 1), { seed: o.seed, hook: o.hook, fullEvery: 1 })
@@ -48,6 +57,7 @@ export function fuzz(o: FuzzOptions): FuzzResult {
     seed: o.seed,
     opsRun: ops.length,
     divergence: exact,
+    stats,
     shrunk: { ...sh, divergence: div, scenario },
   };
 }

@@ -44,7 +44,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
   const nAcc = s.accesses.length;
   const mapped = s.mem.size;
   const weights = innerOnly
-    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2]
+    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2, 0, 0]
     : [
         s.regions.length < 3 ? 20 : mapped > 6000 ? 1 : 6, // mmap
         mapped > 6000 ? 8 : 2, // munmap
@@ -67,6 +67,8 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
         1, // memlock
         2, // pread
         6, // rw
+        nIoas === 0 ? 10 : 0.3, // rlimitMode
+        0.5, // capIpcLock
       ];
   const kind = rng.weighted(weights);
   const io = handle(nIoas, rng);
@@ -205,6 +207,10 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
       if (rng.chance(0.4)) return { k: 'memlock', pages: null };
       return { k: 'memlock', pages: Math.max(0, totalHeld(s) + rng.range(-4, 48)) };
     }
+    case 21:
+      return { k: 'rlimitMode', value: rng.chance(0.9) ? rng.int(2) : 2 };
+    case 22:
+      return { k: 'capIpcLock', value: rng.chance(0.4) };
     default:
       return { k: 'ioasAlloc' };
   }

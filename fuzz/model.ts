@@ -33,6 +33,8 @@ export interface PagesObj {
   npages: number;
   /** mapped with write: a copy (read + write) of it needs it (EPERM) */
   writable: boolean;
+  /** accounting mode picked at map time: CAP_IPC_LOCK → none, else the context's RLIMIT_MODE */
+  mode: 'none' | 'user' | 'mm';
   /** index → identity pinned */
   held: Map<number, number>;
 }
@@ -93,6 +95,9 @@ export interface State {
   domains: DomainM[];
   accesses: AccessM[];
   memlockPages: number;
+  /** The context's RLIMIT_MODE (0 per user, 1 per mm) and the process's CAP_IPC_LOCK. */
+  rlimitMode: number;
+  capIpcLock: boolean;
   /** Bytes of each page identity that was written (absent: zeros; null: unknown after a failed write). Arrays are never changed in place. */
   content: Map<number, Uint8Array | null>;
 }
@@ -111,6 +116,8 @@ export function emptyState(): State {
     domains: [],
     accesses: [],
     memlockPages: Infinity,
+    rlimitMode: 0,
+    capIpcLock: false,
     content: new Map(),
   };
 }
@@ -166,6 +173,17 @@ export function totalHeld(s: State): number {
   return n;
 }
 
+export function modeNow(s: State): PagesObj['mode'] {
+  return s.capIpcLock ? 'none' : s.rlimitMode === 1 ? 'mm' : 'user';
+}
+
+/** Pages held per accounting mode. */
+export function heldByMode(s: State): { none: number; user: number; mm: number } {
+  const r = { none: 0, user: 0, mm: 0 };
+  for (const o of s.objs.values()) r[o.mode] += o.held.size;
+  return r;
+}
+
 /** Pin count the model expects on identity `id`: how many pages objects hold it. */
 export function pinsOf(s: State, id: number): number {
   let n = 0;
@@ -185,8 +203,8 @@ function settle(s: State): string[] | null {
     if (io.alive && io.domains.length > 0) for (const a of io.areas) want(a.obj, a.start, a.pages);
   for (const ac of s.accesses)
     if (ac.alive) for (const it of ac.items) for (const g of it.segs) want(g.obj, g.start, g.n);
-  const before = totalHeld(s);
-  let added = 0;
+  const before = heldByMode(s);
+  const added = { none: 0, user: 0, mm: 0 };
   let efault = false;
   for (const [id, o] of s.objs) {
     const w = wanted.get(id) ?? new Set<number>();
@@ -197,13 +215,18 @@ function settle(s: State): string[] | null {
         if (ident === undefined) efault = true;
         else {
           o.held.set(i, ident);
-          added++;
+          added[o.mode]++;
         }
       }
   }
   const errs: string[] = [];
   if (efault) errs.push('EFAULT');
-  if (added > 0 && before + added > s.memlockPages) errs.push('ENOMEM');
+  // USER mode charges the user's locked_vm, MM mode the mm's; both against RLIMIT_MEMLOCK
+  if (
+    (added.user > 0 && before.user + added.user > s.memlockPages) ||
+    (added.mm > 0 && before.mm + added.mm > s.memlockPages)
+  )
+    errs.push('ENOMEM');
   return errs.length ? errs : null;
 }
 
@@ -482,7 +505,13 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       const { e, align } = newAreaChecks(s, io, c.uptr, len, c.iova);
       if (e) return e;
       const obj = s.nextObj++;
-      s.objs.set(obj, { uptr: c.uptr, npages: c.length / PAGE, writable: c.write, held: new Map() });
+      s.objs.set(obj, {
+        uptr: c.uptr,
+        npages: c.length / PAGE,
+        writable: c.write,
+        mode: modeNow(s),
+        held: new Map(),
+      });
       const add = (iova: bigint): Expect | null => {
         io.areas.push({ iova, pages: c.length / PAGE, obj, start: 0, write: c.write });
         sortAreas(io);
@@ -740,6 +769,20 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
     }
     case 'tempLimit':
       return c.bytes < 12 ? err('EINVAL') : { next: s };
+    case 'rlimitMode':
+      {
+        // a bad value with objects present: the contract does not order EINVAL / EBUSY
+        const bad = c.value !== 0 && c.value !== 1;
+        const busy = s.ioas.some((io) => io.alive);
+        if (bad && busy) return err('EINVAL', 'EBUSY');
+        if (bad) return err('EINVAL');
+        if (busy) return err('EBUSY');
+      }
+      s.rlimitMode = c.value;
+      return { next: s };
+    case 'capIpcLock':
+      s.capIpcLock = c.value;
+      return { next: s };
     case 'memlock':
       s.memlockPages = c.bytes === Infinity ? Infinity : Math.floor(c.bytes / PAGE);
       return { next: s };
@@ -751,7 +794,13 @@ function autoPinFailure(s0: State, c: Extract<Call, { k: 'map' }>): string[] | n
   const t = clone(s0);
   const io = t.ioas[c.ioas];
   const obj = t.nextObj++;
-  t.objs.set(obj, { uptr: c.uptr, npages: c.length / PAGE, writable: c.write, held: new Map() });
+  t.objs.set(obj, {
+    uptr: c.uptr,
+    npages: c.length / PAGE,
+    writable: c.write,
+    mode: modeNow(t),
+    held: new Map(),
+  });
   io.areas.push({ iova: 0n, pages: c.length / PAGE, obj, start: 0, write: c.write });
   return settle(t);
 }

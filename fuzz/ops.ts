@@ -47,6 +47,8 @@ export type Op =
     }
   | { k: 'tempLimit'; bytes: number }
   | { k: 'memlock'; pages: number | null }
+  | { k: 'rlimitMode'; value: number }
+  | { k: 'capIpcLock'; value: boolean }
   | { k: 'inject'; n: number; op: Op };
 
 /** An op made concrete against the current state: the arguments of the engine call. */
@@ -72,7 +74,9 @@ export type Call =
   /** v = 0: read (the outcome value is digest() of the bytes), else write bytes of value v */
   | { k: 'rw'; access: number; iova: bigint; length: number; v: number; slow: boolean }
   | { k: 'tempLimit'; bytes: number }
-  | { k: 'memlock'; bytes: number };
+  | { k: 'memlock'; bytes: number }
+  | { k: 'rlimitMode'; value: number }
+  | { k: 'capIpcLock'; value: boolean };
 
 /** What a call returned: a value the model checks, or an errno. */
 export type Outcome = { ok: true; value?: number | bigint } | { ok: false; errno: string; message?: string };

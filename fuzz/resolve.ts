@@ -138,6 +138,9 @@ export function resolve(s: State, op: Op): Call | null {
       return { k: 'tempLimit', bytes: op.bytes };
     case 'memlock':
       return { k: 'memlock', bytes: op.pages === null ? Infinity : op.pages * PAGE };
+    case 'rlimitMode':
+    case 'capIpcLock':
+      return op;
     case 'inject':
       return resolve(s, op.op);
   }

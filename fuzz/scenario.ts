@@ -128,6 +128,10 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
       return { expr: `acc${c.access}.close()` };
     case 'tempLimit':
       return { expr: `lab.setTempMemoryLimit(${c.bytes})` };
+    case 'rlimitMode':
+      return { expr: `fd.setOption('RLIMIT_MODE', ${c.value})` };
+    case 'capIpcLock':
+      return { expr: `p.capIpcLock = ${c.value}` };
     case 'memlock':
       return { expr: `p.memlockLimit = ${c.bytes === Infinity ? 'Infinity' : c.bytes}` };
   }

@@ -21,6 +21,58 @@ function sameBug(a: Divergence, b: Divergence): boolean {
   return true;
 }
 
+type HandleKind = 'region' | 'ioas' | 'domain' | 'access';
+
+/** The handle kind an op creates (when it succeeds). */
+function creates(op: Op): HandleKind | null {
+  const o = op.k === 'inject' ? op.op : op;
+  return o.k === 'mmap'
+    ? 'region'
+    : o.k === 'ioasAlloc'
+      ? 'ioas'
+      : o.k === 'attach'
+        ? 'domain'
+        : o.k === 'accessCreate'
+          ? 'access'
+          : null;
+}
+
+const FIELDS: Record<HandleKind, string[]> = {
+  region: ['region'],
+  ioas: ['ioas', 'src', 'dst'],
+  domain: ['domain'],
+  access: ['access'],
+};
+
+/** op with references to handle h of kind k and above moved down by one (h itself: left as is). */
+function renumber(op: Op, kind: HandleKind, h: number): Op {
+  if (op.k === 'inject') return { ...op, op: renumber(op.op, kind, h) };
+  const rec = { ...(op as unknown as Record<string, unknown>) };
+  for (const f of FIELDS[kind]) {
+    const v = rec[f];
+    if (typeof v === 'number' && v > h) rec[f] = v - 1;
+  }
+  return rec as unknown as Op;
+}
+
+/**
+ * ops without [i, i+n), later references to the handles the removed ops
+ * created shifted down so they still name the same objects (a creator that
+ * failed in the run made no handle: then the shift is wrong, and the plain
+ * removal is tried too).
+ */
+function removeRenumbered(ops: readonly Op[], i: number, n: number): Op[] {
+  let rest = ops.slice(i + n);
+  for (let j = Math.min(i + n, ops.length) - 1; j >= i; j--) {
+    const kind = creates(ops[j]);
+    if (kind === null) continue;
+    let h = 0;
+    for (let x = 0; x < j; x++) if (creates(ops[x]) === kind) h++;
+    rest = rest.map((o) => renumber(o, kind, h));
+  }
+  return ops.slice(0, i).concat(rest);
+}
+
 /** Simpler variants of one op, simplest first. */
 function simpler(op: Op): Op[] {
   const out: Op[] = [];
@@ -74,8 +126,10 @@ export function shrink(
   for (;;) {
     let progressed = false;
     for (let i = 0; i < best.length;) {
-      const cand = best.slice(0, i).concat(best.slice(i + chunk));
-      if (cand.length > 0 && tryOps(cand)) progressed = true;
+      const plain = best.slice(0, i).concat(best.slice(i + chunk));
+      const moved = removeRenumbered(best, i, chunk);
+      const same = JSON.stringify(moved) === JSON.stringify(plain);
+      if (plain.length > 0 && ((!same && tryOps(moved)) || tryOps(plain))) progressed = true;
       else i += chunk;
     }
     if (!progressed) {
