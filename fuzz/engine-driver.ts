@@ -8,7 +8,7 @@
 import { isLabError } from '../engine/base';
 import { Machine } from '../engine/iommufd';
 import type { Access, Domain, Ioas, IommufdCtx } from '../engine/iommufd';
-import { digest, HPAGE, type Call, type Outcome } from './ops';
+import { digest, HPAGE, rangesDigest, type Call, type Outcome } from './ops';
 
 export const FUZZ_MACHINE = { physicalMemory: 256 * 1024 * 1024, hugetlbPages2M: 4 };
 
@@ -130,6 +130,10 @@ export class EngineDriver {
       case 'capIpcLock':
         p.capIpcLock = c.value;
         return undefined;
+      case 'ranges': {
+        const r = this.ioas[c.ioas].iovaRanges();
+        return rangesDigest(r.ranges, r.alignment);
+      }
       case 'memlock':
         p.memlockLimit = c.bytes;
         return undefined;

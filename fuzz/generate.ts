@@ -44,7 +44,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
   const nAcc = s.accesses.length;
   const mapped = s.mem.size;
   const weights = innerOnly
-    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2, 0, 0]
+    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2, 0, 0, 0]
     : [
         s.regions.length < 3 ? 20 : mapped > 6000 ? 1 : 6, // mmap
         mapped > 6000 ? 8 : 2, // munmap
@@ -69,6 +69,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
         6, // rw
         nIoas === 0 ? 10 : 0.3, // rlimitMode
         0.5, // capIpcLock
+        1, // ranges
       ];
   const kind = rng.weighted(weights);
   const io = handle(nIoas, rng);
@@ -211,6 +212,8 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
       return { k: 'rlimitMode', value: rng.chance(0.9) ? rng.int(2) : 2 };
     case 22:
       return { k: 'capIpcLock', value: rng.chance(0.4) };
+    case 23:
+      return { k: 'ranges', ioas: io };
     default:
       return { k: 'ioasAlloc' };
   }

@@ -18,7 +18,7 @@
  * which is not atomic (areas removed before the failing one stay removed).
  */
 import type { Call, Outcome } from './ops';
-import { digest, HPAGE, PAGE } from './ops';
+import { digest, HPAGE, PAGE, rangesDigest } from './ops';
 
 export const ULONG_MAX = (1n << 64n) - 1n;
 export const MOCK_APERTURE_START = 0x1000000n;
@@ -783,6 +783,21 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
     case 'capIpcLock':
       s.capIpcLock = c.value;
       return { next: s };
+    case 'ranges': {
+      // the holes of the reserved ranges over [0, ULONG_MAX] (allowed ranges do not enter), and the alignment
+      const io = s.ioas[c.ioas];
+      const res = [...io.reserved].sort((x, y) => (x.start < y.start ? -1 : 1));
+      const holes: Range[] = [];
+      let cur = 0n;
+      let full = false;
+      for (const r of res) {
+        if (r.start > cur) holes.push({ start: cur, last: r.start - 1n });
+        if (r.last + 1n > cur) cur = r.last + 1n;
+        if (r.last === ULONG_MAX) full = true;
+      }
+      if (!full) holes.push({ start: cur, last: ULONG_MAX });
+      return { next: s, value: rangesDigest(holes, BigInt(ioptAlignment(s, io))) };
+    }
     case 'memlock':
       s.memlockPages = c.bytes === Infinity ? Infinity : Math.floor(c.bytes / PAGE);
       return { next: s };

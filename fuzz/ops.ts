@@ -49,6 +49,7 @@ export type Op =
   | { k: 'memlock'; pages: number | null }
   | { k: 'rlimitMode'; value: number }
   | { k: 'capIpcLock'; value: boolean }
+  | { k: 'ranges'; ioas: number }
   | { k: 'inject'; n: number; op: Op };
 
 /** An op made concrete against the current state: the arguments of the engine call. */
@@ -76,7 +77,9 @@ export type Call =
   | { k: 'tempLimit'; bytes: number }
   | { k: 'memlock'; bytes: number }
   | { k: 'rlimitMode'; value: number }
-  | { k: 'capIpcLock'; value: boolean };
+  | { k: 'capIpcLock'; value: boolean }
+  /** IOMMU_IOAS_IOVA_RANGES: the outcome value is rangesDigest() of the answer */
+  | { k: 'ranges'; ioas: number };
 
 /** What a call returned: a value the model checks, or an errno. */
 export type Outcome = { ok: true; value?: number | bigint } | { ok: false; errno: string; message?: string };
@@ -90,4 +93,14 @@ export function digest(b: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
   return h;
+}
+
+/** A number standing for an iovaRanges answer. */
+export function rangesDigest(ranges: readonly { start: bigint; last: bigint }[], alignment: bigint): number {
+  const t =
+    ranges.map((r) => `${r.start.toString(16)}-${r.last.toString(16)}`).join(',') +
+    '@' +
+    alignment.toString(16);
+  // the same bytes as the scenario's rangesDigest (scenario.ts): a sandbox has no TextEncoder
+  return digest(Uint8Array.from(t, (ch) => ch.charCodeAt(0)));
 }

@@ -141,6 +141,8 @@ export function resolve(s: State, op: Op): Call | null {
     case 'rlimitMode':
     case 'capIpcLock':
       return op;
+    case 'ranges':
+      return liveIoas(s, op.ioas) ? op : null;
     case 'inject':
       return resolve(s, op.op);
   }

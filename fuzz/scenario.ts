@@ -37,6 +37,10 @@ function digest(b: Uint8Array): number {
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
   return h;
 }
+function rangesDigest(r: { ranges: { start: bigint; last: bigint }[]; alignment: bigint }): number {
+  const t = r.ranges.map((x) => x.start.toString(16) + '-' + x.last.toString(16)).join(',') + '@' + r.alignment.toString(16);
+  return digest(Uint8Array.from(t, (ch) => ch.charCodeAt(0)));
+}
 function expectMapped(d: Domain, iova: bigint): void {
   if (d.iovaToPhys(iova) === null) throw new Error(\`iova 0x\${iova.toString(16)} of domain \${d.id} is not mapped\`);
 }
@@ -132,6 +136,8 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
       return { expr: `fd.setOption('RLIMIT_MODE', ${c.value})` };
     case 'capIpcLock':
       return { expr: `p.capIpcLock = ${c.value}` };
+    case 'ranges':
+      return { expr: `rangesDigest(ioas${c.ioas}.iovaRanges())` };
     case 'memlock':
       return { expr: `p.memlockLimit = ${c.bytes === Infinity ? 'Infinity' : c.bytes}` };
   }
@@ -219,7 +225,7 @@ export function writeScenario(
     } else if (!o.ok) L.push(`expectErrno('${what}', ['${o.errno}'], () => ${expr});`);
     else {
       const v = valueOf(o);
-      const autoValue = v !== null && ['map', 'copy', 'pin', 'unmap', 'pread', 'rw'].includes(c.k);
+      const autoValue = v !== null && ['map', 'copy', 'pin', 'unmap', 'pread', 'rw', 'ranges'].includes(c.k);
       if (autoValue) L.push(`expectEq('${what}', ${expr}, ${v});`);
       else L.push(`${decl}${expr};`);
     }
