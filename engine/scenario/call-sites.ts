@@ -22,8 +22,8 @@
  * composed so that error stacks of the rewritten code still map to the
  * source (source-map.ts).
  */
-import { parse } from 'sucrase/dist/parser';
-import { TokenType as tt } from 'sucrase/dist/parser/tokenizer/types';
+import { parse } from 'sucrase/dist/parser/index.js';
+import { TokenType as tt } from 'sucrase/dist/parser/tokenizer/types.js';
 import { ScenarioError } from './scenario-error';
 import { originalColumn, type LineMappings } from './source-map';
 
