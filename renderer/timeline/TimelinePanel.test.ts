@@ -26,6 +26,12 @@ function rowSeqs(w: ReturnType<typeof mountPanel>): number[] {
   return w.findAll('[data-testid=timeline-row]').map((r) => Number(r.attributes('data-seq')));
 }
 
+/** While a run is live the row index is rebuilt at most every 100 ms (stores/live-tick.ts). */
+async function liveTickPassed(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 120));
+  await flushPromises();
+}
+
 describe('TimelinePanel', () => {
   let w: ReturnType<typeof mountPanel>;
   beforeEach(() => {
@@ -133,14 +139,14 @@ describe('TimelinePanel', () => {
     runs.data.appendEvents(events(3));
     runs.version++;
     sel.runAdvanced();
-    await flushPromises();
+    await liveTickPassed();
     expect(rowSeqs(w)).toEqual([1, 2, 3]);
     expect(w.get('[data-testid=step-label]').text()).toBe('step 3 / 3');
     // The same RunData grows: the count and the op choices follow it (they went stale once).
     runs.data.appendEvents([ev(4, { op: 'domain.iovaToPhys' })]);
     runs.version++;
     sel.runAdvanced();
-    await flushPromises();
+    await liveTickPassed();
     expect(w.get('.count').text()).toBe('4 events');
     expect(
       w
