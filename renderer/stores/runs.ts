@@ -88,6 +88,8 @@ export const useRunsStore = defineStore('runs', {
     frames: 0,
     /** Whether the worker session is being recreated (replay). */
     restoring: false,
+    /** A Run is stopping a background replay before it starts: no new replay may begin meanwhile. */
+    starting: false,
     /** Why the last run file could not be opened or an export failed (the banner); null: none. */
     runFileError: null as string | null,
     /** The last file an export or open wrote or read, for the status line. */
@@ -114,7 +116,16 @@ export const useRunsStore = defineStore('runs', {
       if (this.status === 'running') return;
       // A background replay of the previous run (after a Stop) must not make
       // this run fail EBUSY: the new run wins, the old record stays as it is.
-      if (this.restoring) await getLabApi().stop();
+      // (While that stop settles, a view asking for the stopped run's machine
+      // must not start another replay: `starting` keeps restoreSession out.)
+      if (this.restoring) {
+        this.starting = true;
+        try {
+          await getLabApi().stop();
+        } finally {
+          this.starting = false;
+        }
+      }
       const settings = useSettingsStore();
       const raw: RunRecord = {
         id: nextLocalId++,
@@ -202,7 +213,7 @@ export const useRunsStore = defineStore('runs', {
      */
     async restoreSession(): Promise<boolean> {
       const rec = this.current;
-      if (!rec || this.status === 'running' || this.restoring) return false;
+      if (!rec || this.status === 'running' || this.restoring || this.starting) return false;
       this.restoring = true;
       try {
         const r = await getLabApi().call('run', {

@@ -245,6 +245,43 @@ describe('runs, selection and inspect stores', () => {
     expect(runs.restoring).toBe(false);
   });
 
+  it('a view asking for the stopped run while Run stops its replay starts no new replay (the Run would fail EBUSY)', async () => {
+    const events = [ev(1), ev(2)];
+    let runCalls = 0;
+    const lab = scriptedLab({
+      run: async (_p, onEvent) => {
+        runCalls++;
+        if (runCalls === 1) {
+          onEvent?.({ type: 'event', id: 1, event: 'frame', data: frame(events, 0) });
+          return new Promise<never>(() => {});
+        }
+        if (runCalls === 2) return new Promise<never>(() => {}); // the restoring replay
+        return { ok: true, value: result(events, { runId: 12 }) };
+      },
+    });
+    setLabApi(lab);
+    const runs = useRunsStore();
+    const first = runs.run('while (true) {}', 's.ts');
+    await Promise.resolve();
+    await runs.stop();
+    await first;
+    await Promise.resolve();
+    expect(runs.restoring).toBe(true);
+    // The engine's stop settles the replay ECANCELED; the inspect store, seeing
+    // the run without a session, asks for a replay again before the Run goes on.
+    const plainStop = lab.stop.bind(lab);
+    let askedAgain: boolean | null = null;
+    lab.stop = async () => {
+      await plainStop();
+      await new Promise((r) => setTimeout(r, 0));
+      askedAgain = await runs.restoreSession();
+    };
+    await runs.run('lab.open()', 's.ts');
+    expect(askedAgain).toBe(false);
+    expect(runCalls).toBe(3); // the stuck run, its replay, the new run — no second replay
+    expect(runs.status).toBe('done');
+  });
+
   it('selection: clamps, steps, follows, and the cursor line selects that line’s next event', async () => {
     setLabApi(
       scriptedLab({
