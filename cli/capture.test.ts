@@ -146,6 +146,8 @@ describe.skipIf(!isRoot)('capture of a real process (root)', () => {
   it.skipIf(SETPRIV === undefined)(
     'as nobody: PFNs read as 0, and the error says it needs CAP_SYS_ADMIN',
     async () => {
+      const readable = await run(SETPRIV!, [...NOBODY, 'test', '-r', CLI]);
+      expect(readable.code, `${CLI} must be readable by nobody: this test runs the CLI as nobody`).toBe(0);
       const { pid } = await nodeChild(true);
       const r = await run(SETPRIV!, [
         ...NOBODY,

@@ -38,6 +38,10 @@ done
 
 REPO=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pfnlab-fresh-XXXXXX")
+# mktemp makes it 0700; some tests drop to `nobody` (setpriv) to check what an
+# unprivileged user sees, and nobody must be able to read the clone, as in any
+# world-readable checkout.
+chmod 755 "$WORK"
 LOG="$WORK/check.log"
 echo "fresh-clone-check: $MODE check of $(git -C "$REPO" rev-parse --short HEAD) in $WORK (log: $LOG)"
 
