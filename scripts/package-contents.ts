@@ -39,7 +39,7 @@ interface AsarDir {
  */
 export function runtimeImports(js: string): string[] {
   const found = new Set<string>();
-  for (const m of js.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'./][^"']*)["']/g)) {
+  for (const m of js.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"'./\s][^"'\s]*)["']/g)) {
     const spec = m[1];
     const name = spec
       .split('/')
