@@ -13,6 +13,24 @@ export type StudyBacking = 'frag-4k' | 'contig-4k' | 'thp' | 'hugetlb-2m' | 'hug
 
 export type StudyOperation = 'map' | 'attach' | 'access-pin' | 'unmap' | 'detach-last';
 
+export const STUDY_FILE_FORMAT = 'pfnlab-study';
+export const STUDY_FILE_VERSION = 1;
+export const STUDY_STRATEGIES: readonly StudyStrategy[] = [
+  'iommufd',
+  'iommufd+batch-api',
+  'naive',
+  'vfio-type1',
+];
+export const STUDY_SYNTHETIC_BACKINGS = ['frag-4k', 'contig-4k', 'thp', 'hugetlb-2m', 'hugetlb-1g'] as const;
+export const STUDY_OPERATIONS: readonly StudyOperation[] = [
+  'map',
+  'attach',
+  'access-pin',
+  'unmap',
+  'detach-last',
+];
+export const STUDY_CELL_STATUSES = ['ok', 'skipped', 'error'] as const;
+
 export interface StudyCellCounters {
   iommuMapCalls: number;
   iommuUnmapCalls: number;
@@ -23,6 +41,17 @@ export interface StudyCellCounters {
   pagesUnpinned: number;
   readPfnsCalls: number;
   mapPfnListCalls: number;
+  /** Added after the first draft: optional so older files still read. IO pages (any size) mapped / unmapped. */
+  ioPagesMapped?: number;
+  ioPagesUnmapped?: number;
+}
+
+/** The emulated machine a cell ran on (sized so the cell fits). */
+export interface StudyMachineOptions {
+  physicalMemory: number;
+  fragmentation: number;
+  hugetlbPages2M: number;
+  hugetlbPages1G: number;
 }
 
 export interface StudyCell {
@@ -45,6 +74,13 @@ export interface StudyCell {
   tempMemoryPeakBytes: number;
   /** The engine's own memory after the operation (engineBytes), bytes. */
   engineBytes: number;
+  /** Optional extras (added later; absent in older files). 4 KiB pages of the mapping. */
+  pages?: number;
+  /** Maximal physically (and virtually) contiguous runs of the backing: the minimum map calls per domain. */
+  physRuns?: number;
+  /** Every repeat's wall time, ms, in run order. */
+  samplesMs?: number[];
+  machineOptions?: StudyMachineOptions;
 }
 
 export interface StudyFile {
@@ -65,4 +101,7 @@ export interface StudyFile {
   cells: StudyCell[];
   /** Total wall time of the study, ms. */
   wallMs: number;
+  /** Optional (added later): per-cell time limit, ms, and free-form notes (what the floor is, what was left out). */
+  timeLimitMs?: number;
+  notes?: string[];
 }
