@@ -1,0 +1,246 @@
+/*
+ * The controller: main(). Reads the operation script (a path, or stdin),
+ * resolves script names to real ids / fds, sends each op to the server of
+ * its `at=` process and prints the result line (docs/ORACLE-SCRIPT.md).
+ *
+ * Usage: pfnlab-oracle-driver [--no-setup] [SCRIPT]
+ *   --no-setup: leave the machine's global settings alone (THP mode, hugetlb
+ *   pools, fault-injection knobs, ASLR); for tests on a development host.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "controller.h"
+
+struct proc procs[MAX_PROCS];
+int nprocs;
+struct obj objs[MAX_OBJS];
+int nobjs;
+
+int obj_find(const char *name)
+{
+	for (int i = nobjs - 1; i >= 0; i--)
+		if (strcmp(objs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int proc_find(const char *name)
+{
+	for (int i = 0; i < nprocs; i++)
+		if (strcmp(procs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	return (int)syscall(434, pid, 0);
+#endif
+}
+
+/* Wait until the server's process is gone (its mm and fds released). */
+void proc_wait_gone(struct proc *p)
+{
+	if (p->pidfd >= 0) {
+		struct pollfd pf = { .fd = p->pidfd, .events = POLLIN };
+
+		while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+			;
+		close(p->pidfd);
+		p->pidfd = -1;
+	} else {
+		while (kill(p->pid, 0) == 0)
+			usleep(1000);
+	}
+	if (p->is_child_of_controller)
+		waitpid(p->pid, NULL, 0);
+}
+
+static int start_p0(void)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(sv[0]);
+		server_process_setup();
+		server_main(sv[1]);
+	}
+	close(sv[1]);
+	memset(&procs[0], 0, sizeof(procs[0]));
+	strcpy(procs[0].name, "p0");
+	procs[0].sock = sv[0];
+	procs[0].pid = pid;
+	procs[0].pidfd = pidfd_of(pid);
+	procs[0].alive = 1;
+	procs[0].is_child_of_controller = 1;
+	nprocs = 1;
+	return 0;
+}
+
+/* Send one request to a server and read its answer. Returns 0, or -1 when the server died. */
+int call_server(struct proc *p, const struct req *rq, const void *data, struct resp *rs, uint8_t **out, int pass_fd)
+{
+	*out = NULL;
+	if (write_all(p->sock, rq, sizeof(*rq)) || (rq->len && write_all(p->sock, data, rq->len)))
+		return -1;
+	if (pass_fd >= 0 && send_fd(p->sock, pass_fd))
+		return -1;
+	if (read_all(p->sock, rs, sizeof(*rs)))
+		return -1;
+	rs->msg[sizeof(rs->msg) - 1] = 0;
+	if (rs->len) {
+		*out = malloc(rs->len);
+		if (!*out || read_all(p->sock, *out, rs->len))
+			return -1;
+	}
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0) {
+		/* best effort: a knob the kernel lacks */
+	}
+	close(fd);
+}
+
+/*
+ * Global settings that an earlier script of the same boot may have changed,
+ * back to the engine's defaults: THP only where asked (madvise), the hugetlb
+ * pools (64 x 2 MiB, 0 x 1 GiB), the selftest's temporary memory limit
+ * (65536), every allocation fault-injectable (as the kernel's fail_nth test).
+ */
+static void machine_setup(void)
+{
+	int fd;
+
+	write_file("/sys/kernel/mm/transparent_hugepage/enabled", "madvise");
+	write_file("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "0");
+	write_file("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "64");
+	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
+	write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
+	write_file("/sys/kernel/debug/failslab/verbose", "0");
+	write_file("/sys/kernel/debug/fail_page_alloc/verbose", "0");
+	write_file("/sys/kernel/debug/fail_iommufd/verbose", "0");
+	fd = open("/dev/iommu", O_RDWR);
+	if (fd >= 0) {
+		reset_temp_memory_limit(fd);
+		close(fd);
+	}
+}
+
+static void finish(int executed, int code)
+{
+	/* Closing a server's socket makes it exit; wait so the next script starts clean. */
+	for (int i = 0; i < nprocs; i++) {
+		if (!procs[i].alive)
+			continue;
+		close(procs[i].sock);
+		proc_wait_gone(&procs[i]);
+		procs[i].alive = 0;
+	}
+	printf("end %d\n", executed);
+	fflush(stdout);
+	exit(code);
+}
+
+int main(int argc, char **argv)
+{
+	int setup = 1, argi = 1, executed = 0, header = 0;
+	FILE *in = stdin;
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0;
+
+	if (argi < argc && strcmp(argv[argi], "--no-setup") == 0) {
+		setup = 0;
+		argi++;
+	}
+	/* The same addresses on every run: re-exec once without address space randomization. */
+	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE) && !getenv("PFNLAB_DRIVER_REEXEC")) {
+		personality(ADDR_NO_RANDOMIZE);
+		setenv("PFNLAB_DRIVER_REEXEC", "1", 1);
+		execv("/proc/self/exe", argv);
+		/* no /proc: carry on randomized */
+	}
+	if (argi < argc) {
+		in = fopen(argv[argi], "r");
+		if (!in) {
+			printf("0 fatal cannot open %s: %s\n", argv[argi], strerror(errno));
+			printf("end 0\n");
+			return 1;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (setup && access("/dev/iommu", F_OK) == 0)
+		machine_setup();
+	if (start_p0()) {
+		printf("0 fatal cannot start the server of p0: %s\n", strerror(errno));
+		printf("end 0\n");
+		return 1;
+	}
+	while ((n = getline(&text, &cap, in)) >= 0) {
+		struct line l;
+		const char *msg;
+		int r;
+
+		lineno++;
+		if (n > 0 && text[n - 1] == '\n')
+			text[n - 1] = 0;
+		if (!header) {
+			char *s = text;
+
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s == 0 || *s == '#')
+				continue;
+			if (strncmp(s, "pfnlab-oracle-script ", 21) != 0 || strtol(s + 21, NULL, 10) != 1) {
+				printf("0 fatal line %lu: expected the header 'pfnlab-oracle-script 1'\n", lineno);
+				finish(executed, 1);
+			}
+			header = 1;
+			continue;
+		}
+		r = parse_line(text, &l, &msg);
+		if (r == 1)
+			continue;
+		executed++;
+		if (r < 0) {
+			printf("%llu fatal line %lu: %s\n", (unsigned long long)l.seq, lineno, msg);
+			finish(executed, 1);
+		}
+		if (run_op(&l) != 0)
+			finish(executed, 1);
+	}
+	if (!header) {
+		printf("0 fatal expected the header 'pfnlab-oracle-script 1'\n");
+		finish(executed, 1);
+	}
+	finish(executed, 0);
+	return 0;
+}
