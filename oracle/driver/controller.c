@@ -129,8 +129,8 @@ static void write_file(const char *path, const char *text)
 
 /*
  * Global settings that an earlier script of the same boot may have changed,
- * back to the engine's defaults: THP only where asked (madvise), the hugetlb
- * pools (64 x 2 MiB, 0 x 1 GiB), the selftest's temporary memory limit
+ * back to the engine's defaults: THP only where asked (madvise), the
+ * selftest's temporary memory limit
  * (65536), every allocation fault-injectable (as the kernel's fail_nth test).
  */
 static void machine_setup(void)
@@ -138,8 +138,6 @@ static void machine_setup(void)
 	int fd;
 
 	write_file("/sys/kernel/mm/transparent_hugepage/enabled", "madvise");
-	write_file("/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", "0");
-	write_file("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "64");
 	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
 	write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
 	write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
@@ -151,6 +149,20 @@ static void machine_setup(void)
 		reset_temp_memory_limit(fd);
 		close(fd);
 	}
+}
+
+static int apply_pools(unsigned long long want2m, unsigned long long want1g, uint64_t seq)
+{
+	int e = pool_set(0, want2m);
+
+	if (!e)
+		e = pool_set(1, want1g);
+	if (e) {
+		printf("%llu fatal the hugetlb pools cannot be made %llu x 2M and %llu x 1G (%s)\n",
+		       (unsigned long long)seq, want2m, want1g, errno_name(e));
+		return -1;
+	}
+	return 0;
 }
 
 static void finish(int executed, int code)
@@ -176,6 +188,9 @@ int main(int argc, char **argv)
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long lineno = 0;
+	/* The engine's default pools; a `# pfnlab-oracle hugepages-…` comment changes them. */
+	unsigned long long want2m = 64, want1g = 0;
+	int pools_done = 0;
 
 	if (argi < argc && strcmp(argv[argi], "--no-setup") == 0) {
 		setup = 0;
@@ -212,6 +227,8 @@ int main(int argc, char **argv)
 		lineno++;
 		if (n > 0 && text[n - 1] == '\n')
 			text[n - 1] = 0;
+		if (!pools_done)
+			pool_header(text, &want2m, &want1g);
 		if (!header) {
 			char *s = text;
 
@@ -230,6 +247,11 @@ int main(int argc, char **argv)
 		if (r == 1)
 			continue;
 		executed++;
+		if (!pools_done) {
+			pools_done = 1;
+			if (setup && apply_pools(want2m, want1g, l.seq))
+				finish(executed, 1);
+		}
 		if (r < 0) {
 			printf("%llu fatal line %lu: %s\n", (unsigned long long)l.seq, lineno, msg);
 			finish(executed, 1);

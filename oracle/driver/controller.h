@@ -59,6 +59,10 @@ int call_server(struct proc *p, const struct req *rq, const void *data, struct r
 /* ops.c: execute one parsed line and print its result line. Returns 0 to go on, -1 after a fatal line. */
 int run_op(struct line *l);
 
+/* pool.c */
+int pool_set(int which, unsigned long long want);
+void pool_header(const char *line, unsigned long long *want2m, unsigned long long *want1g);
+
 /* server_iommufd.c */
 void reset_temp_memory_limit(int fd);
 

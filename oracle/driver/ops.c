@@ -572,6 +572,16 @@ int run_op(struct line *l)
 	    d->code != OP_ACCESS_CREATE && d->code != OP_ACCESS_PIN && l->bind)
 		return fatal("%s creates nothing to bind '%s' to", d->name, l->bind);
 
+	if (d->code == OP_HUGETLB_POOL) {
+		/* The pools are global: the controller sets them (pool.c), no process makes a call. */
+		int e = pool_set((int)rq.a[0], rq.a[1]);
+
+		if (e)
+			printf("%llu err %s\n", (unsigned long long)l->seq, errno_name(e));
+		else
+			printf("%llu ok\n", (unsigned long long)l->seq);
+		return 0;
+	}
 	if (!p->alive) {
 		printf("%llu err ESRCH\n", (unsigned long long)l->seq); /* no process left to make the call */
 		free(payload);

@@ -2,7 +2,7 @@
  * Process ops, run in the server of the op's process: mmap (at the engine's
  * address, MAP_FIXED_NOREPLACE), munmap, CPU read/write of user memory
  * (a fault gives EFAULT, as the engine), RLIMIT_MEMLOCK, capabilities,
- * VmLck/VmPin, and the hugetlb pool size.
+ * VmLck/VmPin. (The hugetlb pools are the controller's: pool.c.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -153,37 +153,6 @@ static int status_kb(const char *field, uint64_t *out)
 	return -1;
 }
 
-static const char *pool_path(uint64_t which)
-{
-	return which ? "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
-		     : "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
-}
-
-static void op_hugetlb_pool(const struct req *rq, struct resp *rs)
-{
-	char b[32];
-	int n, fd = open(pool_path(rq->a[0]), O_RDWR);
-	ssize_t r;
-
-	if (fd < 0) {
-		set_err(rs, errno);
-		return;
-	}
-	n = snprintf(b, sizeof(b), "%llu", (unsigned long long)rq->a[1]);
-	if (write(fd, b, (size_t)n) != n) {
-		set_err(rs, errno);
-		close(fd);
-		return;
-	}
-	memset(b, 0, sizeof(b));
-	r = pread(fd, b, sizeof(b) - 1, 0);
-	close(fd);
-	if (r <= 0 || strtoull(b, NULL, 10) != rq->a[1]) {
-		set_err(rs, ENOMEM); /* the kernel could not make a pool that large */
-		return;
-	}
-}
-
 void do_mm_op(const struct req *rq, const uint8_t *data, struct resp *rs, uint8_t **out, size_t *outlen)
 {
 	switch (rq->op) {
@@ -238,9 +207,6 @@ void do_mm_op(const struct req *rq, const uint8_t *data, struct resp *rs, uint8_
 			return;
 		}
 		rs->nv = 2;
-		return;
-	case OP_HUGETLB_POOL:
-		op_hugetlb_pool(rq, rs);
 		return;
 	default:
 		set_fatal(rs, "server: op %u is not a process op", rq->op);
