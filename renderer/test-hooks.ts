@@ -12,6 +12,7 @@ import { useInspectStore } from './stores/inspect';
 import { useRunsStore } from './stores/runs';
 import { useScenarioStore } from './stores/scenario';
 import { useSelectionStore } from './stores/selection';
+import { useStudyStore } from './stores/study';
 
 /** A JSON copy: plain data, detached from the store. */
 function plain<T>(v: T): T {
@@ -83,6 +84,8 @@ export interface PfnlabTestHooks {
     warningCount: number;
     problems: unknown[];
   };
+  /** The open study: file name, cells in the file and shown, the view shown, the error banner's text. */
+  study(): { name: string; cells: number; shown: number; visible: boolean; error: string | null; metric: string };
   benchDashboardFrame(npages: number, buckets: number): Promise<unknown>;
   benchPhysicalFrame(nframes: number, buckets: number): Promise<unknown>;
 }
@@ -190,6 +193,17 @@ const hooks: PfnlabTestHooks = {
       errorCount: s.errorCount,
       warningCount: s.warningCount,
       problems: plain(s.problems),
+    };
+  },
+  study() {
+    const s = useStudyStore();
+    return {
+      name: s.name,
+      cells: s.views.length,
+      shown: s.shown.length,
+      visible: s.visible,
+      error: s.error,
+      metric: s.metric,
     };
   },
   benchDashboardFrame: (npages, buckets) =>

@@ -33,6 +33,7 @@ const LAYOUT: Record<MenuName, readonly (CommandId | '-' | 'recent')[]> = {
     'file.gallery',
     'file.open',
     'file.openRun',
+    'file.openStudy',
     'recent',
     '-',
     'file.save',

@@ -17,12 +17,14 @@ import type { WireError } from '../../engine/worker/protocol';
 export type HostResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
 /** What a file dialog filters for (and the extension a save suggests). */
-export type FileKind = 'scenario' | 'run' | 'csv' | 'trace' | 'png' | 'json';
+export type FileKind = 'scenario' | 'run' | 'study' | 'csv' | 'trace' | 'png' | 'json';
 
 /** The file-name extensions of each kind (without the dot), first = default. */
 export const FILE_KINDS: Readonly<Record<FileKind, { label: string; extensions: readonly string[] }>> = {
   scenario: { label: 'Scenario', extensions: ['ts'] },
   run: { label: 'PFN Lab run', extensions: ['pfnrun.json', 'pfnrun', 'json'] },
+  /** A study result (`npm run bench -- study`, `pfnlab bench`: engine/scenario/study-file). */
+  study: { label: 'PFN Lab study', extensions: ['pfnstudy.json', 'json'] },
   csv: { label: 'CSV', extensions: ['csv'] },
   trace: { label: 'Perfetto trace', extensions: ['json'] },
   png: { label: 'PNG image', extensions: ['png'] },

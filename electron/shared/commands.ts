@@ -25,6 +25,7 @@ export const COMMANDS = [
   { id: 'file.gallery', label: 'Scenario Gallery…', menu: 'File', accelerator: 'CmdOrCtrl+Shift+G' },
   { id: 'file.open', label: 'Open…', menu: 'File', accelerator: 'CmdOrCtrl+O' },
   { id: 'file.openRun', label: 'Open Run…', menu: 'File' },
+  { id: 'file.openStudy', label: 'Open Study…', menu: 'File' },
   { id: 'file.save', label: 'Save', menu: 'File', accelerator: 'CmdOrCtrl+S' },
   { id: 'file.saveAs', label: 'Save As…', menu: 'File', accelerator: 'CmdOrCtrl+Shift+S' },
   { id: 'file.exportRun', label: 'Export Run…', menu: 'File', accelerator: 'CmdOrCtrl+E' },

@@ -14,6 +14,7 @@ import { useRunsStore } from '../stores/runs';
 import { useScenarioStore } from '../stores/scenario';
 import { useSelectionStore } from '../stores/selection';
 import { useSettingsStore, type ViewTab } from '../stores/settings';
+import { useStudyStore } from '../stores/study';
 
 export interface CommandHandler {
   run(): unknown;
@@ -32,6 +33,7 @@ export function createHandlers(): CommandHandlers {
   const help = useHelpStore();
   const comparison = useComparisonStore();
   const documents = useDocumentsStore();
+  const study = useStudyStore();
 
   const hasRun = (): boolean => runs.current !== null && runs.data.length > 0;
   const panel = (tab: ViewTab): CommandHandler => ({ run: () => settings.setViewTab(tab) });
@@ -41,6 +43,7 @@ export function createHandlers(): CommandHandlers {
     'file.gallery': { run: () => documents.openGallery() },
     'file.open': { run: () => documents.openFile() },
     'file.openRun': { run: () => runs.openRunFile(), enabled: () => !runs.running },
+    'file.openStudy': { run: () => study.openFile() },
     'file.save': { run: () => documents.save() },
     'file.saveAs': { run: () => documents.saveAs() },
     'file.exportRun': { run: () => runs.exportRun(), enabled: () => hasRun() && !runs.running },

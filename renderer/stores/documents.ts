@@ -45,6 +45,8 @@ import { EXAMPLES } from './examples';
 import { loadText, parseRecord, saveJson } from './local-storage';
 import { useRunsStore } from './runs';
 import { useSettingsStore } from './settings';
+import { isStudyText } from '../study/read';
+import { useStudyStore } from './study';
 
 export type { DocState } from './doc-model';
 
@@ -296,8 +298,12 @@ export const useDocumentsStore = defineStore('documents', {
       return true;
     },
 
-    /** A text from outside (a dropped file, a file handed over): a saved run goes to the runs store. */
+    /** A text from outside (a dropped file, a file handed over): a saved run goes to the runs store, a study result to the study store. */
     async openText(name: string, text: string): Promise<void> {
+      if (isStudyText(text)) {
+        useStudyStore().loadText(name, text);
+        return;
+      }
       if (isRunText(text)) {
         await this.openRun(name, text);
         return;
@@ -310,7 +316,8 @@ export const useDocumentsStore = defineStore('documents', {
     },
 
     async opened(f: OpenedFile): Promise<void> {
-      if (isRunText(f.text)) await this.openRun(f.name, f.text);
+      if (isStudyText(f.text)) useStudyStore().loadText(f.name, f.text);
+      else if (isRunText(f.text)) await this.openRun(f.name, f.text);
       else this.place({ name: f.name, text: f.text, handle: f.handle || null, savedText: f.text });
       await this.refreshRecent();
     },

@@ -38,6 +38,8 @@ import {
 import { useEngineStore } from './engine';
 import { RunData } from './run-data';
 import { useSettingsStore } from './settings';
+import { isStudyText } from '../study/read';
+import { useStudyStore } from './study';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'stopped' | 'engine-error';
 
@@ -271,6 +273,8 @@ export const useRunsStore = defineStore('runs', {
 
     /** Make a run file the current run: parse (off the main thread), then show it; a bad file sets runFileError and changes nothing. */
     async loadRunText(name: string, text: string): Promise<boolean> {
+      // a study result opened as a run (Open Run…): the Study view shows it; the run stays
+      if (isStudyText(text)) return useStudyStore().loadText(name, text);
       // parsed in a worker (a 100 000-op file takes seconds): the UI stays live and says "Opening …"
       const token = ++openToken;
       this.opening = name;
