@@ -207,6 +207,11 @@ int parse_line(char *text, struct line *out, const char **msg)
 		return -1;
 	}
 	out->op = tok[first];
+	for (const char *c = out->op; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_') || out->op[0] < 'a') {
+			*msg = "bad operation name";
+			return -1;
+		}
 	for (i = first + 1; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
 
