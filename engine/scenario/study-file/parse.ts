@@ -155,9 +155,9 @@ export function parseStudyFile(text: string): StudyFile {
     throw einval(`not a PFN Lab study file (no "format": "${STUDY_FILE_FORMAT}")`);
   const o = top as Obj;
   const r = new Reader();
-  const version = o.version;
+  const version: unknown = o.version;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
-    r.fail(
+    return r.fail(
       `expected a format version (a positive integer), got ${JSON.stringify(version) ?? 'nothing'}`,
       'version',
     );
