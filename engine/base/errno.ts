@@ -17,7 +17,8 @@ export type Errno =
   | 'EMSGSIZE'
   | 'EDEADLOCK'
   | 'EBADE'
-  | 'EIO';
+  | 'EIO'
+  | 'EOPNOTSUPP';
 
 export const ERRNOS: readonly Errno[] = [
   'EINVAL',
@@ -34,6 +35,8 @@ export const ERRNOS: readonly Errno[] = [
   'EDEADLOCK',
   'EBADE',
   'EIO',
+  // an operation the machine's storage strategy cannot express (engine/iommufd/strategy)
+  'EOPNOTSUPP',
 ];
 
 export class LabError extends Error {

@@ -13,8 +13,14 @@ import { inspectState } from './inspect';
 import { livePages, machineViolations } from './invariants';
 import { describeValue, optsArg, uintArg } from './objects/args';
 import { IommufdCtx, type MachineEnv } from './objects/context';
+import { createBackend, type StrategyBackend } from './strategy';
+import { strategyArg, type StrategyName } from './strategy/names';
 
-const MACHINE_OPTION_NAMES = ['physicalMemory', 'fragmentation', 'seed', 'hugetlbPages2M', 'hugetlbPages1G'];
+const NUMBER_OPTION_NAMES = ['physicalMemory', 'fragmentation', 'seed', 'hugetlbPages2M', 'hugetlbPages1G'];
+const MACHINE_OPTION_NAMES = [...NUMBER_OPTION_NAMES, 'strategy'];
+
+/** The machine options plus the storage strategy (engine/iommufd/strategy). */
+export type LabMachineOptions = MachineOptions & { strategy?: StrategyName };
 
 /** Live objects of one context, for the UI and failnth. */
 export interface ContextSummary {
@@ -28,8 +34,18 @@ export interface ContextSummary {
   }[];
 }
 
-export class Machine implements MachineEnv {
+/**
+ * `C` is what open() returns: the iommufd context for the default strategies;
+ * a machine configured with strategy 'naive' or 'vfio-type1' hands out other
+ * objects with the same Engine* shapes, so type it `Machine<StrategyIommufd>`
+ * (strategy/types.ts; the scenario layer's EngineIommufd is the same shape).
+ */
+export class Machine<C = IommufdCtx> implements MachineEnv {
   readonly kernel: Kernel;
+  /** The storage strategy (configure's `strategy`, default 'iommufd'). */
+  strategy: StrategyName = 'iommufd';
+  /** The naive or vfio-type1 storage; null for the iommufd strategies. */
+  private backend: StrategyBackend | null = null;
   memory: MemorySystem;
   /** The initial process (the scenario runs as it). */
   process: Process;
@@ -37,24 +53,36 @@ export class Machine implements MachineEnv {
   /** Every domain ever created, for teardownCheck (freed and empty). */
   private readonly createdDomains: IommuDomain[] = [];
 
-  constructor(opts?: MachineOptions) {
+  constructor(opts?: LabMachineOptions) {
     this.kernel = new Kernel();
     const o = Machine.validateOptions(opts);
     this.memory = new MemorySystem(this.kernel, o);
     this.process = this.memory.createProcess();
+    if (o.strategy !== undefined) this.setStrategy(o.strategy);
   }
 
-  private static validateOptions(opts: unknown): MachineOptions {
+  private static validateOptions(opts: unknown): LabMachineOptions {
     const o = optsArg(opts, 'opts');
     for (const k of Object.keys(o))
       if (!MACHINE_OPTION_NAMES.includes(k))
         fail('EINVAL', `${k} is not a machine option (${MACHINE_OPTION_NAMES.join(', ')})`);
-    for (const k of MACHINE_OPTION_NAMES)
+    for (const k of NUMBER_OPTION_NAMES)
       if (o[k] !== undefined && typeof o[k] !== 'number')
         fail('EINVAL', `${k} must be a number, got ${describeValue(o[k])}`);
-    const mo = o as MachineOptions;
+    const { strategy, ...rest } = o;
+    const mo = rest as MachineOptions;
     resolveMachineOptions(mo); // EINVAL naming the option
-    return mo;
+    return strategy === undefined ? mo : { ...mo, strategy: strategyArg(strategy) };
+  }
+
+  private setStrategy(s: StrategyName): void {
+    this.strategy = s;
+    this.backend = createBackend(s, this);
+  }
+
+  /** MachineEnv: strategy 'iommufd+batch-api' gives every new domain the batch API. */
+  get batchApiAll(): boolean {
+    return this.strategy === 'iommufd+batch-api';
   }
 
   // ------------------------------------------------------------ MachineEnv
@@ -86,12 +114,15 @@ export class Machine implements MachineEnv {
     const o = Machine.validateOptions(opts);
     if (this.memory.touched)
       fail('EBUSY', 'configure: memory was already mapped (configure must come before the first mmap)');
-    if (this.open_.length !== 0) fail('EBUSY', 'configure: an iommufd context is open');
+    if (this.open_.length !== 0 || (this.backend?.openCount() ?? 0) !== 0)
+      fail('EBUSY', 'configure: an iommufd context is open');
     this.memory = new MemorySystem(this.kernel, o);
     this.process = this.memory.createProcess();
+    // no strategy given: keep the current one (pfnlab run --strategy sets it before the scenario runs)
+    this.setStrategy(o.strategy ?? this.strategy);
   }
 
-  open(opts?: unknown): IommufdCtx {
+  open(opts?: unknown): C {
     const o = optsArg(opts, 'opts');
     let proc = this.process;
     if (o.process !== undefined) {
@@ -100,9 +131,11 @@ export class Machine implements MachineEnv {
       proc = o.process;
     }
     if (!proc.alive) fail('EINVAL', `opts.process: process ${proc.pid} has exited`);
+    // C is IommufdCtx unless the caller typed the machine for other strategies (class comment)
+    if (this.backend !== null) return this.backend.open(proc) as C;
     const ctx = new IommufdCtx(this, proc);
     this.open_.push(ctx);
-    return ctx;
+    return ctx as unknown as C;
   }
 
   private processOpt(opts: unknown): Process {
@@ -157,7 +190,7 @@ export class Machine implements MachineEnv {
    * check).
    */
   checkInvariants(opts?: { deep?: boolean }): void {
-    const v = machineViolations(this.kernel, this.memory, this.open_, opts?.deep === true);
+    const v = this.violations(opts);
     if (v.length !== 0)
       fail('EINVAL', `invariant violations (${v.length}):\n  ${v.slice(0, 40).join('\n  ')}`, {
         violations: v,
@@ -166,10 +199,12 @@ export class Machine implements MachineEnv {
 
   /** Every violation (empty when consistent); `deep` as for checkInvariants. */
   violations(opts?: { deep?: boolean }): string[] {
+    if (this.backend !== null) return this.backend.violations(opts?.deep === true);
     return machineViolations(this.kernel, this.memory, this.open_, opts?.deep === true);
   }
 
   digest(): MachineDigest {
+    if (this.backend !== null) return this.backend.digest();
     return machineDigest(this.memory, this.open_);
   }
 
@@ -179,6 +214,7 @@ export class Machine implements MachineEnv {
    * buckets) per tier summary, O(frames) for the physical one; reads only.
    */
   inspect(queries: readonly InspectQuery[]): InspectAnswer[] {
+    if (this.backend !== null) return this.backend.inspect(queries);
     return inspectState(this.memory, this.open_, queries);
   }
 
@@ -223,6 +259,7 @@ export class Machine implements MachineEnv {
    */
   teardownCheck(): string[] {
     for (const ctx of [...this.open_]) ctx.close();
+    this.backend?.closeAll();
     const leaks: string[] = [];
     const { pin, flags } = this.memory.phys.frames;
     let pinned = 0;

@@ -153,7 +153,7 @@ export function attachDomainObject(ioas: AttachedIoas, opts: unknown): Domain {
       fail('EINVAL', `opts.pageSizes must be an array, got ${describeValue(o.pageSizes)}`);
     pageSizes = (o.pageSizes as unknown[]).map((s, i) => uintArg(s, `opts.pageSizes[${i}]`));
   }
-  const batchApi = boolArg(o.batchApi, 'opts.batchApi', false);
+  const batchApi = boolArg(o.batchApi, 'opts.batchApi', false) || ioas.ctx.env.batchApiAll === true;
   for (const k of Object.keys(o))
     if (!['kind', 'format', 'pageSizes', 'batchApi'].includes(k))
       fail('EINVAL', `opts.${k} is not a domain option`);

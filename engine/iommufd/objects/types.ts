@@ -24,7 +24,11 @@ export interface ObjectContext extends AccountContext {
   readonly kernel: Kernel;
   /** The process that opened the context: the caller of its ioctls. */
   readonly owner: Process;
-  readonly env: { domainCreated(d: IommuDomain): void };
+  readonly env: {
+    domainCreated(d: IommuDomain): void;
+    /** Strategy 'iommufd+batch-api': every new domain gets the batch API (DomainOptions.batchApi). */
+    readonly batchApiAll?: boolean;
+  };
   /** Reserve an id for an object not constructed yet (filled by setObject). */
   reserveId(kind: IommufdObjectKind): number;
   setObject(id: number, kind: IommufdObjectKind, obj: IommufdObject): void;

@@ -22,7 +22,8 @@ type LabErrno =
   | 'EMSGSIZE'
   | 'EDEADLOCK'
   | 'EBADE'
-  | 'EIO';
+  | 'EIO'
+  | 'EOPNOTSUPP';
 
 /** Every failing call throws one of these. */
 interface LabError extends Error {
