@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import { captureCommand, CAPTURE_HELP } from './commands/capture';
 import { checkCommand, CHECK_HELP } from './commands/check';
 import { failnthCommand, FAILNTH_HELP } from './commands/failnth';
+import { oracleCommand, ORACLE_HELP } from './commands/oracle';
 import { runCommand, RUN_HELP } from './commands/run';
 import { showCommand, SHOW_HELP } from './commands/show';
 import { EXIT_OK, EXIT_USAGE, stdio, type Io } from './commands/shared';
@@ -16,6 +17,7 @@ Commands:
   show RUN       print a saved run as \`run\` printed it (--json, --trace, --csv), without running it
   failnth FILE   fail every fallible step of a scenario in turn and check nothing leaks
   check FILE     type-check a scenario against the lab API declarations
+  oracle FILE    replay a scenario in the real Linux iommufd (QEMU) and diff it op by op (--json, --seed N)
   capture --pid PID [--range ADDR-ADDR] [--out FILE]
                  write the real PFN runs behind a process's memory as a layout file (root)
 
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promi
     check: { run: checkCommand, help: CHECK_HELP },
     show: { run: showCommand, help: SHOW_HELP },
     capture: { run: captureCommand, help: CAPTURE_HELP },
+    oracle: { run: oracleCommand, help: ORACLE_HELP },
   };
 
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
