@@ -137,6 +137,7 @@ export default tseslint.config(
       '**/*.{js,mjs,cjs}',
       'electron/**/*.ts',
       'cli/**/*.ts',
+      'oracle/**/*.ts',
       'bench/**/*.ts',
       'scripts/**',
       'tests/**',

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** `electron` resolves to a module that throws unless the test mocks it (see the guard). */
 const electronGuard = {
@@ -23,7 +23,10 @@ export default defineConfig({
             'tests/unit/**/*.test.ts',
             'tests/scenarios/**/*.test.ts',
             'fuzz/**/*.test.ts',
+            'oracle/**/*.test.ts',
           ],
+          // Tests that boot the oracle kernel run in `npm run oracle:test` (oracle/vitest.guest.config.ts).
+          exclude: [...configDefaults.exclude, 'oracle/**/*.guest.test.ts'],
           testTimeout: 60000,
         },
       },

@@ -1,0 +1,61 @@
+/**
+ * The Debian packages the oracle needs. Missing ones are installed with
+ * apt-get when we are root; otherwise the build stops and names them.
+ */
+import { capture, run } from './exec';
+
+/** Kernel build: source, toolchain, Kconfig/kbuild tools. */
+export const KERNEL_PACKAGES = [
+  'linux-source-6.12',
+  'build-essential',
+  'flex',
+  'bison',
+  'bc',
+  'libelf-dev',
+  'libssl-dev',
+  'kmod',
+  'xz-utils',
+] as const;
+
+/** The guest: the static busybox of the initramfs and QEMU. (gcc/libc6-dev from build-essential.) */
+export const GUEST_PACKAGES = ['busybox-static', 'qemu-system-x86'] as const;
+
+export async function installedVersion(pkg: string): Promise<string | null> {
+  const out = await capture('dpkg-query', ['-W', '-f=${Status}|${Version}', pkg]);
+  if (!out) return null;
+  const [status, version] = out.split('|');
+  return status.endsWith(' installed') ? version : null;
+}
+
+export async function missingPackages(pkgs: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const p of pkgs) if ((await installedVersion(p)) === null) missing.push(p);
+  return missing;
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Make sure pkgs are installed: apt-get as root, else an error naming what is missing. */
+export async function ensurePackages(
+  pkgs: readonly string[],
+  logFile: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if ((await capture('dpkg-query', ['--version'])) === null)
+    throw new Error(`The oracle needs a Debian system (dpkg) with these packages: ${pkgs.join(' ')}`);
+  const missing = await missingPackages(pkgs);
+  if (missing.length === 0) return;
+  if (!isRoot())
+    throw new Error(
+      `Missing Debian packages for the kernel oracle: ${missing.join(' ')}\n` +
+        `Install them (as root): apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
+  log(`installing ${missing.join(' ')} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update'], { logFile, env });
+  await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { logFile, env });
+  const still = await missingPackages(missing);
+  if (still.length > 0) throw new Error(`apt-get did not install: ${still.join(' ')}`);
+}
