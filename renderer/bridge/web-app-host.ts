@@ -33,6 +33,14 @@ import {
   type FsaFileHandle,
   type FsaPickers,
 } from './fsa';
+import {
+  claimSession,
+  sessionStore,
+  webLocks,
+  type AutosaveSession,
+  type SessionLocks,
+  type SessionStore,
+} from './autosave-session';
 import { idbKv, type Kv } from './kv';
 
 const MAX_RECENT = 10;
@@ -46,6 +54,10 @@ export interface WebAppHostOptions {
   save?: (name: string, data: string | Uint8Array) => void;
   newId?: () => string;
   now?: () => number;
+  /** Web Locks for per-tab autosave sessions (default navigator.locks; null: one shared session). */
+  locks?: SessionLocks | null;
+  /** Where this tab keeps its session id (default sessionStorage). */
+  session?: SessionStore;
 }
 
 const ok = <T>(value: T): HostResult<T> => ({ ok: true, value });
@@ -91,6 +103,14 @@ export function createWebAppHost(opts: WebAppHostOptions = {}): AppHost {
   const now = opts.now ?? Date.now;
   /** Handles of this page (also the only copy when IndexedDB is unavailable). */
   const handles = new Map<string, FsaFileHandle>();
+  const locks =
+    opts.locks !== undefined
+      ? opts.locks
+      : webLocks(typeof navigator === 'undefined' ? undefined : navigator);
+  const idStore =
+    opts.session ?? sessionStore(typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+  let session: Promise<AutosaveSession> | undefined;
+  const ownSession = (): Promise<AutosaveSession> => (session ??= claimSession(locks, idStore, newId));
 
   const storeError = (what: string, e: unknown): { ok: false; error: WireError } =>
     fail('EIO', `${what} unavailable: ${reason(e)}`);
@@ -244,8 +264,13 @@ export function createWebAppHost(opts: WebAppHostOptions = {}): AppHost {
 
     async autosaveList() {
       try {
-        const docs = (await kv.getAll<AutosavedDocument>('autosave')).map((r) => r.value);
-        return ok(docs.sort((a, b) => a.order - b.order));
+        const s = await ownSession();
+        const all = await kv.getAll<AutosavedDocument & { session?: string }>('autosave');
+        const docs = await s.mine(all, async (oldKey, newKey, value) => {
+          await kv.put('autosave', newKey, value);
+          if (oldKey !== newKey) await kv.delete('autosave', oldKey);
+        });
+        return ok(docs.map(({ session: _, ...d }) => d).sort((a, b) => a.order - b.order));
       } catch (e) {
         return storeError('autosave', e);
       }
@@ -253,7 +278,8 @@ export function createWebAppHost(opts: WebAppHostOptions = {}): AppHost {
 
     async autosavePut(doc) {
       try {
-        await kv.put('autosave', doc.id, { ...doc });
+        const s = await ownSession();
+        await kv.put('autosave', s.keyOf(doc.id), s.id === '' ? { ...doc } : { ...doc, session: s.id });
         return ok(null);
       } catch (e) {
         return storeError('autosave', e);
@@ -262,7 +288,7 @@ export function createWebAppHost(opts: WebAppHostOptions = {}): AppHost {
 
     async autosaveRemove(id) {
       try {
-        await kv.delete('autosave', id);
+        await kv.delete('autosave', (await ownSession()).keyOf(id));
         return ok(null);
       } catch (e) {
         return storeError('autosave', e);

@@ -162,14 +162,14 @@ export default async function documents({ context, base, test, outDir, problems 
       const x = await docsOf(fresh);
       return x.ready ? x : null;
     }, 'fresh page never ready');
-    assertEqual(d.tabs.length, before.tabs.length + 1, 'tabs: the restored ones plus the shared one');
+    // A second browser tab has an autosave session of its own: it does not restore (or later
+    // overwrite) the first tab's documents, which is still open.
+    assert(
+      d.tabs.length <= 2,
+      `the fresh tab restored another tab's documents: ${d.tabs.map((x) => x.name)}`,
+    );
     assertEqual(d.active, d.tabs.length - 1, 'the shared tab is the new last one and active');
     assertEqual(await activeSource(fresh), shared, 'shared source');
-    assertEqual(
-      d.tabs.slice(0, -1).map((t) => t.name),
-      before.tabs.map((t) => t.name),
-      'the other tabs',
-    );
     assert(!fresh.url().includes('#s='), `the link stays in the address: ${fresh.url()}`);
     // A damaged link says so and changes nothing.
     const broken = share.url.slice(0, share.url.length - 25);
@@ -178,6 +178,34 @@ export default async function documents({ context, base, test, outDir, problems 
     const msg = await fresh.getByTestId('doc-notice').innerText();
     assert(/cannot be opened.*Nothing was changed/.test(msg), `damaged link notice: ${msg}`);
     await fresh.close();
+  });
+
+  await test('two browser tabs keep their own autosave: the first tab reloads to its own tabs', async () => {
+    const before = await docsOf(page);
+    const other = await context.newPage();
+    other.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await other.goto(url);
+    await other.locator('[data-testid="editor"] .monaco-editor .view-lines').first().waitFor();
+    await until(async () => (await docsOf(other)).ready, 'second tab never ready');
+    await typeAtEnd(other, '\n// typed in the second tab');
+    await other.waitForTimeout(700); // its autosave
+    await other.close();
+    await page.reload();
+    await page.locator('[data-testid="editor"] .monaco-editor .view-lines').first().waitFor();
+    const after = await until(async () => {
+      const x = await docsOf(page);
+      return x.ready ? x : null;
+    }, 'documents never ready after the reload');
+    assertEqual(
+      after.tabs.map((x) => x.name),
+      before.tabs.map((x) => x.name),
+      'the first tab’s documents after the second tab wrote its own',
+    );
+    assert(
+      !(await activeSource(page)).includes('typed in the second tab'),
+      'the second tab overwrote the first',
+    );
+    if (await page.getByTestId('restore-dismiss').count()) await page.getByTestId('restore-dismiss').click();
   });
 
   await test('the gallery lists every bundled scenario with what it teaches, and opens one', async () => {
