@@ -51,6 +51,15 @@ export const VFIO_BATCH_CAPACITY = PAGE_SIZE / 8;
 /** VFIO_IOMMU_TLB_SYNC_MAX: fast-unmap regions between two syncs. */
 const TLB_SYNC_MAX = 512;
 
+/**
+ * iova_to_phys answers 0 for "not mapped"; vfio takes 0 as that. A real
+ * machine never hands PFN 0 to a process, the emulator can: a 0 answer is
+ * checked against the domain (uncounted), so frame 0 is not taken for a hole.
+ */
+function isFrameZero(d: IommuDomain, iova: number): boolean {
+  return d.translate(iova) === 0;
+}
+
 /** struct vfio_dma */
 export class Type1Dma extends Mapping {
   /** dma->iommu_mapped: pinned and mapped into the domains. */
@@ -245,7 +254,7 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
     let i = 0;
     while (i < n) {
       const phys = iommuIovaToPhys(d0, dma.iovaOf(i));
-      if (phys === 0) {
+      if (phys === 0 && !isFrameZero(d0, dma.iovaOf(i))) {
         i++; // WARN_ON(!phys) — the domain warned already
         continue;
       }
@@ -298,7 +307,7 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
                 fail('EINVAL', 'vfio-type1: a dma is mapped but no domain holds it');
               }
               const phys = iommuIovaToPhys(d, dma.iovaOf(i));
-              if (phys === 0) {
+              if (phys === 0 && !isFrameZero(d, dma.iovaOf(i))) {
                 i++;
                 continue;
               }
