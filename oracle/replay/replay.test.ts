@@ -116,14 +116,18 @@ describe('translator', () => {
       source: `${HEAD}lab.configure({ physicalMemory: 128 << 20, hugetlbPages2M: 8 }); lab.mark('m'); const c = lab.open(); const io = c.ioasAlloc(); const d = io.attachDomain(); d.stats(); lab.failNth(1); lab.faultConsumed();`,
     });
     const tr = translate(rec);
-    expect(tr.engineOnly.map((e) => e.op)).toEqual([
-      'lab.configure',
-      'domain.stats',
-      'lab.failNth',
-      'lab.faultConsumed',
+    expect(tr.engineOnly.map((e) => e.op)).toEqual(['lab.configure', 'domain.stats']);
+    // the ops before the first failNth are replayed, none after
+    expect(tr.runnable).toBe(true);
+    expect(tr.stoppedAt).toMatchObject({ seq: 6, reason: expect.stringMatching(/lab\.failNth.*fail-nth/) });
+    expect(tr.lines.filter((l) => l.event > 0).map((l) => l.op)).toEqual([
+      'lab.open',
+      'iommufd.ioasAlloc',
+      'ioas.attachDomain',
     ]);
-    expect(tr.runnable).toBe(false);
-    expect(tr.reason).toMatch(/lab\.failNth.*fail-nth/);
+    const none = translate(await recordScenario({ source: `${HEAD}lab.failNth(1); lab.open();` }));
+    expect(none.runnable).toBe(false);
+    expect(none.reason).toMatch(/lab\.failNth/);
     const pt = await prepare({
       name: 'pt.ts',
       source: `${HEAD}const io = lab.open().ioasAlloc(); io.attachDomain({ kind: 'pagetable', format: 'x86_64' }); io.map(lab.process.mmap(8192), 8192);`,

@@ -168,6 +168,10 @@ export async function prepare(item: ReplayItem, opts: ReplayOptions = {}): Promi
   base.sent = tr.lines.filter((l) => l.event > 0).length;
   base.engineOnly = engineOnlySummary(tr);
   if (!tr.runnable) return { report: { ...base, reason: tr.reason } };
+  if (tr.stoppedAt)
+    base.notes.push(
+      `replayed up to seq ${tr.stoppedAt.seq - 1} of ${tr.events}; from line ${tr.stoppedAt.line} not kernel-runnable: ${tr.stoppedAt.reason}`,
+    );
   if (opts.keepText) base.script = tr.text;
   return { report: base, tr, rec };
 }

@@ -15,7 +15,7 @@
  */
 import type { TimelineEvent } from '../../engine/scenario/timeline';
 import { itemNameOf, type ObjInfo, type RecordedCall, type Recording } from './record';
-import { bytesHex, u64, uint, U64_MAX, type ValueKind } from './script-values';
+import { bytesHex, u64, uint, type ValueKind } from './script-values';
 
 export interface ExpectValue {
   kind: ValueKind;
@@ -66,6 +66,8 @@ export interface Translation {
   engineOnly: EngineOnly[];
   /** Timeline events of the engine run. */
   events: number;
+  /** The replay ends before this event (the ops before it are sent): why. */
+  stoppedAt?: { seq: number; line: number; reason: string };
 }
 
 /** Ops with no kernel counterpart: never sent (ORACLE-SCRIPT.md). */
@@ -122,7 +124,7 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
   const init = rec.initial;
   const pre: string[] = ['cap sys_resource 1'];
   pre.push(
-    `memlock ${init.memlockLimit === Infinity ? dec(U64_MAX) : dec(Math.max(0, Math.floor(init.memlockLimit)))}`,
+    `memlock ${init.memlockLimit === Infinity ? 'unlimited' : dec(Math.max(0, Math.floor(init.memlockLimit)))}`,
   );
   if (!init.capSysResource) pre.push('cap sys_resource 0');
   if (init.capIpcLock) pre.push('cap ipc_lock 1');
@@ -187,16 +189,13 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
       if (dead(p, e.seq)) return { engineOnly: `${p.name} has exited: no kernel process makes the call` };
       const v = e.args[0];
       if (pm[1] === 'memlockLimit') {
-        const bytes = v === 'Infinity' ? dec(U64_MAX) : typeof v === 'number' ? dec(v) : null;
+        const bytes = v === 'Infinity' ? 'unlimited' : typeof v === 'number' ? dec(v) : null;
         if (bytes === null) return { engineOnly: 'memlock value not representable' };
         return { text: `memlock ${bytes} at=${p.name}`, expect: expectEnd() };
       }
       const cap = pm[1] === 'capIpcLock' ? 'ipc_lock' : 'sys_resource';
       return { text: `cap ${cap} ${v === true ? 1 : 0} at=${p.name}`, expect: expectEnd() };
     }
-    if (e.op === 'lab.failNth' || e.op === 'lab.faultConsumed')
-      return { engineOnly: NOT_RUNNABLE_OPS[e.op] as string };
-
     if (!call) {
       return failed
         ? { engineOnly: `rejected by the API before the engine (${e.errno}: argument check of the facade)` }
@@ -609,12 +608,14 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
     }
   };
 
+  let stoppedAt: Translation['stoppedAt'];
   for (const e of events) {
     const call = rec.calls.get(e.seq);
-    if (e.op in NOT_RUNNABLE_OPS && reason === undefined)
-      reason = `uses ${e.op} (line ${e.line}): ${NOT_RUNNABLE_OPS[e.op]}`;
-    if (e.errno === 'EINTERNAL' && reason === undefined)
-      reason = `the engine failed internally at seq ${e.seq} (${e.op}): ${e.message ?? ''}`;
+    const stop = stopReason(e, call);
+    if (stop !== null) {
+      stoppedAt = { seq: e.seq, line: e.line, reason: stop };
+      break;
+    }
     const out = one(e, call);
     if ('engineOnly' in out) {
       engineOnly.push({ event: e.seq, op: e.op, why: out.engineOnly });
@@ -650,6 +651,9 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
     `# pfnlab-oracle hugepages-2M=${typeof h2 === 'number' ? h2 : 64} hugepages-1G=${typeof h1 === 'number' ? h1 : 0}`,
     `# ${events.length} timeline events; SEQ = timeline seq + ${k} (lines 1-${k}: the translator's preamble)`,
   ];
+  const sent = lines.some((l) => l.event > 0);
+  if (stoppedAt !== undefined && !sent) reason = stoppedAt.reason;
+  else if (!sent) reason = 'no operation of the scenario has a kernel counterpart';
   const tr: Translation = {
     runnable: reason === undefined,
     text: `${[...header, ...lines.map((l) => l.text)].join('\n')}\n`,
@@ -658,5 +662,28 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
     events: events.length,
   };
   if (reason !== undefined) tr.reason = reason;
+  if (stoppedAt !== undefined) tr.stoppedAt = stoppedAt;
   return tr;
+}
+
+/** Strategies whose observable results are iommufd's (the batch API changes driver calls only). */
+const KERNEL_STRATEGIES = new Set(['iommufd', 'iommufd+batch-api']);
+
+/**
+ * Why the replay cannot go past this event (the kernel state would no
+ * longer be the engine's), or null. The ops before it are still replayed.
+ */
+function stopReason(e: TimelineEvent, call: RecordedCall | undefined): string | null {
+  const nr = NOT_RUNNABLE_OPS[e.op];
+  if (nr !== undefined) return `${e.op} at line ${e.line}: ${nr}`;
+  if (e.errno === 'EINTERNAL')
+    return `the engine failed internally at seq ${e.seq} (${e.op}): ${e.message ?? ''}`;
+  if (e.op === 'lab.configure' && e.errno === undefined) {
+    const st = prop(call?.args[0], 'strategy');
+    if (st !== undefined && !KERNEL_STRATEGIES.has(String(st)))
+      return `lab.configure at line ${e.line} selects the storage strategy '${String(st)}': the kernel is iommufd`;
+  }
+  if (e.op === 'iommufd.createAccess' && prop(call?.args[1], 'onUnmap') === 'ignore')
+    return `createAccess({ onUnmap: 'ignore' }) at line ${e.line}: the selftest's access driver always unpins on unmap (no kernel counterpart)`;
+  return null;
 }
