@@ -1,5 +1,6 @@
 /** Command dispatch of pfnlab: `main(argv)` → exit status. */
 import { UsageError } from './args';
+import { benchCommand, BENCH_HELP } from './commands/bench';
 import { captureCommand, CAPTURE_HELP } from './commands/capture';
 import { checkCommand, CHECK_HELP } from './commands/check';
 import { failnthCommand, FAILNTH_HELP } from './commands/failnth';
@@ -20,6 +21,8 @@ Commands:
   oracle FILE    replay a scenario in the real Linux iommufd (QEMU) and diff it op by op (--json, --seed N)
   capture --pid PID [--range ADDR-ADDR] [--out FILE]
                  write the real PFN runs behind a process's memory as a layout file (root)
+  bench [--quick] [--strategies …] [--out DIR] [--json]
+                 the performance study: strategies x domains x backings x sizes x operations
 
 Run \`pfnlab COMMAND --help\` for the options of a command.
 Exit status: 0 success, 1 failure, 2 usage error, 3 not a valid run file (show).
@@ -32,6 +35,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: Io) => Promi
     check: { run: checkCommand, help: CHECK_HELP },
     show: { run: showCommand, help: SHOW_HELP },
     capture: { run: captureCommand, help: CAPTURE_HELP },
+    bench: { run: benchCommand, help: BENCH_HELP },
     oracle: { run: oracleCommand, help: ORACLE_HELP },
   };
 

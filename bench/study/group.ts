@@ -85,6 +85,17 @@ function applyStrategy(
   }
 }
 
+/**
+ * The engine's own memory now: the iommufd contexts' (engine-bytes.ts), or,
+ * for a strategy with its own storage (naive, vfio-type1: no iommufd
+ * context), the figure its digest reports.
+ */
+function engineBytesNow(m: Machine): number {
+  if (m.contexts().length > 0) return engineBytesOf(m.contexts(), m.livePages());
+  const d = m.digest() as { engineBytes?: unknown };
+  return typeof d.engineBytes === 'number' ? d.engineBytes : 0;
+}
+
 export interface GroupHooks {
   /** Called before every timed section (a full GC when the worker can). */
   gc?: () => void;
@@ -103,6 +114,7 @@ export function runGroup(spec: GroupSpec, hooks: GroupHooks = {}): StudyCell[] {
   const samples = new Map<StudyOperation, Sample[]>();
   const errors = new Map<StudyOperation, string>();
   let runs = 0;
+  let leaks: string[] = [];
 
   for (let rep = 0; rep < spec.repeats; rep++) {
     const m = new Machine({ ...spec.machine });
@@ -132,7 +144,7 @@ export function runGroup(spec: GroupSpec, hooks: GroupHooks = {}): StudyCell[] {
         ms,
         counters: pick(d),
         tempPeak: after.tempMemoryPeakBytes,
-        engineBytes: engineBytesOf(m.contexts(), m.livePages()),
+        engineBytes: engineBytesNow(m),
       };
       c.tempMemoryPeakBytes = Math.max(before.tempMemoryPeakBytes, after.tempMemoryPeakBytes);
       const list = samples.get(op) ?? [];
@@ -174,12 +186,15 @@ export function runGroup(spec: GroupSpec, hooks: GroupHooks = {}): StudyCell[] {
     if (ok) ok = step('attach', () => void domains.push(ioas.attachDomain(st.domainOpts)));
     if (ok) ok = step('unmap', () => void ioas.unmap(iova, spec.size));
     ctx.close();
+    // the sequence must leave nothing behind (pins, accounting, mapped entries, kernel warnings)
+    if (rep === 0) leaks = m.teardownCheck();
     if (!ok) break;
   }
 
   return wanted.map((op) => {
     const cell = base(op);
     cell.physRuns = runs;
+    if (leaks.length) cell.warnings = leaks.map((l) => l.slice(0, 300));
     const skip = operationSkipReason(op, spec.size);
     if (skip !== null) return { ...cell, status: 'skipped', reason: skip };
     const err = errors.get(op);

@@ -8,7 +8,7 @@
  */
 import type { StudyCell, StudyFile } from '../../../engine/scenario/study-file';
 import { sizeLabel } from '../spec';
-import { MD_COLUMNS, cellOrder } from './markdown';
+import { MD_COLUMNS, cellOrder, leakyGroups } from './markdown';
 import { baselineKey, baselines, fmtBytes, fmtInt, fmtMs, fmtRatio, ratio } from './ratios';
 import { barChartSvg, esc } from './svg';
 
@@ -103,6 +103,13 @@ export function studyHtml(f: StudyFile): string {
     `<p>${esc(f.createdAt)} · engine ${esc(f.engineVersion)} · ${esc(f.machine.cpuModel)} (${f.machine.cpus} CPUs, ${f.machine.workers} workers) · Node ${esc(f.machine.node)} · ${f.cells.length} cells in ${(f.wallMs / 1000).toFixed(1)} s</p>`,
   );
   if (f.notes?.length) body.push(`<ul>${f.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`);
+  const leaky = leakyGroups(f.cells);
+  if (leaky.length)
+    body.push(
+      `<h2>Leaks after the sequence (teardownCheck)</h2><ul>${leaky
+        .map(([l, w]) => `<li><b>${esc(l)}</b>: ${esc(w.join('; '))}</li>`)
+        .join('')}</ul>`,
+    );
   for (const op of f.axes.operations) {
     body.push(`<h2>${esc(op)}</h2>`);
     body.push(`<div class="charts">${chartsFor(f, op).join('')}</div>`);

@@ -61,6 +61,15 @@ function row(c: StudyCell, base: StudyCell | undefined): string[] {
   ];
 }
 
+/** Groups whose machine leaked, with what (each group once). */
+export function leakyGroups(cells: readonly StudyCell[]): [string, string[]][] {
+  const m = new Map<string, string[]>();
+  for (const c of cells)
+    if (c.warnings?.length)
+      m.set(`${c.strategy} ${c.domains}d ${c.backing} ${sizeLabel(c.size)}`, c.warnings);
+  return [...m];
+}
+
 export function studyMarkdown(f: StudyFile): string {
   const out: string[] = [];
   out.push(`# PFN Lab performance study (${f.mode})`, '');
@@ -71,6 +80,12 @@ export function studyMarkdown(f: StudyFile): string {
   );
   for (const n of f.notes ?? []) out.push(`- ${n}`);
   if (f.notes?.length) out.push('');
+  const leaky = leakyGroups(f.cells);
+  if (leaky.length) {
+    out.push('## Leaks after the sequence (teardownCheck)', '');
+    for (const [label, w] of leaky) out.push(`- ${label}: ${w.join('; ')}`);
+    out.push('');
+  }
   const base = baselines(f.cells);
   const order = cellOrder(f.axes);
   for (const op of f.axes.operations as StudyOperation[]) {

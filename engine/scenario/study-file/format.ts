@@ -81,6 +81,8 @@ export interface StudyCell {
   /** Every repeat's wall time, ms, in run order. */
   samplesMs?: number[];
   machineOptions?: StudyMachineOptions;
+  /** What the group's machine leaked after its sequence (teardownCheck: pins, accounting, entries, kernel warnings); absent when clean. */
+  warnings?: string[];
 }
 
 export interface StudyFile {

@@ -68,6 +68,7 @@ describe('parseStudyFile', () => {
         pages: 16384,
         physRuns: 32,
         samplesMs: [1, 2, 3],
+        warnings: ['1 frame(s) still pinned'],
         machineOptions: { physicalMemory: 2 ** 30, fragmentation: 1, hugetlbPages2M: 0, hugetlbPages1G: 0 },
       }),
     ]);

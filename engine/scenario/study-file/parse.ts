@@ -116,6 +116,8 @@ function readCell(r: Reader, v: unknown): StudyCell {
         r.fail(`expected a time ≥ 0, got ${typeof x === 'number' ? x : typeof x}`);
       return x;
     });
+  if (r.field(o, 'warnings') !== undefined)
+    cell.warnings = r.arr(o, 'warnings', L.items, (x) => r.strValue(x, undefined, L.string));
   if (r.field(o, 'machineOptions') !== undefined)
     cell.machineOptions = r.in('machineOptions', () => readMachineOptions(r, r.field(o, 'machineOptions')));
   return cell;
