@@ -26,6 +26,7 @@ export type Ctx2D = Pick<
   | 'lineTo'
   | 'stroke'
   | 'fillText'
+  | 'measureText'
   | 'setLineDash'
   | 'save'
   | 'restore'
@@ -98,6 +99,17 @@ export function drawChart(
       ctx.lineTo(x + 3, lo);
       ctx.stroke();
     }
+  }
+  // values over the bars, when there is room for them
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.fillStyle = c.strong;
+  for (const b of l.bars) {
+    if (b.value === null) continue;
+    const text = metricTick(b.value, metric.unit);
+    if (ctx.measureText(text).width > b.w + 2) continue; // would run into its neighbours
+    const top = b.whisker ? Math.min(b.y, b.whisker[0]) : b.y;
+    ctx.fillText(text, b.x + b.w / 2, Math.max(top - 3, 11));
   }
   // the ratio's baseline: 1× = iommufd (or the floor)
   if (l.reference !== null && metric.reference) {

@@ -33,6 +33,8 @@ export interface BarRect {
   whisker: [number, number] | null;
   /** No value at all (every cell skipped or without a baseline). */
   empty: boolean;
+  /** The median it stands for (null when empty). */
+  value: number | null;
 }
 
 export interface ChartLayout {
@@ -46,7 +48,7 @@ export interface ChartLayout {
 }
 
 export const PAD = { left: 64, right: 12, top: 18, bottom: 26 };
-const MAX_BAR = 36;
+const MAX_BAR = 56;
 const GROUP_GAP = 0.22;
 
 /** 1, 2, 5 × 10^k steps, about `want` of them from 0 to max. */
@@ -138,6 +140,7 @@ export function layoutChart(
           h: 0,
           whisker: null,
           empty: true,
+          value: null,
         });
         return;
       }
@@ -152,6 +155,7 @@ export function layoutChart(
         h: bottom - top,
         whisker: b.n > 1 && b.max > b.min ? [scale.y(b.max), scale.y(b.min)] : null,
         empty: false,
+        value: b.median,
       });
     });
   });

@@ -2,10 +2,18 @@
 import { compactCount, fullCount, humanBytes, runTime } from '../charts/format';
 import type { MetricUnit } from './metrics';
 
-/** 3.2×, 12×, 0.95×, 1 234× */
+/** 3.20×, 12.0×, 0.95×, 1 234× */
 export function ratio(r: number): string {
+  // three significant digits, fixed per decade, so a column of ratios lines up
   const t = r >= 100 ? fullCount(r) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2);
-  return `${t.replace(/\.0+$/, '')}×`;
+  return `${t}×`;
+}
+
+/** A ratio on an axis tick: no trailing zeros (1×, 2.5×). */
+export function ratioTick(r: number): string {
+  return ratio(r)
+    .replace(/(\.\d*?)0+×$/, '$1×')
+    .replace(/\.×$/, '×');
 }
 
 /** A value in a table cell or a tooltip: exact counts, short times and sizes. */
@@ -26,7 +34,7 @@ export function metricText(v: number, unit: MetricUnit): string {
 export function metricTick(v: number, unit: MetricUnit): string {
   switch (unit) {
     case 'ratio':
-      return ratio(v);
+      return ratioTick(v);
     case 'ms':
       return runTime(v);
     case 'bytes':
