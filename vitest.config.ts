@@ -23,6 +23,7 @@ export default defineConfig({
             'tests/unit/**/*.test.ts',
             'tests/scenarios/**/*.test.ts',
             'fuzz/**/*.test.ts',
+            'bench/**/*.test.ts',
             'oracle/**/*.test.ts',
           ],
           // Tests that boot the oracle kernel run in `npm run oracle:test` (oracle/vitest.guest.config.ts).

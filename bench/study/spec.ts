@@ -90,8 +90,8 @@ export function machineFor(backing: StudyBacking, size: number): StudyMachineOpt
     : backing === 'hugetlb-1g'
       ? GiB
       : GiB / 2;
-  const pool2M = backing === 'hugetlb-2m' ? size / (2 * MiB) : 0;
-  const pool1G = backing === 'hugetlb-1g' ? size / GiB : 0;
+  const pool2M = backing === 'hugetlb-2m' ? Math.ceil(size / (2 * MiB)) : 0;
+  const pool1G = backing === 'hugetlb-1g' ? Math.ceil(size / GiB) : 0;
   return {
     physicalMemory: Math.min(256 * GiB, size + slack),
     fragmentation: fragmentationFor(backing),
