@@ -17,6 +17,28 @@ import {
 import { PTE_CACHE, PTE_CONT, PTE_LEAF, PTE_READ, PTE_VALID, PTE_WRITE, TablePool } from './table-pool';
 
 const TOP = 3; // root level of the 4-level formats
+const PAGE = 4096;
+const U32_MAX = 0xffffffff;
+
+/**
+ * Where a run fast path stopped (mapPageRuns / readPageRuns): the next run
+ * index and IOVA, and whether the sink ran out of room. Callers keep one and
+ * reuse it, so the fast paths allocate nothing.
+ */
+export interface RunCursor {
+  k: number;
+  iova: number;
+  full: boolean;
+}
+
+/** PFN runs being filled (struct pfn_batch's arrays; PfnBatch satisfies it). */
+export interface RunSink {
+  readonly pfns: Float64Array;
+  readonly npfns: Uint32Array;
+  end: number;
+  arraySize: number;
+  totalPfns: number;
+}
 
 /**
  * A domain backed by a real 4-level radix IO page table (x86_64 or
@@ -88,6 +110,143 @@ export class PagetableDomain extends DomainBase {
       this.counters.mapped(n, pgsize, n);
       done += pgsize;
     }
+  }
+
+  /**
+   * The iommu_map calls batch_to_domain makes for runs [cur.k, to) of
+   * (pfns, npfns), IOVA from cur.iova, the last run cut at endIova — done in
+   * one pass while each call is one smallest (4 KiB) page that would
+   * succeed: same PTEs, tables, counters and fault-injection steps as the
+   * per-call path, one table walk per 512 entries instead of a call chain
+   * per page. Stops (cur at the run) before a run of any other size, a
+   * misaligned or out-of-aperture one, an occupied slot, or when a fault is
+   * armed: the caller then makes that run's iommu_map call itself (which
+   * fails, or maps a large run, exactly as before) and may come back.
+   */
+  mapPageRuns(
+    pfns: Float64Array,
+    npfns: Uint32Array,
+    to: number,
+    endIova: number,
+    prot: number,
+    cur: RunCursor,
+  ): void {
+    if (this.freed || this.minPageSize !== PAGE || this.kernel.faults.armed) return;
+    let k = cur.k;
+    let iova = cur.iova;
+    if (iova % PAGE !== 0) return;
+    const bits = PTE_VALID | PTE_LEAF | protBits(prot);
+    const last = Math.min(endIova, this.apertureEnd + 1); // exclusive end a page may reach
+    let t = -1;
+    let e = 0; // entry of iova in table t
+    let eEnd = 0; // end of table t's entries
+    let done = 0;
+    for (; k < to; k++) {
+      const n = npfns[k];
+      if (n === 0) continue;
+      if (iova + PAGE > last || (n !== 1 && iova + PAGE !== endIova)) break;
+      if (e === eEnd) {
+        t = this.tableFor(iova, 0); // may grow the pool: index the arrays afterwards
+        if (t < 0) break;
+        e = t * PTES_PER_TABLE + pteIndex(iova, 0);
+        eEnd = (t + 1) * PTES_PER_TABLE;
+      }
+      const flags = this.pool.flags;
+      if (flags[e] & PTE_VALID) break;
+      flags[e] = bits;
+      this.pool.vals[e] = pfns[k] * PAGE;
+      this.pool.used[t]++;
+      e++;
+      iova += PAGE;
+      done++;
+    }
+    cur.k = k;
+    cur.iova = iova;
+    if (done === 0) return;
+    // what `done` iommu_map → map_pages calls of one page count
+    this.kernel.faults.steps += done;
+    this.counters.mapCalls += done;
+    this.kernel.counters.iommuMapCalls += done;
+    this.counters.mapPagesCalls += done;
+    this.leaves += done;
+    this.counters.mapped(done, done * PAGE, done);
+  }
+
+  /**
+   * batch_from_domain's per-page iova_to_phys reads of up to npages 4 KiB
+   * pages from iova, added to `sink` as batch_add_pfn would, in one pass
+   * over each leaf table: the same iova_to_phys counts (including the read
+   * of the page that no longer fits), no events. Stops before a page that is
+   * not mapped (the caller's per-page read then warns as before). Returns
+   * the pages added; cur.full when the sink filled up.
+   */
+  readPageRuns(iova: number, npages: number, sink: RunSink, cur: RunCursor): number {
+    cur.full = false;
+    if (this.freed || this.minPageSize !== PAGE || iova % PAGE !== 0) return 0;
+    const pfns = sink.pfns;
+    const npfns = sink.npfns;
+    let end = sink.end;
+    let added = 0;
+    let reads = 0;
+    let at = iova;
+    walk: while (added < npages) {
+      let t = this.root;
+      let l = TOP;
+      let e = -1;
+      for (; l >= 0 && t >= 0; l--) {
+        e = t * PTES_PER_TABLE + pteIndex(at, l);
+        const f = this.pool.flags[e];
+        if (!(f & PTE_VALID)) break walk;
+        if (f & PTE_LEAF) break;
+        t = this.pool.vals[e];
+      }
+      if (l < 0) break;
+      const flags = this.pool.flags;
+      const vals = this.pool.vals;
+      // entries of this table from e on (a large leaf: its pages from at)
+      const s = entrySize(l);
+      const eEnd = t * PTES_PER_TABLE + PTES_PER_TABLE;
+      for (; e < eEnd && added < npages; e++) {
+        const f = flags[e];
+        if (!(f & PTE_VALID)) break walk;
+        if (!(f & PTE_LEAF)) continue walk; // a table below: walk down from the root
+        const off = at % s;
+        let pfn = (vals[e] + off) / PAGE;
+        let n = Math.min(npages - added, (s - off) / PAGE);
+        while (n > 0) {
+          reads++;
+          const r = end - 1;
+          if (r >= 0 && pfn === pfns[r] + npfns[r] && npfns[r] !== U32_MAX) {
+            const m = Math.min(n, U32_MAX - npfns[r]);
+            npfns[r] += m;
+            reads += m - 1;
+            added += m;
+            pfn += m;
+            n -= m;
+            continue;
+          }
+          if (end === sink.arraySize) {
+            cur.full = true;
+            break walk;
+          }
+          pfns[end] = pfn;
+          npfns[end] = 1;
+          end++;
+          added++;
+          pfn++;
+          n--;
+        }
+        at = iova + added * PAGE;
+      }
+    }
+    const runs = end - sink.end;
+    sink.end = end;
+    sink.totalPfns += added;
+    this.counters.iovaToPhysCalls += reads;
+    this.kernel.counters.iovaToPhysCalls += reads;
+    this.kernel.counters.batchRuns += runs;
+    this.kernel.counters.batchPfns += added;
+    return added;
   }
 
   private slotsFree(e: number, n: number): boolean {
@@ -182,6 +341,30 @@ export class PagetableDomain extends DomainBase {
         let li = idx;
         let lf = f;
         for (;;) {
+          if (l === 0 && !(lf & PTE_CONT)) {
+            // a run of 4 KiB leaves: clear it in one pass (always aligned, never split)
+            const flags = this.pool.flags;
+            const vals = this.pool.vals;
+            const base = t * PTES_PER_TABLE;
+            const stop = Math.min(PTES_PER_TABLE, li + (end - cur) / PAGE);
+            let j = li;
+            while (j < stop && (flags[base + j] & (PTE_VALID | PTE_LEAF | PTE_CONT)) === (PTE_VALID | PTE_LEAF)) {
+              flags[base + j] = 0;
+              vals[base + j] = 0;
+              j++;
+            }
+            const n = j - li;
+            this.pool.used[t] -= n;
+            this.leaves -= n;
+            this.counters.unmapped(n, n * PAGE, n);
+            gather.add(cur, n * PAGE);
+            cur += n * PAGE;
+            li = j;
+            if (this.pool.used[t] === 0 || cur >= end || li >= PTES_PER_TABLE) break;
+            lf = flags[base + li];
+            if ((lf & (PTE_VALID | PTE_LEAF)) !== (PTE_VALID | PTE_LEAF)) break;
+            continue;
+          }
           const cont = (lf & PTE_CONT) !== 0;
           const s = cont ? SZ_64K : entrySize(l);
           const n = cont ? CONT_PTES : 1;

@@ -13,10 +13,21 @@ import {
   iommuMapPfnList,
   iommuReadPfns,
   iommuUnmap,
+  PagetableDomain,
   type IommuDomain,
 } from '../../iommu';
 import type { IoptArea } from '../area-pages';
 import type { PfnBatch } from './pfn-batch';
+
+/** The run fast paths' cursor (single-threaded, reused: no allocation per batch). */
+const cursor = { k: 0, iova: 0, full: false };
+
+/**
+ * Whether batch_to_domain / batch_from_domain take the pagetable domain's
+ * run fast paths (mapPageRuns, readPageRuns). Always on; the differential
+ * test switches it off to get the per-call reference.
+ */
+export const runFastPaths = { enabled: true };
 
 /** batch_from_domain: add the PFNs of [start, last] until the batch is full. */
 export function batchFromDomain(
@@ -48,7 +59,16 @@ export function batchFromDomain(
     });
     return;
   }
-  for (let i = start; i <= last; i++) {
+  let i = start;
+  if (off === 0 && runFastPaths.enabled && domain instanceof PagetableDomain) {
+    // the per-page reads in one pass over each leaf table; the page it stops
+    // before (not mapped) is read the per-page way below, with its warning
+    const n = domain.readPageRuns(iova, last - start + 1, batch, cursor);
+    if (cursor.full) return;
+    i += n;
+    iova += n * PAGE_SIZE;
+  }
+  for (; i <= last; i++) {
     const phys = iommuIovaToPhys(domain, iova);
     if (!batch.addPfn(Math.floor((phys - off) / PAGE_SIZE))) return;
     iova += PAGE_SIZE - off;
@@ -149,7 +169,18 @@ export function batchToDomain(
     if (count > 0) iommuMapPfnList(domain, startIova, s.paddrs, s.sizes, count, prot);
     return;
   }
+  const pt = !small && runFastPaths.enabled && domain instanceof PagetableDomain ? domain : null;
   for (let k = 0; k < batch.end; k++) {
+    if (pt !== null && off === 0) {
+      // runs of one 4 KiB page (fragmented memory) in one pass; it stops
+      // before any run it cannot prove would map, which goes the per-call way
+      cursor.k = k;
+      cursor.iova = iova;
+      pt.mapPageRuns(batch.pfns, batch.npfns, batch.end, endIova, prot, cursor);
+      k = cursor.k;
+      iova = next = cursor.iova;
+      if (k === batch.end) break;
+    }
     if (batch.npfns[k] === 0) continue;
     next = Math.min(endIova, next + batch.npfns[k] * PAGE_SIZE - off);
     const paddr = batch.pfns[k] * PAGE_SIZE + off;
