@@ -158,6 +158,11 @@ export class IoptPages {
   readonly npages: number;
   npinned = 0;
   lastNpinned = 0;
+  /**
+   * Bumped by every pin and unpin of this object's pages (pages/), so a
+   * digest may keep the held PFN runs it computed while pinGen is unchanged.
+   */
+  pinGen = 0;
   /** User VA aligned down to PAGE_SIZE. */
   readonly uptr: number;
   readonly writable: boolean;

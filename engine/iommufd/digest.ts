@@ -3,20 +3,22 @@
  * after an operation, stable for equality comparison (failnth compares the
  * digest before and after a failed operation). Size is O(runs): tier runs,
  * areas, mapped-range runs, pin-count runs — never one entry per page. Work
- * is O(live state): the pin-count runs cover the held frames only (or the
- * frame array when that is cheaper: a large share of it is pinned), and the
- * pin totals come from the mm's running counters.
+ * is O(live objects and runs), incremental: the pin-count runs are the
+ * overlay of each live IoptPages' held PFN runs (pages/held-runs.ts, kept
+ * per object until it pins or unpins), a domain's mapped ranges are kept
+ * until its entries change, the whole pins part while no object changed;
+ * the pin totals come from the mm's running counters.
  *
  * IoptPages are numbered in order of first appearance (contexts, IOASes,
  * areas in IOVA order) so that two machines running the same scenario
  * produce equal digests.
  */
 import type { MemorySystem } from '../mm';
-import { FRAME_FREE } from '../mm/frames';
 import { engineBytesOf } from './engine-bytes';
-import { forEachHeldSegment } from './invariants';
-import type { IoptPages } from './pages';
+import { pinRuns } from './digest-pins';
 import type { IommufdCtx } from './objects/context';
+import type { Domain } from './objects/device';
+import type { IoptPages } from './pages';
 
 export interface PagesDigest {
   id: number;
@@ -118,18 +120,6 @@ export interface MachineDigest {
   };
 }
 
-/** Sweep the frames for the pin runs when pinned frames × this ≥ all frames. */
-const SWEEP_RATIO = 32;
-
-function fnv(h: number, x: number): number {
-  // mix a 53-bit integer as two 32-bit halves
-  const lo = x >>> 0;
-  const hi = Math.floor(x / 4294967296) >>> 0;
-  h = Math.imul(h ^ lo, 16777619) >>> 0;
-  h = Math.imul(h ^ hi, 16777619) >>> 0;
-  return h;
-}
-
 function ownerTag(owner: object | null): string {
   if (owner === null) return 'test';
   const o = owner as { id?: unknown; deviceId?: unknown };
@@ -148,6 +138,46 @@ function domainSpans(p: IoptPages): [number, number][] {
     } else out.push([n.start, n.last]);
   }
   return out;
+}
+
+interface MappedCache {
+  mapped: number;
+  unmapped: number;
+  writes: number;
+  ranges: [string, string, number][];
+}
+
+/** Mapped-range runs per domain, kept while no entry was installed, cleared or rewritten. */
+const mappedCache = new WeakMap<object, MappedCache>();
+
+function domainDigest(d: Domain): DomainDigest {
+  const st = d.hw.stats();
+  let c = mappedCache.get(d.hw);
+  if (
+    c === undefined ||
+    c.mapped !== st.ioPagesMapped ||
+    c.unmapped !== st.ioPagesUnmapped ||
+    c.writes !== st.pteWrites
+  ) {
+    c = {
+      mapped: st.ioPagesMapped,
+      unmapped: st.ioPagesUnmapped,
+      writes: st.pteWrites,
+      ranges: d.hw
+        .mappedRanges()
+        .map((m) => [String(m.iova), String(m.length), m.pageSize] as [string, string, number]),
+    };
+    mappedCache.set(d.hw, c);
+  }
+  return {
+    id: d.id,
+    deviceId: d.deviceId,
+    kind: d.kind,
+    // a copy: a digest is the caller's to keep or change
+    mapped: c.ranges.map((r) => [r[0], r[1], r[2]] as [string, string, number]),
+    entries: st.entries,
+    stats: { mappedBytes: st.mappedBytes, tableBytes: st.tableBytes },
+  };
 }
 
 export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[]): MachineDigest {
@@ -194,16 +224,7 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
           ownerTag(n.value.owner),
         ]),
         allowed: [...iopt.allowedItree].map((n) => [n.start.toString(), n.last.toString()]),
-        domains: ioas.domains.map((d) => ({
-          id: d.id,
-          deviceId: d.deviceId,
-          kind: d.kind,
-          mapped: d.hw
-            .mappedRanges()
-            .map((m) => [String(m.iova), String(m.length), m.pageSize] as [string, string, number]),
-          entries: d.hw.entryCount(),
-          stats: { mappedBytes: d.hw.stats().mappedBytes, tableBytes: d.hw.stats().tableBytes },
-        })),
+        domains: ioas.domains.map(domainDigest),
         accesses: ioas.accesses.map((acc) => ({
           id: acc.id,
           needsPinPages: acc.needsPinPages,
@@ -245,45 +266,7 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
     return { pid: proc.pid, uid: proc.user.uid, alive: proc.alive, ...a };
   });
 
-  // Pin-count runs. Over the held frames only (every other frame has pin
-  // count 0 when the invariants hold; the totals are the mm's, over all
-  // frames) — unless sweeping the frame array is cheaper: reading a held
-  // frame goes through a domain lookup per page, ~30× a frame sweep's read.
-  // The choice depends on the state only, so equal states give equal digests.
-  const phys = memory.phys;
-  const { pin, flags } = phys.frames;
-  const nframes = phys.nframes;
-  const FREE = FRAME_FREE;
-  let runs = 0;
-  let hash = 2166136261;
-  let runStart = -1;
-  let runLen = 0;
-  let runCount = 0;
-  const frame = (f: number): void => {
-    const c = (flags[f] & FREE) !== 0 ? 0 : pin[f];
-    if (runLen > 0 && f === runStart + runLen && c === runCount) {
-      runLen++;
-      return;
-    }
-    if (runLen > 0) {
-      runs++;
-      hash = fnv(fnv(fnv(hash, runStart), runLen), runCount);
-    }
-    runStart = f;
-    runLen = c === 0 ? 0 : 1;
-    runCount = c;
-  };
-  if (phys.pinnedFrames * SWEEP_RATIO >= nframes) {
-    for (let f = 0; f < nframes; f++) if (pin[f] !== 0 || runLen > 0) frame(f);
-  } else {
-    forEachHeldSegment(pagesOrder, (from, n) => {
-      for (let f = Math.max(from, 0); f < from + n && f < nframes; f++) frame(f);
-    });
-  }
-  if (runLen > 0) {
-    runs++;
-    hash = fnv(fnv(fnv(hash, runStart), runLen), runCount);
-  }
+  const { runs, hash } = pinRuns(pagesOrder);
   return {
     engineBytes: engineBytesOf(contexts, pagesOrder),
     contexts: ctxs,
@@ -293,7 +276,7 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
       pinnedFrames: memory.phys.pinnedFrames,
       totalPins: memory.phys.totalPins,
       runs,
-      hash: hash.toString(16),
+      hash,
     },
   };
 }

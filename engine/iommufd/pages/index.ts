@@ -15,3 +15,4 @@ export { fillXarray, fillFromXarray, unfillXarray } from './xarray-fill';
 export { addAccess, removeAccess } from './access';
 export { rwAccess, type RwFlags } from './rw-access';
 export { checkPagesInvariants, forEachHeldPfn } from './invariants';
+export { heldRuns, type HeldRuns } from './held-runs';

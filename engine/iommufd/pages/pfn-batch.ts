@@ -21,6 +21,7 @@ export const U32_MAX = 0xffffffff;
 /** What batch_unpin needs of an iopt_pages. */
 export interface PinHolder {
   npinned: number;
+  pinGen: number;
   readonly writable: boolean;
   readonly phys: PhysMemory;
 }
@@ -194,6 +195,7 @@ export class PfnBatch {
     if (left !== 0) this.kernel.warn('pages', 'batch_unpin past the end of the batch');
     if (pages.npinned < count) this.kernel.warn('pages', 'npinned underflow in batch_unpin');
     pages.npinned -= count;
+    pages.pinGen++;
   }
 
   /**

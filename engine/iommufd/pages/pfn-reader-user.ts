@@ -69,6 +69,7 @@ export class PfnReaderUser {
       fail('EFAULT', 'pin_user_pages pinned nothing');
     }
     pages.npinned += rc;
+    pages.pinGen++;
     if (pages.npinned > pages.npages) pages.kernel.warn('pages', 'npinned > npages');
     this.upagesStart = start;
     this.upagesEnd = start + rc;
@@ -87,6 +88,7 @@ export class PfnReaderUser {
     const n = this.upagesEnd - from;
     this.pages.phys.unpinPages(this.upages, this.upagesOff + (from - this.upagesStart), n, false);
     this.pages.npinned -= n;
+    this.pages.pinGen++;
     this.upagesEnd = from;
   }
 

@@ -96,6 +96,7 @@ export function fillXarray(
         if (cur > s) {
           pages.phys.unpinPages(out, s - start, cur - s, false);
           pages.npinned -= cur - s;
+          pages.pinGen++;
         }
         throw e;
       }
@@ -104,6 +105,7 @@ export function fillXarray(
       } catch (e) {
         pages.phys.unpinPages(out, s - start, l - s + 1, false);
         pages.npinned -= l - s + 1;
+        pages.pinGen++;
         throw e;
       }
       xaEnd = l + 1;

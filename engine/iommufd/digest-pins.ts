@@ -1,0 +1,136 @@
+/**
+ * The pin-count runs of a MachineDigest: (pfn, length, count) runs over the
+ * frames the live IoptPages hold, count = how many of them hold the frame,
+ * and an FNV-1a hash of them. Built from each object's held PFN runs
+ * (pages/held-runs.ts, kept until the object pins or unpins) by an overlay
+ * of the runs — O(live runs), never one step per page or per frame — and
+ * kept whole while no object changed. When the invariants hold (a held
+ * frame's pin count is its number of holders, checkInvariants checks it)
+ * the result is what `pinRunsFromFrames` reads from the frames' pin counts,
+ * the digest of earlier versions; the differential test compares the two.
+ */
+import type { MemorySystem } from '../mm';
+import { FRAME_FREE } from '../mm/frames';
+import { forEachHeldSegment } from './invariants';
+import { heldRuns, type IoptPages } from './pages';
+
+export interface PinRuns {
+  runs: number;
+  /** FNV-1a of the (pfn, length, count) runs, hex. */
+  hash: string;
+}
+
+export function fnv(h: number, x: number): number {
+  // mix a 53-bit integer as two 32-bit halves
+  const lo = x >>> 0;
+  const hi = Math.floor(x / 4294967296) >>> 0;
+  h = Math.imul(h ^ lo, 16777619) >>> 0;
+  h = Math.imul(h ^ hi, 16777619) >>> 0;
+  return h;
+}
+
+/** Run builder: segments in ascending PFN order in, merged runs and their hash out. */
+class RunHash {
+  runs = 0;
+  hash = 2166136261;
+  private start = -1;
+  private len = 0;
+  private count = 0;
+
+  add(from: number, n: number, count: number): void {
+    if (this.len > 0 && from === this.start + this.len && count === this.count) {
+      this.len += n;
+      return;
+    }
+    this.flush();
+    this.start = from;
+    this.len = count === 0 ? 0 : n;
+    this.count = count;
+  }
+
+  flush(): void {
+    if (this.len > 0) {
+      this.runs++;
+      this.hash = fnv(fnv(fnv(this.hash, this.start), this.len), this.count);
+    }
+    this.len = 0;
+  }
+
+  result(): PinRuns {
+    this.flush();
+    return { runs: this.runs, hash: this.hash.toString(16) };
+  }
+}
+
+// The last answer and what it was computed from (objects and their pinGen).
+let lastPages: IoptPages[] = [];
+let lastGens: number[] = [];
+let lastResult: PinRuns = { runs: 0, hash: (2166136261).toString(16) };
+// Overlay scratch: sort keys 2·pos + 1 for a run start, 2·pos for a run end.
+let keys = new Float64Array(64);
+
+function unchanged(pagesOrder: readonly IoptPages[]): boolean {
+  if (pagesOrder.length !== lastPages.length) return false;
+  for (let i = 0; i < pagesOrder.length; i++)
+    if (pagesOrder[i] !== lastPages[i] || pagesOrder[i].pinGen !== lastGens[i]) return false;
+  return true;
+}
+
+/** The pin-count runs of the frames held by `pagesOrder` (the digest's pins.runs / pins.hash). */
+export function pinRuns(pagesOrder: readonly IoptPages[]): PinRuns {
+  if (unchanged(pagesOrder)) return { ...lastResult };
+  const held = pagesOrder.map(heldRuns);
+  let total = 0;
+  let ascending = true; // all runs, in order, ascending and disjoint: each frame has one holder
+  let prevEnd = -Infinity;
+  for (const h of held) {
+    total += h.count;
+    for (let k = 0; k < h.count && ascending; k++) {
+      if (h.runs[2 * k] < prevEnd) ascending = false;
+      prevEnd = h.runs[2 * k] + h.runs[2 * k + 1];
+    }
+  }
+  const out = new RunHash();
+  if (ascending) {
+    for (const h of held) for (let k = 0; k < h.count; k++) out.add(h.runs[2 * k], h.runs[2 * k + 1], 1);
+  } else {
+    if (keys.length < 2 * total) keys = new Float64Array(4 * total);
+    let n = 0;
+    for (const h of held)
+      for (let k = 0; k < h.count; k++) {
+        const pfn = h.runs[2 * k];
+        keys[n++] = 2 * pfn + 1;
+        keys[n++] = 2 * (pfn + h.runs[2 * k + 1]);
+      }
+    const sorted = keys.subarray(0, n).sort();
+    let level = 0;
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const key = sorted[i];
+      const at = Math.floor(key / 2);
+      if (at > pos && level > 0) out.add(pos, at - pos, level);
+      if (at > pos) pos = at;
+      level += key - 2 * at === 1 ? 1 : -1;
+    }
+  }
+  lastPages = pagesOrder.slice();
+  lastGens = pagesOrder.map((p) => p.pinGen);
+  lastResult = out.result();
+  return { ...lastResult };
+}
+
+/**
+ * The reference: the same runs read from the frames' pin counts over the
+ * held frames (O(held pages)); the digest of earlier versions. Tests only.
+ */
+export function pinRunsFromFrames(memory: MemorySystem, pagesOrder: readonly IoptPages[]): PinRuns {
+  const phys = memory.phys;
+  const { pin, flags } = phys.frames;
+  const nframes = phys.nframes;
+  const out = new RunHash();
+  forEachHeldSegment(pagesOrder, (from, n) => {
+    for (let f = Math.max(from, 0); f < from + n && f < nframes; f++)
+      out.add(f, 1, (flags[f] & FRAME_FREE) !== 0 ? 0 : pin[f]);
+  });
+  return out.result();
+}

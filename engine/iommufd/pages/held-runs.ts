@@ -1,0 +1,86 @@
+/**
+ * The PFN runs an IoptPages holds (its access and domain tiers), for state
+ * digests: what forEachHeldPfn walks, as a list of (pfn, npfns) runs in
+ * index order, kept per object while its `pinGen` is unchanged. The held set
+ * changes only when the object pins or unpins (a tier move — an access over
+ * a domain-held index, a storage domain change, an area split — keeps each
+ * index's PFN), so a digest recomputes the runs of the objects that pinned
+ * or unpinned since the last one and reuses the others: O(changed pages +
+ * live runs) instead of O(held pages). Inspection only: no counters, no
+ * events.
+ */
+import { PAGE_SIZE } from '../../base';
+import type { IommuDomain } from '../../iommu';
+import type { IoptPages } from '../area-pages';
+import { DoubleSpanIter } from '../ds';
+
+/** Held runs of one IoptPages: runs[2k] the first PFN of run k, runs[2k+1] its length. */
+export interface HeldRuns {
+  readonly pages: IoptPages;
+  gen: number;
+  count: number;
+  runs: Float64Array;
+}
+
+const cache = new WeakMap<IoptPages, HeldRuns>();
+const span = new DoubleSpanIter<number>();
+
+/** The held runs of `pages`, from the cache while its pinGen is unchanged. */
+export function heldRuns(pages: IoptPages): HeldRuns {
+  let h = cache.get(pages);
+  if (h !== undefined && h.gen === pages.pinGen) return h;
+  if (h === undefined) {
+    h = { pages, gen: -1, count: 0, runs: new Float64Array(16) };
+    cache.set(pages, h);
+  }
+  collect(h);
+  h.gen = pages.pinGen;
+  return h;
+}
+
+function push(h: HeldRuns, pfn: number): void {
+  const n = h.count;
+  if (n > 0 && pfn === h.runs[2 * n - 2] + h.runs[2 * n - 1]) {
+    h.runs[2 * n - 1]++;
+    return;
+  }
+  if (2 * n + 2 > h.runs.length) {
+    const grown = new Float64Array(h.runs.length * 2);
+    grown.set(h.runs);
+    h.runs = grown;
+  }
+  h.runs[2 * n] = pfn;
+  h.runs[2 * n + 1] = 1;
+  h.count = n + 1;
+}
+
+/** forEachHeldPfn's walk, without a callback per page. */
+function collect(h: HeldRuns): void {
+  const pages = h.pages;
+  h.count = 0;
+  if (pages.npages === 0) return;
+  for (span.first(pages.accessItree, pages.domainsItree, 0, pages.npages - 1); !span.done(); span.next()) {
+    if (span.isUsed === 0) continue;
+    if (span.isUsed === 1) {
+      for (let i = span.startUsed; i <= span.lastUsed; i++) push(h, pages.pinnedPfns.load(i));
+      continue;
+    }
+    let s = span.startUsed;
+    while (s <= span.lastUsed) {
+      const node = pages.domainsItree.iterFirst(s, s);
+      if (node === null || node.value.storageDomain === null) break;
+      const area = node.value;
+      const domain = area.storageDomain as IommuDomain;
+      const l = Math.min(area.lastIndex, span.lastUsed);
+      // IOVA of index i: iova0 + (i - s) pages, the area's first index shifted by its page offset
+      const off = s === area.index ? area.pageOffset : 0;
+      const iova0 = area.indexToIova(s) - off;
+      for (let i = s; i <= l; i++) {
+        const o = i === area.index ? off : 0;
+        const phys = domain.translate(iova0 + (i - s) * PAGE_SIZE + o);
+        push(h, phys < 0 ? -1 : Math.floor((phys - o) / PAGE_SIZE));
+      }
+      s = l + 1;
+    }
+  }
+}
