@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { fromResult, serializeRun } from '../../engine/scenario/run-file';
 import type { RunResult } from '../../engine/scenario/runner';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
-import { numberOpt, oneFile, parseArgs, stringOpt, type OptionSpec } from '../args';
+import { isStrategyName, STRATEGY_NAMES } from '../../engine/iommufd/strategy/names';
+import { numberOpt, oneFile, parseArgs, stringOpt, UsageError, type OptionSpec, type Parsed } from '../args';
 import { mapEngineStack } from '../engine-stack';
 import { toCsv } from '../../engine/scenario/export/csv';
 import { Progress } from '../progress';
@@ -29,6 +30,9 @@ Options:
   --json            print one JSON object { ok, error?, counters, ops, wallMs, typeErrors? }
   --seed N          seed of the machine and of lab.random() (default 1)
   --check           run checkInvariants() after every operation; fail on driver warnings
+  --strategy NAME   storage strategy of the machine: iommufd (default), iommufd+batch-api,
+                    naive, vfio-type1 (docs/strategies.md); lab.configure({ strategy })
+                    in the scenario overrides it
   --trace OUT.json  write the timeline as a Chrome trace (open it in ui.perfetto.dev)
   --csv OUT.csv     write the per-operation counter deltas as CSV
   --save RUN.pfnrun.json
@@ -48,6 +52,7 @@ export const RUN_SPEC: OptionSpec = {
   flags: ['json', 'check', 'no-typecheck', 'help'],
   values: {
     seed: 'int',
+    strategy: 'string',
     trace: 'string',
     csv: 'string',
     save: 'string',
@@ -57,6 +62,14 @@ export const RUN_SPEC: OptionSpec = {
 };
 
 export type { JsonOutput, TypeErrorJson } from './report';
+
+/** --strategy NAME: one of the engine's storage strategies (usage error otherwise). */
+function strategyOpt(p: Parsed): string | undefined {
+  const s = stringOpt(p, 'strategy');
+  if (s !== undefined && !isStrategyName(s))
+    throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}, got ${s}`);
+  return s;
+}
 
 /** Type errors with the file named as in the run's messages. */
 function typeErrorsOf(outcome: TypecheckOutcome, file: string, fileName: string): TypeErrorJson[] | null {
@@ -104,6 +117,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   const tracePath = stringOpt(p, 'trace');
   const csvPath = stringOpt(p, 'csv');
   const savePath = stringOpt(p, 'save');
+  const strategy = strategyOpt(p);
   const timeoutMs = Math.round((numberOpt(p, 'timeout') ?? DEFAULT_TIMEOUT_S) * 1000);
   const host = new WorkerHost({ memoryMb: numberOpt(p, 'memory') });
   const progress = new Progress(`pfnlab run ${fileName}`);
@@ -123,6 +137,7 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
         source,
         fileName,
         seed: numberOpt(p, 'seed'),
+        strategy,
         check: p.flags.has('check'),
         keepEvents: tracePath !== undefined || csvPath !== undefined || savePath !== undefined,
       },

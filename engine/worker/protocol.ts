@@ -84,6 +84,13 @@ export interface RunParams {
   seed?: number;
   /** checkInvariants() after every op; driver warnings fail the run. */
   check?: boolean;
+  /**
+   * Storage strategy of the machine (engine/iommufd/strategy: 'iommufd',
+   * 'iommufd+batch-api', 'naive', 'vfio-type1'), set before the scenario
+   * runs; a scenario's lab.configure({ strategy }) overrides it. Default
+   * 'iommufd'. Unknown → EINVAL. Not kept for replays (inspect).
+   */
+  strategy?: string;
   /** Keep the events in the result's timeline (default true). */
   keepEvents?: boolean;
   /** Record state digests (default true). */

@@ -7,7 +7,7 @@
  * (see cli/worker-host.ts and the Electron supervisor).
  */
 import { runFailnth } from '../scenario/failnth';
-import { createMachine } from '../scenario/machine-factory';
+import { createMachine, machineFactoryFor } from '../scenario/machine-factory';
 import { runScenario } from '../scenario/runner';
 import type { TimelineEvent, TimelineMark, TimelineSpan } from '../scenario/timeline';
 import { LiveFramer, liveSettings } from './live';
@@ -59,7 +59,7 @@ export async function handleRun(p: RunParams, ctx: RequestContext, store?: Sessi
           (msg) => ctx.emit('runLog', { seq: 0, level: 'error', text: `live frames stopped: ${msg}` }),
         );
   const eventDigest: number[] = [];
-  const { result, machine } = await runScenario(createMachine, {
+  const { result, machine } = await runScenario(machineFactoryFor(p.strategy), {
     source: src,
     fileName: p.fileName,
     seed: p.seed,

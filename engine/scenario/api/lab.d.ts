@@ -71,6 +71,13 @@ interface MachineOptions {
   hugetlbPages2M?: number;
   /** hugetlb pool size in 1 GiB pages, default 0. */
   hugetlbPages1G?: number;
+  /**
+   * How IOAS mappings store their PFNs (docs/strategies.md): 'iommufd' (default),
+   * 'iommufd+batch-api', 'naive', 'vfio-type1'. Unknown → EINVAL naming the valid ones.
+   * Not given: the current one is kept (`pfnlab run --strategy` sets it before the run).
+   * What a strategy cannot express fails with EOPNOTSUPP naming it.
+   */
+  strategy?: 'iommufd' | 'iommufd+batch-api' | 'naive' | 'vfio-type1';
 }
 
 interface MmapOptions {
