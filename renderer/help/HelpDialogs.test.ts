@@ -60,7 +60,7 @@ describe('help dialogs', () => {
     expect(w.findAll('[data-testid=emulated-included] tr').length).toBeGreaterThanOrEqual(6);
     expect(w.get('[data-testid=emulated-left-out]').text()).toContain('No real DMA');
     expect(w.get('[data-testid=emulated-left-out]').text()).toContain('IOTLB');
-    await w.get('[data-testid=help-close]').trigger('click');
+    await w.get('[data-testid=emulated-panel-close]').trigger('click');
     expect(useHelpStore().open).toBeNull();
     w.unmount();
   });

@@ -44,6 +44,12 @@ function colourCounts(page) {
   }, STRATEGY_COLORS);
 }
 
+/** Where the focus is: the testid of the dialog holding it, or null. */
+const focusDialog = (page) =>
+  page.evaluate(
+    () => document.activeElement?.closest('[role="dialog"]')?.getAttribute('data-testid') ?? null,
+  );
+
 const rowCount = (page) => page.getByTestId('study-row').count();
 const docsOf = (page) => hook(page, 'documents');
 
@@ -206,5 +212,67 @@ export default async function study({ context, base, test, outDir, problems }) {
     await until(async () => (await hook(page, 'study')).name === 'twelve.pfnstudy.json', 'dropped study');
     assertEqual(await rowCount(page), 12, 'rows of the dropped study');
     await page.getByTestId('study-close').click();
+  });
+
+  await test('every dialog (one shared frame): focus inside, Tab kept in, Escape closes, both themes', async () => {
+    // the share dialog shows when the clipboard refuses the link
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new Error('refused for the test'));
+    });
+    await page.getByTestId('doc-new').click();
+    await page.locator('[data-testid="editor"] .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// changed');
+    const tab = (await docsOf(page)).active;
+    await page.getByTestId(`doc-dirty-${tab}`).waitFor();
+    const DIALOGS = [
+      ['gallery', () => page.getByTestId('doc-gallery').click()],
+      ['close-dialog', () => page.getByTestId(`doc-tab-close-${tab}`).click()],
+      ['share-dialog', () => page.getByTestId('doc-share').click()],
+      [
+        'shortcuts-overlay',
+        async () => (await page.locator('h1').click(), page.keyboard.press('Shift+Slash')),
+      ],
+      [
+        'emulated-panel',
+        async () => (
+          await page.getByTestId('help-button').click(),
+          page.getByTestId('help-emulated').click()
+        ),
+      ],
+      [
+        'docs-panel',
+        async () => (await page.getByTestId('help-button').click(), page.getByTestId('help-docs').click()),
+      ],
+      [
+        'about-box',
+        async () => (await page.getByTestId('help-button').click(), page.getByTestId('help-about').click()),
+      ],
+    ];
+    for (const theme of ['dark', 'light']) {
+      await page.getByTestId('theme-toggle').selectOption(theme);
+      for (const [id, open] of DIALOGS) {
+        await open();
+        const dlg = page.getByTestId(id);
+        await dlg.waitFor();
+        await until(async () => (await focusDialog(page)) === id, `${id}: the focus is not inside`);
+        for (let k = 0; k < 6; k++) await page.keyboard.press(k % 2 ? 'Shift+Tab' : 'Tab');
+        for (let k = 0; k < 9; k++) await page.keyboard.press('Tab');
+        assertEqual(await focusDialog(page), id, `${id}: Tab left the dialog`);
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: join(outDir, `dialog-${id}-${theme}.png`) });
+        await page.keyboard.press('Escape');
+        await dlg.waitFor({ state: 'detached' });
+        assertEqual(await focusDialog(page), null, `${id}: focus left in a closed dialog`);
+      }
+    }
+    assertEqual(
+      (await docsOf(page)).tabs[tab]?.dirty,
+      true,
+      'Escape on the close dialog cancelled the close',
+    );
+    await page.getByTestId(`doc-tab-close-${tab}`).click();
+    await page.getByTestId('close-discard').click();
+    await page.getByTestId('theme-toggle').selectOption('dark');
   });
 }
