@@ -26,6 +26,19 @@ describe('accesses', () => {
     teardown(f);
   });
 
+  it('item ids count from 0 per access, as the selftest staccess->next_id (the oracle kernel gives 0 first)', () => {
+    const f = fixture();
+    f.ioas.map(f.buf, 8 * P, { iova: MOCK_START });
+    const a = f.ctx.createAccess(f.ioas, { needsPinPages: true });
+    const b = f.ctx.createAccess(f.ioas, { needsPinPages: true });
+    expect([a.pin(MOCK_START, PB).id, a.pin(MOCK_START, PB).id, b.pin(MOCK_START, PB).id]).toEqual([0, 1, 0]);
+    a.unpin(0);
+    expect(a.pin(MOCK_START, PB).id).toBe(2); // never reused
+    a.close();
+    b.close();
+    teardown(f);
+  });
+
   it('ACCESS_PAGES / ACCESS_RW check the 16 MiB limit before looking the access up (selftest order)', () => {
     const f = fixture();
     const a = f.ctx.createAccess(f.ioas, { needsPinPages: true });

@@ -39,7 +39,8 @@ export class Access implements IoptAccessUser, IommufdObject {
   ioas: AttachedIoas | null;
   closed = false;
   private readonly list: AccessItem[] = [];
-  private nextItemId = 1;
+  /** The selftest's staccess->next_id: kzalloc'd, so the first item of every access is 0. */
+  private nextItemId = 0;
   /** ops->unmap calls received. */
   unmapNotifications = 0;
 
