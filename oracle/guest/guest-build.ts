@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { KernelBuild } from '../kernel/build';
 import { capture, run } from './exec';
 import { buildBaseArchive } from './initramfs';
-import { dirInputs, fileInputs, hashInputs, shortKey } from './keys';
+import { dirInputs, fileInputs, hashInputs, removeDeadBuilds, shortKey } from './keys';
 import { withLock } from './lock';
 import { installedVersion } from './packages';
 import { DRIVER_DIR, FIXTURES_DIR, GUEST_BUILD_FILES, GUEST_DIR, ORACLE_DIR } from './paths';
@@ -107,7 +107,7 @@ export async function buildGuest(
       if (existsSync(join(dir, DONE))) return result(dir, key, true, 0);
       const t0 = Date.now();
       const tmp = `${dir}.tmp-${process.pid}`;
-      rmSync(tmp, { recursive: true, force: true });
+      removeDeadBuilds(root, 'guest');
       mkdirSync(tmp, { recursive: true });
       const logFile = join(tmp, 'compile.log');
       const programs = new Map<string, Buffer>();

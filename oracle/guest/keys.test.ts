@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guestKey } from './guest-build';
-import { dirInputs, hashInputs, shortKey } from './keys';
+import { dirInputs, hashInputs, removeDeadBuilds, shortKey } from './keys';
 import { cacheRoot } from './paths';
 import { kernelKey } from '../kernel/build';
 
@@ -67,5 +67,13 @@ describe('cache keys', () => {
     expect(cacheRoot({ PFNLAB_ORACLE_CACHE: '/x/y' })).toBe('/x/y');
     expect(cacheRoot({ XDG_CACHE_HOME: '/c' })).toBe('/c/pfnlab-oracle');
     expect(cacheRoot({})).toMatch(/\.cache\/pfnlab-oracle$/);
+  });
+
+  it('removes the temporary folders of dead builds of one kind only', () => {
+    const root = join(tmp, 'cache');
+    for (const d of ['kernel-aa', 'kernel-aa.tmp-12', 'guest-bb.tmp-7', 'kernel-cc.tmp-x'])
+      mkdirSync(join(root, d), { recursive: true });
+    removeDeadBuilds(root, 'kernel');
+    expect(readdirSync(root).sort()).toEqual(['guest-bb.tmp-7', 'kernel-aa', 'kernel-cc.tmp-x']);
   });
 });

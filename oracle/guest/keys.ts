@@ -6,7 +6,7 @@
  * initramfs code and the busybox / compiler versions.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface KeyInput {
@@ -48,6 +48,16 @@ export function dirInputs(dir: string, base: string): KeyInput[] {
 
 export function fileInputs(paths: readonly string[], base: string): KeyInput[] {
   return paths.map((p) => ({ name: relative(base, p), data: readFileSync(p) }));
+}
+
+/**
+ * Remove the temporary folders of builds that died (PREFIX-*.tmp-PID). Call
+ * it while holding the build lock: no live build has one then.
+ */
+export function removeDeadBuilds(root: string, prefix: string): void {
+  for (const name of readdirSync(root))
+    if (name.startsWith(`${prefix}-`) && /\.tmp-\d+$/.test(name))
+      rmSync(join(root, name), { recursive: true, force: true });
 }
 
 /** The short form used in directory names. */

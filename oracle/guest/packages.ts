@@ -27,6 +27,27 @@ export async function installedVersion(pkg: string): Promise<string | null> {
   return status.endsWith(' installed') ? version : null;
 }
 
+/**
+ * The version apt would install (apt-cache policy's Candidate), null when apt
+ * knows none. As root on a machine without package lists (a fresh container),
+ * with logFile given, it runs `apt-get update` first.
+ */
+export async function candidateVersion(pkg: string, logFile?: string): Promise<string | null> {
+  const ask = async () => {
+    const out = await capture('apt-cache', ['policy', pkg]);
+    const m = out ? /^\s*Candidate:\s*(\S+)/m.exec(out) : null;
+    return m && m[1] !== '(none)' ? m[1] : null;
+  };
+  const first = await ask();
+  if (first || !logFile || !isRoot() || (await capture('apt-get', ['--version'])) === null) return first;
+  try {
+    await run('apt-get', ['update'], { logFile, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch {
+    return null;
+  }
+  return ask();
+}
+
 export async function missingPackages(pkgs: readonly string[]): Promise<string[]> {
   const missing: string[] = [];
   for (const p of pkgs) if ((await installedVersion(p)) === null) missing.push(p);

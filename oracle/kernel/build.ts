@@ -12,9 +12,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeF
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../guest/exec';
-import { fileInputs, hashInputs, shortKey } from '../guest/keys';
+import { fileInputs, hashInputs, removeDeadBuilds, shortKey } from '../guest/keys';
 import { withLock } from '../guest/lock';
-import { ensurePackages, installedVersion, KERNEL_PACKAGES } from '../guest/packages';
+import { candidateVersion, ensurePackages, installedVersion, KERNEL_PACKAGES } from '../guest/packages';
 import {
   cacheRoot,
   FRAGMENT_FILE,
@@ -76,13 +76,21 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<KernelBuild>
   const log = opts.log ?? (() => {});
   const root = opts.cacheDir ?? cacheRoot();
   mkdirSync(root, { recursive: true });
-  const setupLog = join(root, 'packages.log');
-  await ensurePackages(KERNEL_PACKAGES, setupLog, log);
+  // A cached kernel needs none of the kernel packages: the source version of
+  // its key is the installed package's, else the one apt would install.
+  const known =
+    (await installedVersion(SOURCE_PACKAGE)) ??
+    (await candidateVersion(SOURCE_PACKAGE, join(root, 'packages.log')));
+  if (known) {
+    const hitKey = kernelKey(known);
+    const hitDir = join(root, `kernel-${shortKey(hitKey)}`);
+    if (existsSync(join(hitDir, DONE))) return kernelResult(hitDir, hitKey, known, true, 0);
+  }
+  await ensurePackages(KERNEL_PACKAGES, join(root, 'packages.log'), log);
   const version = await installedVersion(SOURCE_PACKAGE);
   if (!version) throw new Error(`${SOURCE_PACKAGE} is not installed`);
   const key = kernelKey(version);
   const dir = join(root, `kernel-${shortKey(key)}`);
-  if (existsSync(join(dir, DONE))) return kernelResult(dir, key, version, true, 0);
 
   return withLock(
     join(root, 'kernel.lock'),
@@ -94,7 +102,7 @@ export async function buildKernel(opts: BuildOptions = {}): Promise<KernelBuild>
       const srcParent = join(root, 'src', version);
       const src = join(srcParent, SOURCE_TOP);
       const tmp = `${dir}.tmp-${process.pid}`;
-      rmSync(tmp, { recursive: true, force: true });
+      removeDeadBuilds(root, 'kernel');
       mkdirSync(tmp, { recursive: true });
       const logFile = join(tmp, 'build.log');
 

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run oracle:test`: the tests that build the oracle kernel (when the
+ * cache is cold) and boot it under QEMU. Not part of `npm test`; `.ci/run`
+ * runs it after. One file at a time: each boot wants the whole machine.
+ */
+export default defineConfig({
+  test: {
+    name: 'oracle-guest',
+    environment: 'node',
+    root: new URL('..', import.meta.url).pathname,
+    include: ['oracle/**/*.guest.test.ts'],
+    fileParallelism: false,
+    testTimeout: 40 * 60_000,
+    hookTimeout: 40 * 60_000,
+    // The driver's guest test runs only when this is set (it is skipped in a plain vitest run).
+    env: { PFNLAB_ORACLE_TEST: '1' },
+  },
+});
