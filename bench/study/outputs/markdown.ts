@@ -5,6 +5,7 @@
  */
 import type { StudyCell, StudyFile, StudyOperation } from '../../../engine/scenario/study-file';
 import { sizeLabel } from '../spec';
+import { claimsMarkdown } from './claims';
 import { baselineKey, baselines, fmtBytes, fmtInt, fmtMs, fmtRatio, ratio } from './ratios';
 
 export const MD_COLUMNS = [
@@ -80,6 +81,7 @@ export function studyMarkdown(f: StudyFile): string {
   );
   for (const n of f.notes ?? []) out.push(`- ${n}`);
   if (f.notes?.length) out.push('');
+  out.push("## The seed's claims, checked", '', claimsMarkdown(f), '');
   const leaky = leakyGroups(f.cells);
   if (leaky.length) {
     out.push('## Leaks after the sequence (teardownCheck)', '');
