@@ -118,6 +118,36 @@ describe('strategy counters follow the layout', () => {
     expect(m.teardownCheck()).toEqual([]);
   });
 
+  it('vfio-type1 detach: a domain that is not the last costs no unmap call; the last reads back and unpins', () => {
+    const { m, buf, runs, ioas } = setup('vfio-type1', 0.5);
+    const a = ioas.attachDomain({ kind: 'pagetable' });
+    const b = ioas.attachDomain({ kind: 'mock' });
+    ioas.map(buf, N * PAGE_SIZE);
+    const first = delta(m, () => a.detach());
+    expect(first.iommuUnmapCalls + first.iovaToPhysCalls + first.pagesUnpinned).toBe(0);
+    m.checkInvariants(); // b is now the first domain, read back from
+    const last = delta(m, () => b.detach());
+    expect(last.iovaToPhysCalls).toBe(N + runs - 1);
+    expect(last.pagesUnpinned).toBe(N);
+    expect(m.process.accounting().mmLockedVm).toBe(0);
+    m.checkInvariants();
+    expect(m.teardownCheck()).toEqual([]);
+  });
+
+  it('vfio-type1: an access that keeps its pins makes the unmap fail (EDEADLOCK), the dma stays', () => {
+    const { m, buf, ctx, ioas } = setup('vfio-type1', 0.5);
+    ioas.attachDomain({ kind: 'pagetable' });
+    const iova = ioas.map(buf, N * PAGE_SIZE);
+    const acc = ctx.createAccess(ioas, { needsPinPages: true, onUnmap: 'ignore' });
+    acc.pin(iova, PAGE_SIZE);
+    expect(() => ioas.unmap(iova, N * PAGE_SIZE)).toThrow(expect.objectContaining({ errno: 'EDEADLOCK' }));
+    expect(m.pinCount(buf)).toBe(2);
+    acc.close();
+    expect(ioas.unmap(iova, N * PAGE_SIZE)).toBe(BigInt(N * PAGE_SIZE));
+    m.checkInvariants();
+    expect(m.teardownCheck()).toEqual([]);
+  });
+
   it('vfio-type1 RLIMIT_MEMLOCK: ENOMEM past the limit, nothing left behind', () => {
     const { m, buf, ioas } = setup('vfio-type1', 0.5);
     m.process.memlockLimit = 100 * PAGE_SIZE;

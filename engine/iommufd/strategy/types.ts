@@ -102,6 +102,8 @@ export interface CtxForObjects {
  */
 export class Mapping {
   node: ItNode<bigint, Mapping> | null = null;
+  /** The IOVA as a number (exact below 2^53, where every domain aperture is). */
+  private readonly iovaNum: number;
   constructor(
     readonly iova: bigint,
     readonly length: bigint,
@@ -109,7 +111,9 @@ export class Mapping {
     readonly prot: number,
     /** The process that mapped it: whose memory it pins and who is charged. */
     readonly task: Process,
-  ) {}
+  ) {
+    this.iovaNum = Number(iova);
+  }
   get last(): bigint {
     return this.iova + this.length - 1n;
   }
@@ -118,7 +122,7 @@ export class Mapping {
   }
   /** IOVA of page i, as a number (every domain aperture is below 2^53). */
   iovaOf(i: number): number {
-    return Number(this.iova) + i * 4096;
+    return this.iovaNum + i * 4096;
   }
 }
 

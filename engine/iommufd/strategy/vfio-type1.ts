@@ -132,11 +132,14 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
 
   /**
    * vfio_pin_pages_remote: pin a physically contiguous chunk starting at
-   * page `index` (at most npage pages) and charge it. Returns the chunk.
+   * page `index` (at most npage pages) and charge it. Returns its length;
+   * its first PFN is left in `chunkPfn` (no allocation per chunk).
    */
-  private pinChunk(dma: Type1Dma, index: number, npage: number, b: Batch): { pfn: number; n: number } {
+  private pinChunk(dma: Type1Dma, index: number, npage: number, b: Batch): number {
     const limit = memlockLimitPages(dma.task);
     const mm = dma.task.mm;
+    const vpfns = dma.vpfns.size !== 0 ? dma.vpfns : null;
+    const checkLimit = !dma.lockCap && limit !== Infinity;
     let pfnBase = b.size > 0 ? b.pages[b.offset] : -1;
     let pinned = 0;
     let lockAcct = 0;
@@ -154,8 +157,8 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
         for (;;) {
           if (b.pages[b.offset] !== pfnBase + pinned) break outer;
           // pages in the pfn_list are charged already
-          if (!dma.vpfns.has(idx)) {
-            if (!dma.lockCap && mm.lockedVm + lockAcct + 1 > limit)
+          if (vpfns === null || !vpfns.has(idx)) {
+            if (checkLimit && mm.lockedVm + lockAcct + 1 > limit)
               fail(
                 'ENOMEM',
                 `vfio-type1: RLIMIT_MEMLOCK (${limit} pages) exceeded pinning the dma at 0x${dma.iova.toString(16)}`,
@@ -176,8 +179,12 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
       this.batchUnpin(b);
       throw e;
     }
-    return { pfn: pfnBase, n: pinned };
+    this.chunkPfn = pfnBase;
+    return pinned;
   }
+
+  /** First PFN of the chunk pinChunk returned last. */
+  private chunkPfn = 0;
 
   /** vfio_unpin_pages_remote: returns pages unpinned; charges back the non-pfn_list ones when asked. */
   private unpinChunk(dma: Type1Dma, index: number, pfn: number, n: number, doAccounting: boolean): number {
@@ -209,22 +216,23 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
     this.withBatch((b) => {
       while (dma.mappedPages < n) {
         const at = dma.mappedPages;
-        let chunk: { pfn: number; n: number };
+        let cnt: number;
         try {
-          chunk = this.pinChunk(dma, at, n - at, b);
+          cnt = this.pinChunk(dma, at, n - at, b);
         } catch (e) {
           err = e;
           return;
         }
+        const pfn = this.chunkPfn;
         try {
-          this.mapAll(dma.iovaOf(at), chunk.pfn, chunk.n, dma.prot);
+          this.mapAll(dma.iovaOf(at), pfn, cnt, dma.prot);
         } catch (e) {
-          this.unpinChunk(dma, at, chunk.pfn, chunk.n, true);
+          this.unpinChunk(dma, at, pfn, cnt, true);
           this.batchUnpin(b);
           err = e;
           return;
         }
-        dma.mappedPages += chunk.n;
+        dma.mappedPages += cnt;
       }
     });
     dma.iommuMapped = true;
@@ -315,9 +323,8 @@ export class Type1Ioas extends StrategyIoas<Type1Dma> {
               while (i + cnt < n && iommuIovaToPhys(d, dma.iovaOf(i + cnt)) === phys + cnt * PAGE_SIZE) cnt++;
               pfn = phys / PAGE_SIZE;
             } else {
-              const c = this.pinChunk(dma, i, n - i, b);
-              pfn = c.pfn;
-              cnt = c.n;
+              cnt = this.pinChunk(dma, i, n - i, b);
+              pfn = this.chunkPfn;
             }
             try {
               iommuMap(hw, dma.iovaOf(i), pfn * PAGE_SIZE, cnt * PAGE_SIZE, dma.prot | IOMMU_CACHE);
