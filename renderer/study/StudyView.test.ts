@@ -103,7 +103,7 @@ describe('Study view', () => {
     study.loadText('bad.json', '{"format":"pfnlab-study","version":1,"cells":3}');
     await flushPromises();
     const banner = w.get('[data-testid=study-error]');
-    expect(banner.text()).toContain('bad.json: createdAt is not a string');
+    expect(banner.text()).toContain('bad.json: createdAt: expected a string');
     expect(w.get('[data-testid=study-name]').text()).toBe('good.json');
     await w.get('[data-testid=study-error-dismiss]').trigger('click');
     expect(w.find('[data-testid=study-error]').exists()).toBe(false);

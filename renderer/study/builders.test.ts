@@ -7,8 +7,8 @@ import { csvName, tableCsv } from './csv';
 import { ratio, ratioTick } from './format';
 import { headerItems, whenText } from './header';
 import { metricOf } from './metrics';
-import { isStudyText, readStudy, StudyReadError } from './read';
-import { nextSort, sortViews } from './table';
+import { isStudyText, readStudy } from './read';
+import { COLUMNS, nextSort, sortViews } from './table';
 import smallText from './fixtures/small.pfnstudy.json?raw';
 import { studyFixture } from './test-fixtures';
 
@@ -196,6 +196,11 @@ describe('study table and CSV', () => {
     expect(tableCsv([{ ...views[0]!, cell: { ...views[0]!.cell, reason: 'a, "b"' } }])).toContain(
       '"a, ""b"""',
     );
+    const leaky = lines.find((l) => l.endsWith(',2 frames still pinned after the last unmap'));
+    expect(leaky?.startsWith('naive,unmap,frag-4k,67108864,4,ok,')).toBe(true);
+    const status = COLUMNS.find((c) => c.id === 'status')!;
+    expect(status.text(find('naive', 'unmap', 'frag-4k', 4))).toBe('ok ⚠');
+    expect(status.text(find('naive', 'unmap', 'frag-4k', 1))).toBe('ok');
     expect(csvName('quick.pfnstudy.json')).toBe('quick.csv');
     expect(csvName('x.json')).toBe('x.csv');
   });
@@ -214,20 +219,21 @@ describe('study table and CSV', () => {
 });
 
 describe('study file reading and header', () => {
-  it('reads the fixture; names the first problem of a bad file', () => {
+  it('reads the fixture through the engine reader; names what is wrong in a bad file', () => {
     const text = JSON.stringify(f);
     expect(isStudyText(text)).toBe(true);
+    expect(isStudyText(' {\n "format": "pfnlab-study"')).toBe(true);
+    expect(isStudyText('{"version":1,"format":"pfnlab-study"}')).toBe(true);
     expect(isStudyText('{"format":"pfnlab-run"}')).toBe(false);
-    expect(readStudy(text).cells.length).toBe(48);
+    expect(isStudyText('const x = 1;')).toBe(false);
+    expect(readStudy(smallText)).toEqual(studyFixture());
     const bad = (v: unknown) => () => readStudy(JSON.stringify(v));
     expect(() => readStudy(text.slice(0, 200))).toThrow(/not JSON/);
-    expect(bad({ ...f, version: 2 })).toThrow(/version 2 is not supported/);
-    expect(bad({ ...f, format: 'x' })).toThrow(StudyReadError);
+    expect(bad({ ...f, version: 2 })).toThrow(/newer PFN Lab/);
+    expect(bad({ ...f, format: 'x' })).toThrow(/not a PFN Lab study file/);
     const cells = f.cells.slice();
     cells[3] = { ...cells[3]!, wallMs: 'fast' as unknown as number };
-    expect(bad({ ...f, cells })).toThrow('cells[3].wallMs is not a number');
-    cells[3] = { ...cells[3]!, wallMs: 1, status: 'done' as 'ok' };
-    expect(bad({ ...f, cells })).toThrow(/cells\[3\]\.status is "done"/);
+    expect(bad({ ...f, cells })).toThrow(/cells\[3\]\.wallMs/);
   });
 
   it('header: machine, mode, engine, cells by status, time', () => {
@@ -240,6 +246,8 @@ describe('study file reading and header', () => {
       Ran: '2026-12-02 05:12 UTC',
       Took: '41.3 s',
     });
+    expect(items['Limit']).toBe('120 s a cell');
+    expect(items['Warnings']).toBe('1 cell ⚠');
     expect(whenText('yesterday')).toBe('yesterday');
   });
 });

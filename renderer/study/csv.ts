@@ -23,6 +23,7 @@ const HEAD: Record<ColumnId, string> = {
   tempPeak: 'tempMemoryPeakBytes',
   engineBytes: 'engineBytes',
   reason: 'reason',
+  warnings: 'warnings',
 };
 
 function field(s: string): string {

@@ -18,7 +18,7 @@ export function whenText(iso: string): string {
 }
 
 export function headerItems(f: StudyFile): HeaderItem[] {
-  const n = statusCounts(f.cells);
+  const n = { ...statusCounts(f.cells), warned: f.cells.filter((c) => c.warnings?.length).length };
   const m = f.machine;
   const parts = [`${n.ok} ok`];
   if (n.skipped) parts.push(`${n.skipped} skipped`);
@@ -34,5 +34,7 @@ export function headerItems(f: StudyFile): HeaderItem[] {
     { label: 'Cells', value: `${f.cells.length} (${parts.join(', ')})` },
     { label: 'Ran', value: whenText(f.createdAt), title: `${f.createdAt}, ${m.workers} workers` },
     { label: 'Took', value: runTime(f.wallMs) },
+    ...(f.timeLimitMs !== undefined ? [{ label: 'Limit', value: `${runTime(f.timeLimitMs)} a cell` }] : []),
+    ...(n.warned ? [{ label: 'Warnings', value: `${n.warned} cell${n.warned === 1 ? '' : 's'} ⚠` }] : []),
   ];
 }

@@ -183,7 +183,7 @@ export default async function study({ context, base, test, outDir, problems }) {
     }, '{"format": "pfnlab-study", "version": 1, "cells": []}');
     await banner.waitFor();
     assert(
-      (await banner.innerText()).includes('dropped.pfnstudy.json: createdAt is not a string'),
+      (await banner.innerText()).includes('dropped.pfnstudy.json: createdAt: expected a string'),
       'drop banner',
     );
     const s = await hook(page, 'study');
