@@ -25,6 +25,7 @@ export default defineConfig({
             'fuzz/**/*.test.ts',
             'bench/**/*.test.ts',
             'oracle/**/*.test.ts',
+            'tests/bad-input/**/*.test.ts',
           ],
           // Tests that boot the oracle kernel run in `npm run oracle:test` (oracle/vitest.guest.config.ts).
           exclude: [...configDefaults.exclude, 'oracle/**/*.guest.test.ts'],

@@ -5,7 +5,7 @@
  */
 import { fail, isLabError, Kernel, PAGE_SIZE } from '../base';
 import type { IommuDomain } from '../iommu';
-import { MemorySystem, Process, resolveMachineOptions, type MachineOptions } from '../mm';
+import { MemorySystem, Process, resolveMachineOptions, TASK_SIZE, type MachineOptions } from '../mm';
 import { FRAME_FREE } from '../mm/frames';
 import type { InspectAnswer, InspectQuery } from '../base/inspect-types';
 import { machineDigest, type MachineDigest } from './digest';
@@ -153,8 +153,16 @@ export class Machine<C = IommufdCtx> implements MachineEnv {
     const p = this.processOpt(opts);
     if (u % PAGE_SIZE !== 0) fail('EINVAL', `uptr 0x${u.toString(16)} must be page aligned`);
     if (len % PAGE_SIZE !== 0) fail('EINVAL', `length 0x${len.toString(16)} must be a multiple of PAGE_SIZE`);
-    for (let a = u; a < u + len; a += PAGE_SIZE) this.faultIn(p, a);
-    this.memory.checkRefs(p, u, len, r);
+    if (u + len > TASK_SIZE)
+      fail(
+        'EFAULT',
+        `[uptr, uptr+length) 0x${u.toString(16)}+0x${len.toString(16)} is past the 47-bit user address space`,
+      );
+    // page by page, so that a mismatch ends the walk there (not after faulting in an absurd length first)
+    for (let a = u; a < u + len; a += PAGE_SIZE) {
+      this.faultIn(p, a);
+      this.memory.checkRefs(p, a, PAGE_SIZE, r);
+    }
   }
 
   pinCount(uptr: unknown, opts?: unknown): number {

@@ -5,6 +5,18 @@ import type { MmStruct } from './mm';
 import { doMmap, doMunmap } from './mmap';
 import type { AccountingView, MmapOptions } from './types';
 
+/** Largest CPU read a process may ask for at once (its copy is one typed array). */
+const MAX_CPU_RW = 2 ** 30;
+
+/** A user address or byte count of a CPU access: EINVAL naming it unless a non-negative safe integer. */
+function userArg(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    fail(
+      'EINVAL',
+      `${op} ${name} must be a non-negative safe integer, got ${typeof v === 'number' ? v : typeof v}`,
+    );
+}
+
 /** What a process needs from the machine: pids and the registry of live mms. */
 export interface ProcessHost {
   newPid(): number;
@@ -53,7 +65,10 @@ export class Process {
 
   read(uptr: number, length: number): Uint8Array {
     if (this.exited) fail('EFAULT', `read: process ${this.pid} has exited`);
-    if (!Number.isSafeInteger(length) || length < 0) fail('EINVAL', `read length ${length}`);
+    userArg('read', 'uptr', uptr);
+    userArg('read', 'length', length);
+    // the copy is allocated before the walk that would say EFAULT: refuse sizes no buffer can hold
+    if (length > MAX_CPU_RW) fail('ENOMEM', `read length ${length} is more than ${MAX_CPU_RW} bytes (1 GiB)`);
     const out = new Uint8Array(length);
     this.mm.copyFromUser(uptr, out, 0, length);
     return out;
@@ -61,6 +76,8 @@ export class Process {
 
   write(uptr: number, data: Uint8Array): void {
     if (this.exited) fail('EFAULT', `write: process ${this.pid} has exited`);
+    userArg('write', 'uptr', uptr);
+    if (!(data instanceof Uint8Array)) fail('EINVAL', `write data must be a Uint8Array, got ${typeof data}`);
     this.mm.copyToUser(uptr, data, 0, data.length);
   }
 

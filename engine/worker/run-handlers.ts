@@ -32,6 +32,25 @@ function stopAfter(v: unknown): number | undefined {
   return v;
 }
 
+/** The optional run and failnth params the worker reads, checked: callers are untrusted (a bad one named, EINVAL). */
+function checkOptional(p: object): void {
+  const o = p as Record<string, unknown>;
+  const bad = (name: string, what: string): never => {
+    throw Object.assign(new Error(`params.${name} must be ${what}, got ${typeof o[name]}`), {
+      errno: 'EINVAL',
+    });
+  };
+  const seed = o.seed;
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed)))
+    bad('seed', 'an integer');
+  if (o.fileName !== undefined && typeof o.fileName !== 'string') bad('fileName', 'a string');
+  for (const k of ['check', 'digests', 'keepEvents', 'stream'])
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') bad(k, 'a boolean');
+  const max = o.maxPoints;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1))
+    bad('maxPoints', 'a positive integer');
+}
+
 const now = (): number => performance.now();
 
 export async function handleRun(p: RunParams, ctx: RequestContext, store?: SessionStore): Promise<RunResult> {
@@ -47,6 +66,7 @@ export async function handleRun(p: RunParams, ctx: RequestContext, store?: Sessi
     spans = [];
   };
   const src = source(p);
+  checkOptional(p);
   const stop = stopAfter(p.stopAfter);
   const live = liveSettings(p.live);
   const framer =
@@ -109,8 +129,10 @@ export async function handleRun(p: RunParams, ctx: RequestContext, store?: Sessi
 }
 
 export async function handleFailnth(p: FailnthParams, ctx: RequestContext): Promise<FailnthResult> {
+  const src = source(p);
+  checkOptional(p);
   return runFailnth(createMachine, {
-    source: source(p),
+    source: src,
     fileName: p.fileName,
     seed: p.seed,
     maxPoints: p.maxPoints,

@@ -15,6 +15,7 @@ import { ScenarioError } from '../scenario-error';
 import type { StopSentinel } from '../stop';
 import type { SourceLocator, SourcePosition } from '../source-position';
 import type { CounterDeltas, Timeline, TimelineEvent } from '../timeline';
+import { checkOptions, paramName, SIGNATURES } from './signatures';
 import { copyIn, copyOut, FULL, jsonSafe, Registry, type Json } from './values';
 
 /** 'read' ops leave the digested state alone: no digest is taken after them. */
@@ -268,16 +269,22 @@ export class FacadeContext {
     return result as R;
   }
 
-  /** copyIn of each argument; a primitive is its own copy (no `where` text built for it). */
+  /**
+   * copyIn of each argument; a primitive is its own copy (no `where` text
+   * built for it). Options arguments are checked against the signature
+   * (signatures.ts): an object of known keys, booleans where declared.
+   */
   private copyArgs(op: string, raw: unknown[]): unknown[] {
     const out = new Array<unknown>(raw.length);
+    const sig = SIGNATURES[op];
     for (let i = 0; i < raw.length; i++) {
       const a = raw[i];
       const t = typeof a;
       out[i] =
         a === null || (t !== 'object' && t !== 'function' && t !== 'symbol')
           ? a
-          : copyIn(a, this.registry, `${op} argument ${i + 1}`);
+          : copyIn(a, this.registry, `${op}: ${paramName(op, i)}`);
+      if (sig?.options?.[i] !== undefined || sig?.records?.[i] !== undefined) checkOptions(op, i, out[i]);
     }
     return out;
   }
