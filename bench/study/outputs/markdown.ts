@@ -6,6 +6,7 @@
 import type { StudyCell, StudyFile, StudyOperation } from '../../../engine/scenario/study-file';
 import { sizeLabel } from '../spec';
 import { claimsMarkdown } from './claims';
+import { summaryMarkdown } from './summary';
 import { baselineKey, baselines, fmtBytes, fmtInt, fmtMs, fmtRatio, ratio } from './ratios';
 
 export const MD_COLUMNS = [
@@ -81,6 +82,14 @@ export function studyMarkdown(f: StudyFile): string {
   );
   for (const n of f.notes ?? []) out.push(`- ${n}`);
   if (f.notes?.length) out.push('');
+  const sizes = [...new Set(f.cells.filter((c) => c.status === 'ok').map((c) => c.size))].sort(
+    (a, b) => a - b,
+  );
+  const ds = [...new Set(f.cells.map((c) => c.domains))];
+  for (const size of sizes) {
+    const s = summaryMarkdown(f, size, ds.includes(4) ? 4 : Math.max(...ds));
+    if (s) out.push('## Summary', '', s, '');
+  }
   out.push("## The seed's claims, checked", '', claimsMarkdown(f), '');
   const leaky = leakyGroups(f.cells);
   if (leaky.length) {
