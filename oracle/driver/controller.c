@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,23 +71,26 @@ void proc_wait_gone(struct proc *p)
 
 static int start_p0(void)
 {
-	int sv[2];
+	int q[2], r[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+	if (pipe2(q, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
 		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		close(sv[0]);
+		close(q[1]);
+		close(r[0]);
 		server_process_setup();
-		server_main(sv[1]);
+		server_main(q[0], r[1]);
 	}
-	close(sv[1]);
+	close(q[0]);
+	close(r[1]);
 	memset(&procs[0], 0, sizeof(procs[0]));
 	strcpy(procs[0].name, "p0");
-	procs[0].sock = sv[0];
+	procs[0].wfd = q[1];
+	procs[0].rfd = r[0];
 	procs[0].pid = pid;
 	procs[0].pidfd = pidfd_of(pid);
 	procs[0].alive = 1;
@@ -97,23 +99,27 @@ static int start_p0(void)
 	return 0;
 }
 
-/* Send one request to a server and read its answer. Returns 0, or -1 when the server died. */
-int call_server(struct proc *p, const struct req *rq, const void *data, struct resp *rs, uint8_t **out, int pass_fd)
+int read_resp(int fd, struct resp *rs, uint8_t **out)
 {
 	*out = NULL;
-	if (write_all(p->sock, rq, sizeof(*rq)) || (rq->len && write_all(p->sock, data, rq->len)))
-		return -1;
-	if (pass_fd >= 0 && send_fd(p->sock, pass_fd))
-		return -1;
-	if (read_all(p->sock, rs, sizeof(*rs)))
+	if (read_all(fd, rs, sizeof(*rs)))
 		return -1;
 	rs->msg[sizeof(rs->msg) - 1] = 0;
 	if (rs->len) {
 		*out = malloc(rs->len);
-		if (!*out || read_all(p->sock, *out, rs->len))
+		if (!*out || read_all(fd, *out, rs->len))
 			return -1;
 	}
 	return 0;
+}
+
+/* Send one request to a server and read its answer. Returns 0, or -1 when the server died. */
+int call_server(struct proc *p, const struct req *rq, const void *data, struct resp *rs, uint8_t **out)
+{
+	*out = NULL;
+	if (write_all(p->wfd, rq, sizeof(*rq)) || (rq->len && write_all(p->wfd, data, rq->len)))
+		return -1;
+	return read_resp(p->rfd, rs, out);
 }
 
 static void write_file(const char *path, const char *text)
@@ -168,11 +174,12 @@ static int apply_pools(unsigned long long want2m, unsigned long long want1g, uin
 
 static void finish(int executed, int code)
 {
-	/* Closing a server's socket makes it exit; wait so the next script starts clean. */
+	/* Closing a server's request pipe makes it exit; wait so the next script starts clean. */
 	for (int i = 0; i < nprocs; i++) {
 		if (!procs[i].alive)
 			continue;
-		close(procs[i].sock);
+		close(procs[i].wfd);
+		close(procs[i].rfd);
 		proc_wait_gone(&procs[i]);
 		procs[i].alive = 0;
 	}
@@ -192,6 +199,7 @@ int main(int argc, char **argv)
 	/* The engine's default pools; a `# pfnlab-oracle hugepages-…` comment changes them. */
 	unsigned long long want2m = 64, want1g = 0;
 	int pools_done = 0;
+	uint64_t last_seq = 0;
 
 	if (argi < argc && strcmp(argv[argi], "--no-setup") == 0) {
 		setup = 0;
@@ -258,6 +266,12 @@ int main(int argc, char **argv)
 			printf("%llu fatal line %lu: %s\n", (unsigned long long)l.seq, lineno, msg);
 			finish(executed, 1);
 		}
+		if (l.seq <= last_seq) {
+			printf("%llu fatal line %lu: SEQ must increase (after %llu)\n", (unsigned long long)l.seq, lineno,
+			       (unsigned long long)last_seq);
+			finish(executed, 1);
+		}
+		last_seq = l.seq;
 		if (run_op(&l) != 0)
 			finish(executed, 1);
 	}

@@ -12,7 +12,7 @@
 
 struct proc {
 	char name[32];
-	int sock;
+	int wfd, rfd;       /* request pipe (write end), response pipe (read end) */
 	pid_t pid;
 	int pidfd;
 	int alive;
@@ -54,7 +54,8 @@ int obj_find(const char *name);
 int proc_find(const char *name);
 void proc_wait_gone(struct proc *p);
 int pidfd_of(pid_t pid);
-int call_server(struct proc *p, const struct req *rq, const void *data, struct resp *rs, uint8_t **out, int pass_fd);
+int call_server(struct proc *p, const struct req *rq, const void *data, struct resp *rs, uint8_t **out);
+int read_resp(int fd, struct resp *rs, uint8_t **out);
 
 /* ops.c: execute one parsed line and print its result line. Returns 0 to go on, -1 after a fatal line. */
 int run_op(struct line *l);

@@ -3,7 +3,8 @@
  *
  * The controller (controller.c) reads an operation script
  * (docs/ORACLE-SCRIPT.md), resolves names to real ids / fds, and sends each
- * op as a struct req to the server process of its `at=` process. A server
+ * op as a struct req over a pipe to the server process of its `at=` process
+ * (the guest kernel has no sockets: tinyconfig without CONFIG_NET). A server
  * (server.c, server_mm.c, server_iommufd.c) executes it with its own system
  * calls (so current->mm is its mm) and answers with a struct resp. The
  * controller formats the result line. Our own code; no kernel code here.
@@ -62,7 +63,10 @@ struct req {
 	uint32_t flags;
 	uint64_t a[REQ_ARGS];
 	uint32_t len;
-	uint32_t pad;
+	/* Bit i: a[i] is an fd this process does not hold; take a duplicate from
+	 * process borrow_pid[i] (pidfd_getfd) for this op only. */
+	uint32_t borrow;
+	uint32_t borrow_pid[2];
 };
 
 enum { ST_OK = 0, ST_FATAL = -1 }; /* > 0: the errno of a failed op */
@@ -105,21 +109,19 @@ int is_name(const char *s);
 /* Append hex of bytes to a malloc'd string ("-" when empty). */
 char *hex_string(const uint8_t *p, size_t n);
 
-/* io.c: whole-buffer socket I/O and fd passing. */
+/* io.c: whole-buffer pipe I/O. */
 int write_all(int fd, const void *p, size_t n);
 int read_all(int fd, void *p, size_t n); /* 0 ok, -1 error/EOF */
-int send_fd(int sock, int fd);
-int recv_fd(int sock);
 
 /* server.c */
-void server_main(int sock) __attribute__((noreturn));
+void server_main(int in, int out) __attribute__((noreturn));
 void server_process_setup(void);
 /* Raise/drop one capability in the effective set; returns its previous state, -1 on error. */
 int cap_effective(int cap, int on);
 
 /* Per-server state shared by the op files. */
 struct server_state {
-	int sock;
+	int in, out;            /* request pipe (read end), response pipe (write end) */
 	int nth_fd;             /* /proc/self/task/TID/fail-nth, or -1 */
 	unsigned int nth_pending; /* armed count carried to the next ioctl, 0 = none */
 	int nth_consumed;       /* a fault fired since the last fault_consumed */

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "controller.h"
@@ -240,6 +241,47 @@ static void print_ranges(const uint8_t *p, uint64_t n)
 	}
 }
 
+static void close_pipes(int *fds)
+{
+	for (int i = 0; i < 4; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+/*
+ * After a fork's answer: wait for the child's "ready" on its response pipe
+ * (it has opened its ends), then drop the controller's copies of the
+ * child's ends. A child that dies first shows on its pidfd.
+ */
+static int child_ready(int *fds, pid_t pid)
+{
+	int pidfd = pidfd_of(pid);
+	struct pollfd pf[2] = { { .fd = fds[2], .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	struct resp rs;
+	uint8_t *out = NULL;
+	int rc;
+
+	while ((rc = poll(pf, pidfd >= 0 ? 2 : 1, 30000)) < 0 && errno == EINTR)
+		;
+	if (rc <= 0 || !(pf[0].revents & POLLIN)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return -1;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	rc = read_resp(fds[2], &rs, &out);
+	free(out);
+	if (rc || rs.status != ST_OK)
+		return -1;
+	close(fds[0]);
+	close(fds[3]);
+	fds[0] = fds[3] = -1;
+	return 0;
+}
+
 int run_op(struct line *l)
 {
 	const struct opdef *d = NULL;
@@ -247,7 +289,8 @@ int run_op(struct line *l)
 	struct resp rs;
 	uint8_t *payload = NULL, *out = NULL;
 	long plen = 0;
-	int pi = 0, ctx = -1, target = -1, target2 = -1, rc = 0, pass_fd = -1, newsock = -1;
+	int pi = 0, ctx = -1, target = -1, target2 = -1, rc = 0;
+	int child_pipes[4] = { -1, -1, -1, -1 }; /* fork: request r/w, response r/w */
 	const char *at;
 	struct proc *p;
 
@@ -322,14 +365,12 @@ int run_op(struct line *l)
 			return fatal("fork needs a new process name: 'PNAME = fork'");
 		if (nprocs == MAX_PROCS)
 			return fatal("too many processes");
-		{
-			int sv[2];
-
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-				return fatal("socketpair: %s", strerror(errno));
-			newsock = sv[0];
-			pass_fd = sv[1];
-		}
+		if (pipe2(child_pipes, O_CLOEXEC) || pipe2(child_pipes + 2, O_CLOEXEC))
+			return fatal("pipe: %s", strerror(errno));
+		/* The child opens its ends through /proc/CONTROLLER/fd/N. */
+		rq.a[0] = (uint64_t)getpid();
+		rq.a[1] = (uint64_t)child_pipes[0];
+		rq.a[2] = (uint64_t)child_pipes[3];
 		break;
 	case OP_MEMLOCK:
 		if (strcmp(l->pos[0], "unlimited") == 0 || strcmp(l->pos[0], "inf") == 0 ||
@@ -572,6 +613,45 @@ int run_op(struct line *l)
 	    d->code != OP_ACCESS_CREATE && d->code != OP_ACCESS_PIN && l->bind)
 		return fatal("%s creates nothing to bind '%s' to", d->name, l->bind);
 
+	/* Fds of contexts and accesses: this process's own, or borrowed for the op from a holder. */
+	if (ctx >= 0) {
+		int fdslot[2] = { ctx, (d->code >= OP_ACCESS_PIN && d->code <= OP_ACCESS_CLOSE) ? target : -1 };
+
+		for (int i = 0; i < 2; i++) {
+			int o = fdslot[i], h;
+
+			if (o < 0 || (objs[o].holders & (1ull << pi)))
+				continue;
+			if (d->code == OP_CLOSE || d->code == OP_ACCESS_CLOSE) {
+				/* closing an fd the process does not have */
+				printf("%llu err EBADF\n", (unsigned long long)l->seq);
+				free(payload);
+				return 0;
+			}
+			for (h = 0; h < nprocs; h++)
+				if (procs[h].alive && (objs[o].holders & (1ull << h)))
+					break;
+			if (h == nprocs) {
+				rq.a[i] = UINT64_MAX; /* nobody has it any more: EBADF from the kernel */
+				continue;
+			}
+			rq.borrow |= 1u << i;
+			rq.borrow_pid[i] = (uint32_t)procs[h].pid;
+		}
+	}
+	if (d->code == OP_CLOSE && (objs[ctx].holders & (1ull << pi))) {
+		/* close F also closes this process's access fds of F (the engine's close destroys its accesses) */
+		int32_t *afds = malloc(sizeof(int32_t) * (size_t)(nobjs + 1));
+		int n = 0;
+
+		if (!afds)
+			return fatal("out of memory");
+		for (int i = 0; i < nobjs; i++)
+			if (objs[i].kind == K_ACCESS && objs[i].ctx == ctx && (objs[i].holders & (1ull << pi)))
+				afds[n++] = (int32_t)objs[i].id;
+		payload = (uint8_t *)afds;
+		plen = (long)n * 4;
+	}
 	if (d->code == OP_HUGETLB_POOL) {
 		/* The pools are global: the controller sets them (pool.c), no process makes a call. */
 		int e = pool_set((int)rq.a[0], rq.a[1]);
@@ -585,17 +665,14 @@ int run_op(struct line *l)
 	if (!p->alive) {
 		printf("%llu err ESRCH\n", (unsigned long long)l->seq); /* no process left to make the call */
 		free(payload);
-		if (newsock >= 0) {
-			close(newsock);
-			close(pass_fd);
-		}
+		close_pipes(child_pipes);
 		return 0;
 	}
 	rq.len = (uint32_t)plen;
-	rc = call_server(p, &rq, payload, &rs, &out, pass_fd);
+	rc = call_server(p, &rq, payload, &rs, &out);
 	free(payload);
-	if (pass_fd >= 0)
-		close(pass_fd);
+	if (rc == 0 && d->code == OP_FORK && rs.status == ST_OK)
+		rc = child_ready(child_pipes, (pid_t)rs.v[0]);
 	if (rc) {
 		free(out);
 		return fatal("the server of %s died", p->name);
@@ -606,8 +683,7 @@ int run_op(struct line *l)
 	}
 	if (rs.status > 0) {
 		printf("%llu err %s\n", (unsigned long long)l->seq, errno_name(rs.status));
-		if (newsock >= 0)
-			close(newsock);
+		close_pipes(child_pipes);
 		free(out);
 		return 0;
 	}
@@ -631,7 +707,8 @@ int run_op(struct line *l)
 
 		memset(c, 0, sizeof(*c));
 		strcpy(c->name, l->bind);
-		c->sock = newsock;
+		c->wfd = child_pipes[1];
+		c->rfd = child_pipes[2];
 		c->pid = (pid_t)rs.v[0];
 		c->pidfd = pidfd_of(c->pid);
 		c->alive = 1;
@@ -643,7 +720,8 @@ int run_op(struct line *l)
 	}
 	case OP_EXIT:
 		proc_wait_gone(p);
-		close(p->sock);
+		close(p->wfd);
+		close(p->rfd);
 		p->alive = 0;
 		release_process_fds(pi);
 		break;
@@ -668,6 +746,9 @@ int run_op(struct line *l)
 		break;
 	}
 	case OP_CLOSE:
+		for (int i = 0; i < nobjs; i++)
+			if (objs[i].kind == K_ACCESS && objs[i].ctx == ctx && (objs[i].holders & (1ull << pi)))
+				access_release_holder(i, pi);
 		objs[ctx].holders &= ~(1ull << pi);
 		ctx_maybe_gone(ctx);
 		break;

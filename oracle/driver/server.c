@@ -1,15 +1,17 @@
 /*
  * A server process: one per process of the script (p0, and every fork
- * child). It reads struct req from its socket, runs the op with its own
- * system calls and answers with struct resp. `fork` forks the server itself
- * (the child inherits the mm copy-on-write and every fd, iommufd and access
- * fds included, as in the kernel) and the child serves the socket the
- * controller passed along; `exit` answers, then _exit()s (the mm goes away).
+ * child). It reads struct req from its request pipe, runs the op with its
+ * own system calls and answers with struct resp. `fork` forks the server
+ * itself (the child inherits the mm copy-on-write and every fd, iommufd and
+ * access fds included, as in the kernel); the child opens the two new pipes
+ * the controller made for it through /proc/CONTROLLER/fd/N (no sockets, so
+ * no fd passing in this kernel), says it is ready on the new response pipe
+ * and serves them; `exit` answers, then _exit()s (the mm goes away).
  *
  * fail-nth: the count the script armed is written to
  * /proc/self/task/TID/fail-nth right before the op's first iommufd ioctl and
  * read back and cleared right after it, so that no other system call of the
- * driver (socket I/O, malloc) consumes it. What is left is carried to the
+ * driver (pipe I/O, malloc) consumes it. What is left is carried to the
  * next op of this process.
  */
 #include <errno.h>
@@ -28,7 +30,7 @@
 
 #include "driver.h"
 
-struct server_state srv = { .sock = -1, .nth_fd = -1 };
+struct server_state srv = { .in = -1, .out = -1, .nth_fd = -1 };
 static int nth_armed;
 
 void set_fatal(struct resp *rs, const char *fmt, ...)
@@ -152,48 +154,90 @@ void server_process_setup(void)
 
 static void reply(const struct resp *rs, const uint8_t *out, size_t outlen)
 {
-	if (write_all(srv.sock, rs, sizeof(*rs)) || (outlen && write_all(srv.sock, out, outlen)))
+	if (write_all(srv.out, rs, sizeof(*rs)) || (outlen && write_all(srv.out, out, outlen)))
 		_exit(3);
 }
 
-void server_main(int sock)
+/*
+ * An op on a context (or access) fd of another process: the engine lets any
+ * process issue a call on a context; in the kernel the caller needs the fd.
+ * Take a duplicate of the holder's fd for this op only (pidfd_getfd), so the
+ * call is made by this process (current->mm is its mm) and no reference
+ * outlives the op.
+ */
+static int borrow_fds(struct req *rq, int *dups, struct resp *rs)
 {
-	srv.sock = sock;
+	for (int i = 0; i < 2; i++) {
+		int pidfd, fd;
+
+		if (!(rq->borrow & (1u << i)))
+			continue;
+		pidfd = (int)syscall(434 /* pidfd_open */, rq->borrow_pid[i], 0);
+		fd = pidfd < 0 ? -1 : (int)syscall(438 /* pidfd_getfd */, pidfd, (int)rq->a[i], 0);
+		if (pidfd >= 0)
+			close(pidfd);
+		if (fd < 0) {
+			set_fatal(rs, "cannot borrow fd %d of pid %u: %s", (int)rq->a[i], rq->borrow_pid[i], strerror(errno));
+			return -1;
+		}
+		dups[i] = fd;
+		rq->a[i] = (uint64_t)fd;
+	}
+	return 0;
+}
+
+/* In the fork child: take over the pipes the controller made (its pid, its fd numbers). */
+static int adopt_pipes(const struct req *rq)
+{
+	char path[64];
+	int in, out;
+
+	snprintf(path, sizeof(path), "/proc/%llu/fd/%llu", (unsigned long long)rq->a[0], (unsigned long long)rq->a[1]);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%llu/fd/%llu", (unsigned long long)rq->a[0], (unsigned long long)rq->a[2]);
+	out = open(path, O_WRONLY | O_CLOEXEC);
+	if (in < 0 || out < 0)
+		return -1;
+	close(srv.in);
+	close(srv.out);
+	srv.in = in;
+	srv.out = out;
+	return 0;
+}
+
+void server_main(int in, int out)
+{
+	srv.in = in;
+	srv.out = out;
 	for (;;) {
 		struct req rq;
 		struct resp rs;
-		uint8_t *data, *out = NULL;
+		uint8_t *data, *outbuf = NULL;
 		size_t outlen = 0;
 
-		if (read_all(srv.sock, &rq, sizeof(rq)))
+		if (read_all(srv.in, &rq, sizeof(rq)))
 			_exit(0); /* the controller is done: the process exits */
 		data = malloc(rq.len + 1u);
-		if (!data || (rq.len && read_all(srv.sock, data, rq.len)))
+		if (!data || (rq.len && read_all(srv.in, data, rq.len)))
 			_exit(3);
 		memset(&rs, 0, sizeof(rs));
 		srv.nth_used_this_op = 0;
 		if (rq.op == OP_FORK) {
-			int nsock = recv_fd(srv.sock);
-			pid_t pid;
+			pid_t pid = fork();
 
-			if (nsock < 0) {
-				set_fatal(&rs, "fork: no socket for the child");
+			if (pid == 0) {
+				if (adopt_pipes(&rq))
+					_exit(4);
+				open_nth_fd();
+				free(data);
+				reply(&rs, NULL, 0); /* ready */
+				continue; /* the child serves its own pipes */
+			}
+			if (pid < 0) {
+				set_err(&rs, errno);
 			} else {
-				pid = fork();
-				if (pid == 0) {
-					close(srv.sock);
-					srv.sock = nsock;
-					open_nth_fd();
-					free(data);
-					continue; /* the child serves its own socket */
-				}
-				close(nsock);
-				if (pid < 0) {
-					set_err(&rs, errno);
-				} else {
-					rs.nv = 1;
-					rs.v[0] = (uint64_t)pid;
-				}
+				rs.nv = 1;
+				rs.v[0] = (uint64_t)pid;
 			}
 		} else if (rq.op == OP_EXIT) {
 			reply(&rs, NULL, 0);
@@ -211,13 +255,19 @@ void server_main(int sock)
 			srv.nth_consumed = 0;
 			srv.nth_pending = 0;
 		} else if (rq.op < OP_OPEN) {
-			do_mm_op(&rq, data, &rs, &out, &outlen);
+			do_mm_op(&rq, data, &rs, &outbuf, &outlen);
 		} else {
-			do_iommufd_op(&rq, data, &rs, &out, &outlen);
+			int dups[2] = { -1, -1 };
+
+			if (borrow_fds(&rq, dups, &rs) == 0)
+				do_iommufd_op(&rq, data, &rs, &outbuf, &outlen);
+			for (int i = 0; i < 2; i++)
+				if (dups[i] >= 0)
+					close(dups[i]);
 		}
 		rs.len = (uint32_t)outlen;
-		reply(&rs, out, outlen);
-		free(out);
+		reply(&rs, outbuf, outlen);
+		free(outbuf);
 		free(data);
 	}
 }

@@ -154,8 +154,18 @@ void do_iommufd_op(const struct req *rq, const uint8_t *data, struct resp *rs, u
 		return;
 	}
 	case OP_CLOSE:
+		/* The context's access fds first (payload: int32 fds), as the engine's close destroys its accesses. */
+		for (uint32_t i = 0; i + 4 <= rq->len; i += 4) {
+			int32_t afd;
+
+			memcpy(&afd, data + i, 4);
+			close(afd);
+		}
+		if (close(fd))
+			set_err(rs, errno);
+		return;
 	case OP_ACCESS_CLOSE:
-		if (close((int)rq->a[rq->op == OP_CLOSE ? 0 : 1]))
+		if (close((int)rq->a[1]))
 			set_err(rs, errno);
 		return;
 	case OP_FD_OPTION:
