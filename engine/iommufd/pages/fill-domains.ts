@@ -7,6 +7,7 @@ import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
 import type { IoptArea, IoptPages } from '../area-pages';
 import { batchToDomain } from './batch-domain';
+import { appendHeldRuns, commitHeldRuns, heldRunsFromFill } from './held-runs';
 import { PfnReader } from './pfn-reader';
 import { unfillPartialDomain, unmapDomainRange } from './unfill-domain';
 
@@ -22,6 +23,8 @@ export function fillDomains(area: IoptArea, pages: IoptPages, current: Process):
   if (area.domainsNode !== null)
     pages.kernel.warn('pages', 'fill_domains on an area already in domains_itree');
 
+  // an object that held nothing: its held runs are the batches (for digests)
+  const held = heldRunsFromFill(pages);
   const reader = PfnReader.first(pages, current, area.index, area.lastIndex);
   let doneFirstEnd = area.index;
   let doneAllEnd = area.index;
@@ -36,6 +39,7 @@ export function fillDomains(area: IoptArea, pages: IoptPages, current: Process):
       }
       failedDomain = ndomains;
       doneAllEnd = doneFirstEnd;
+      if (held !== null) appendHeldRuns(held, reader.batch.pfns, reader.batch.npfns, reader.batch.end);
       reader.next();
     }
     reader.updatePinned();
@@ -55,6 +59,7 @@ export function fillDomains(area: IoptArea, pages: IoptPages, current: Process):
   area.storageDomain = domains[0];
   area.domainsNode = pages.domainsItree.insert(area.index, area.lastIndex, area);
   reader.destroy();
+  if (held !== null) commitHeldRuns(held);
 }
 
 /**

@@ -38,17 +38,58 @@ export function heldRuns(pages: IoptPages): HeldRuns {
   return h;
 }
 
+/**
+ * fill_domains of an area of an object that held nothing yet: its held runs
+ * will be exactly the batches the fill pushes, in index order. Returns the
+ * (emptied) cache entry to append them to, or null when something is held.
+ */
+export function heldRunsFromFill(pages: IoptPages): HeldRuns | null {
+  if (pages.npinned !== 0 || pages.accessItree.size !== 0 || pages.domainsItree.size !== 0) return null;
+  let h = cache.get(pages);
+  if (h === undefined) {
+    h = { pages, gen: -1, count: 0, runs: new Float64Array(16) };
+    cache.set(pages, h);
+  }
+  h.gen = -1;
+  h.count = 0;
+  return h;
+}
+
+/** Append a batch's runs (the fill's batches, in order). */
+export function appendHeldRuns(h: HeldRuns, pfns: Float64Array, npfns: Uint32Array, end: number): void {
+  for (let k = 0; k < end; k++) {
+    const n = npfns[k];
+    if (n === 0) continue;
+    const c = h.count;
+    if (c > 0 && pfns[k] === h.runs[2 * c - 2] + h.runs[2 * c - 1]) {
+      h.runs[2 * c - 1] += n;
+      continue;
+    }
+    if (2 * c + 2 > h.runs.length) grow(h);
+    h.runs[2 * c] = pfns[k];
+    h.runs[2 * c + 1] = n;
+    h.count = c + 1;
+  }
+}
+
+/** The fill succeeded: the runs are the object's held runs at its current pinGen. */
+export function commitHeldRuns(h: HeldRuns): void {
+  h.gen = h.pages.pinGen;
+}
+
+function grow(h: HeldRuns): void {
+  const grown = new Float64Array(h.runs.length * 2);
+  grown.set(h.runs);
+  h.runs = grown;
+}
+
 function push(h: HeldRuns, pfn: number): void {
   const n = h.count;
   if (n > 0 && pfn === h.runs[2 * n - 2] + h.runs[2 * n - 1]) {
     h.runs[2 * n - 1]++;
     return;
   }
-  if (2 * n + 2 > h.runs.length) {
-    const grown = new Float64Array(h.runs.length * 2);
-    grown.set(h.runs);
-    h.runs = grown;
-  }
+  if (2 * n + 2 > h.runs.length) grow(h);
   h.runs[2 * n] = pfn;
   h.runs[2 * n + 1] = 1;
   h.count = n + 1;

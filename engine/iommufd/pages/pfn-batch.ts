@@ -6,10 +6,10 @@
  * the FIXED semantics of §12.1 (carry pfns[0] computed before npfns[0] is
  * written; end = 1 after a carry).
  */
-import { unfrozen } from '../../base/typed';
 import { PAGE_SIZE, type Kernel } from '../../base';
 import type { PhysMemory } from '../../mm';
 import type { Xarray } from '../ds';
+import { giveF64, giveU32, takeF64, takeU32 } from './scratch-arrays';
 import { tempKmalloc, tempRelease } from './temp-memory';
 
 /** 8 bytes of pfn + 4 bytes of npfns */
@@ -43,8 +43,9 @@ export class PfnBatch {
     heapBytes: number,
   ) {
     this.arraySize = capacity;
-    this.pfns = unfrozen(new Float64Array(Math.max(capacity, 1)));
-    this.npfns = unfrozen(new Uint32Array(Math.max(capacity, 1)));
+    // recycled arrays (scratch-arrays.ts): stale contents, `end` says what is in use
+    this.pfns = takeF64(Math.max(capacity, 1));
+    this.npfns = takeU32(Math.max(capacity, 1));
     this.heapBytes = heapBytes;
   }
 
@@ -69,6 +70,8 @@ export class PfnBatch {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.heapBytes > 0) tempRelease(this.kernel, this.heapBytes);
+    giveF64(this.pfns);
+    giveU32(this.npfns);
   }
 
   /** batch_clear */

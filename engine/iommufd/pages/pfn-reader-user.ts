@@ -6,6 +6,7 @@
 import { fail, PAGE_SIZE } from '../../base';
 import type { Process } from '../../mm';
 import type { IoptPages } from '../area-pages';
+import { giveU32, takeU32 } from './scratch-arrays';
 import { tempKmalloc, tempRelease } from './temp-memory';
 
 /** sizeof(struct page *) */
@@ -22,6 +23,8 @@ export class PfnReaderUser {
   locked = -1;
   private mmRef = false;
   private heapBytes = 0;
+  /** upages came from takeU32 (not an external array): given back on destroy. */
+  private ownsUpages = false;
   readonly gupWrite: boolean;
 
   constructor(
@@ -45,7 +48,8 @@ export class PfnReaderUser {
       const g = tempKmalloc(pages.kernel, this.upagesLen, 0);
       this.upagesLen = g.size;
       this.heapBytes = g.size;
-      this.upages = new Uint32Array(Math.max(1, Math.floor(g.size / UPAGE_BYTES)));
+      this.upages = takeU32(Math.max(1, Math.floor(g.size / UPAGE_BYTES)));
+      this.ownsUpages = true;
       this.upagesOff = 0;
     }
     if (this.locked === -1) {
@@ -77,6 +81,7 @@ export class PfnReaderUser {
 
   /** Point `upages` at an external array (fill_xarray pins into out_pages). */
   useExternal(out: Uint32Array, off: number, lenPages: number): void {
+    this.ownsUpages = false;
     this.upages = out;
     this.upagesOff = off;
     this.upagesLen = lenPages * UPAGE_BYTES;
@@ -103,6 +108,8 @@ export class PfnReaderUser {
       tempRelease(this.pages.kernel, this.heapBytes);
       this.heapBytes = 0;
     }
+    if (this.ownsUpages && this.upages !== null) giveU32(this.upages);
+    this.ownsUpages = false;
     this.upages = null;
   }
 }

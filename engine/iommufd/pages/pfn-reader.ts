@@ -141,8 +141,12 @@ export class PfnReader {
     userUpdatePinned(this.pages);
   }
 
-  /** pfn_reader_destroy */
+  private destroyed = false;
+
+  /** pfn_reader_destroy (once: the batch's arrays are recycled) */
   destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
     if (this.batch !== undefined) this.releasePins();
     this.user.destroy();
     if (this.batch !== undefined) this.batch.destroy();
