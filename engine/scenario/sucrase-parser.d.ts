@@ -1,5 +1,5 @@
 /**
- * Types of the two sucrase modules call-sites.ts imports by path (sucrase's
+ * Types of the sucrase modules call-sites.ts and transpile.ts import by path (sucrase's
  * package exposes them, but its typings live under dist/types).
  */
 declare module 'sucrase/dist/parser/index.js' {
@@ -7,4 +7,7 @@ declare module 'sucrase/dist/parser/index.js' {
 }
 declare module 'sucrase/dist/parser/tokenizer/types.js' {
   export * from 'sucrase/dist/types/parser/tokenizer/types';
+}
+declare module 'sucrase/dist/parser/tokenizer/keywords.js' {
+  export * from 'sucrase/dist/types/parser/tokenizer/keywords';
 }

@@ -7,6 +7,9 @@
  * source map is not used).
  */
 import { transform } from 'sucrase';
+import { parse } from 'sucrase/dist/parser/index.js';
+import { ContextualKeyword } from 'sucrase/dist/parser/tokenizer/keywords.js';
+import { TokenType as tt } from 'sucrase/dist/parser/tokenizer/types.js';
 import { guardComments } from './comment-guard';
 import { ScenarioError } from './scenario-error';
 import { alignColumns, type LineMappings } from './source-map';
@@ -44,5 +47,43 @@ export function transpile(source: string, fileName = 'scenario.ts'): Transpiled 
       column,
     );
   }
+  rejectNamespaces(input);
   return { code: guardComments(out.code), mappings: alignColumns(input, out.code) };
+}
+
+/**
+ * Sucrase drops a TypeScript `namespace N { … }` (or `module N { … }`)
+ * whole, values included: the scenario would fail later with "cannot read
+ * properties of undefined". Refuse it where it is. `declare namespace` holds
+ * only types and is fine.
+ */
+function rejectNamespaces(input: string): void {
+  if (!/\b(?:namespace|module)\b/.test(input)) return;
+  const tokens = parse(input, false, true, false).tokens;
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    if (t.type === tt.braceL || t.type === tt.dollarBraceL) depth++;
+    else if (t.type === tt.braceR) depth--;
+    const kw = t.contextualKeyword;
+    if (depth !== 0 || !t.isType || (kw !== ContextualKeyword._namespace && kw !== ContextualKeyword._module))
+      continue;
+    if (tokens[i - 1]?.contextualKeyword === ContextualKeyword._declare) continue;
+    let line = 1;
+    let col = 1;
+    for (let k = 0; k < t.start; k++) {
+      if (input.charCodeAt(k) === 10) {
+        line++;
+        col = 1;
+      } else col++;
+    }
+    const word = input.slice(t.start, t.end);
+    throw new ScenarioError(
+      'SyntaxError',
+      `syntax error: a TypeScript ${word} is not supported in a scenario (its values would be dropped): use a plain object or functions`,
+      line,
+      col,
+    );
+  }
 }
