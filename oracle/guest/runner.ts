@@ -112,8 +112,11 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 2 * 60_000;
 
 export function guestMemoryMiB(requested: number, hp2M: number, hp1G: number): number {
-  // The pools plus room for the kernel, the initramfs and the scripts' own memory.
-  return Math.max(requested, hp2M * 2 + hp1G * 1024 + 512);
+  // The pools plus room for the kernel, the initramfs and the scripts' own
+  // memory. 1 GiB pages need whole aligned GiBs that neither the kernel
+  // image (low) nor the initrd (top of RAM) touch: two GiB more.
+  const need = hp1G > 0 ? hp2M * 2 + (hp1G + 2) * 1024 : hp2M * 2 + 512;
+  return Math.max(requested, need);
 }
 
 export function kernelCmdline(hp2M: number, hp1G: number): string {

@@ -82,7 +82,8 @@ describe('run verdict', () => {
     );
     expect(scriptHeader('pfnlab-oracle-script 1\n')).toEqual({});
     expect(guestMemoryMiB(2048, 64, 0)).toBe(2048);
-    expect(guestMemoryMiB(2048, 64, 2)).toBe(64 * 2 + 2048 + 512);
+    expect(guestMemoryMiB(2048, 64, 2)).toBe(64 * 2 + 4 * 1024);
+    expect(guestMemoryMiB(1024, 600, 0)).toBe(1200 + 512);
     expect(kernelCmdline(64, 1)).toContain('hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1');
   });
 });
