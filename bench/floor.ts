@@ -8,7 +8,9 @@
  *   (fragmentation 1: one map call per 4 KiB page and domain), against a
  *   floor loop measured in this process: copy the same 262 144 PFNs once per
  *   domain between typed arrays. Map calls must equal the minimum (one per
- *   maximal physically contiguous run, per domain) and pins the pages.
+ *   maximal physically contiguous run, per domain) and pins the pages. The
+ *   CPU time of the same calls is printed beside the wall time (on a shared
+ *   machine wall time counts other processes; the floor, best of 20, hardly).
  * - the `lab` call overhead and a 100 000-op run with a digest per event,
  *   through the real scenario runtime (runScenario under SES lockdown, in a
  *   child process: _floor-lab.ts), wall and CPU time.
