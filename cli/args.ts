@@ -22,6 +22,26 @@ export interface Parsed {
   values: Map<string, string | number>;
 }
 
+/** Edit distance (options are short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  for (let x = 1; x <= a.length; x++) {
+    const row = [x];
+    for (let y = 1; y <= b.length; y++) {
+      const sub = (prev[y - 1] as number) + (a[x - 1] === b[y - 1] ? 0 : 1);
+      row.push(Math.min((prev[y] as number) + 1, (row[y - 1] as number) + 1, sub));
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+/** ` (did you mean --seed?)` for a misspelled option: the one option at most 2 edits away. */
+function didYouMean(name: string, spec: OptionSpec): string {
+  const near = [...spec.flags, ...Object.keys(spec.values)].filter((o) => distance(name, o) <= 2);
+  return near.length === 1 ? ` (did you mean --${near[0]}?)` : '';
+}
+
 export function parseArgs(argv: readonly string[], spec: OptionSpec): Parsed {
   const out: Parsed = { positional: [], flags: new Set(), values: new Map() };
   let i = 0;
@@ -44,7 +64,7 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): Parsed {
       continue;
     }
     const kind = spec.values[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
+    if (kind === undefined) throw new UsageError(`unknown option --${name}${didYouMean(name, spec)}`);
     const raw: string | undefined = eq >= 0 ? a.slice(eq + 1) : argv[i++];
     if (raw === undefined || raw === '') throw new UsageError(`--${name} needs a value`);
     if (kind === 'string') {
