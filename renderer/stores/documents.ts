@@ -17,6 +17,7 @@
 import { defineStore } from 'pinia';
 import { markRaw } from 'vue';
 import type { OpenedFile, RecentFile } from '../../electron/shared/app-host';
+import { sourceTextProblem } from '../../engine/scenario/source-text';
 import type { WireError } from '../../engine/worker/protocol';
 import { DEFAULT_SCENARIO } from '../examples/default-scenario';
 import { getLabApi } from '../lab';
@@ -308,7 +309,16 @@ export const useDocumentsStore = defineStore('documents', {
         await this.openRun(name, text);
         return;
       }
+      if (this.refuseNonText(name, text)) return;
       this.place({ name, text, handle: null, savedText: text });
+    },
+
+    /** A binary or non-UTF-8 file is not opened as a scenario tab: the notice says what it is (the open tabs stay as they are). */
+    refuseNonText(name: string, text: string): boolean {
+      const problem = sourceTextProblem(text);
+      if (problem === null) return false;
+      this.notice = { kind: 'error', text: `Cannot open ${name}: ${problem}` };
+      return true;
     },
 
     async openRun(name: string, text: string): Promise<void> {
@@ -318,7 +328,8 @@ export const useDocumentsStore = defineStore('documents', {
     async opened(f: OpenedFile): Promise<void> {
       if (isStudyText(f.text)) useStudyStore().loadText(f.name, f.text);
       else if (isRunText(f.text)) await this.openRun(f.name, f.text);
-      else this.place({ name: f.name, text: f.text, handle: f.handle || null, savedText: f.text });
+      else if (!this.refuseNonText(f.name, f.text))
+        this.place({ name: f.name, text: f.text, handle: f.handle || null, savedText: f.text });
       await this.refreshRecent();
     },
 
