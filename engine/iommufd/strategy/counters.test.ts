@@ -148,6 +148,29 @@ describe('strategy counters follow the layout', () => {
     expect(m.teardownCheck()).toEqual([]);
   });
 
+  for (const s of ['naive', 'vfio-type1'] as const)
+    it(`${s}: inspect answers tiers, phys and domains from the strategy's state`, () => {
+      const { m, buf, runs, ctx, ioas } = setup(s, 0.5);
+      ioas.attachDomain({ kind: 'pagetable' });
+      const iova = ioas.map(buf, N * PAGE_SIZE);
+      ctx.createAccess(ioas, { needsPinPages: true }).pin(iova, 10 * PAGE_SIZE);
+      const [tiers, phys, doms] = m.inspect([
+        { kind: 'tiers', buckets: 1 },
+        { kind: 'phys', buckets: 4, highlight: { key: `${m.process.pid}:${buf}:${N}` } },
+        { kind: 'domains' },
+      ]);
+      if (tiers.kind !== 'tiers' || phys.kind !== 'phys' || doms.kind !== 'domains')
+        throw new Error('answer kinds');
+      // one bucket: [none, domain, xarray, both]
+      expect([...tiers.counts]).toEqual([0, N - 10, 0, 10]);
+      expect(tiers.areas).toHaveLength(1);
+      expect(phys.highlightFrames).toBe(N);
+      expect(phys.highlightRuns).toBe(runs);
+      expect(doms.domains).toHaveLength(1);
+      expect(doms.domains[0].stats.mappedBytes).toBe(N * PAGE_SIZE);
+      expect(m.teardownCheck()).toEqual([]);
+    });
+
   it('vfio-type1 RLIMIT_MEMLOCK: ENOMEM past the limit, nothing left behind', () => {
     const { m, buf, ioas } = setup('vfio-type1', 0.5);
     m.process.memlockLimit = 100 * PAGE_SIZE;
