@@ -145,6 +145,30 @@ describe('translator', () => {
   });
 });
 
+describe('shared auto domains (6.12)', () => {
+  const TWO = `${HEAD}const c = lab.open(); const io = c.ioasAlloc(); const d0 = io.attachDomain(); const d1 = io.attachDomain(); d0.detach(); d1.detach(); io.attachDomain(); io.attachDomain();`;
+  it('a second live mock domain on one IOAS ends the replay there, unless the driver gives each its own', async () => {
+    const rec = await recordScenario({ source: TWO });
+    const tr = translate(rec);
+    expect(tr.stoppedAt).toMatchObject({
+      seq: 4,
+      reason: expect.stringMatching(/second mock domain on a0 .*d0 is live/),
+    });
+    expect(tr.lines.filter((l) => l.op === 'ioas.attachDomain')).toHaveLength(1);
+    const own = translate(rec, { ownDomainPerDevice: true });
+    expect(own.stoppedAt).toBeUndefined();
+    expect(own.lines.filter((l) => l.op === 'ioas.attachDomain')).toHaveLength(4);
+  });
+  it('a domain attached after the others were detached is sent', async () => {
+    const rec = await recordScenario({
+      source: `${HEAD}const io = lab.open().ioasAlloc(); io.attachDomain().detach(); io.attachDomain();`,
+    });
+    const tr = translate(rec);
+    expect(tr.stoppedAt).toBeUndefined();
+    expect(tr.lines.filter((l) => l.op === 'ioas.attachDomain')).toHaveLength(2);
+  });
+});
+
 describe('result lines and comparison', () => {
   it('parses ok values, keys, errnos, fatal lines and end', () => {
     const out = parseResults(

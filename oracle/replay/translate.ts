@@ -113,7 +113,21 @@ function dec(v: number | bigint): string {
   return v.toString();
 }
 
-export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}): Translation {
+export interface TranslateOptions {
+  /** The scenario is the mock twin of one with pagetable domains. */
+  pagetableTwin?: boolean;
+  /**
+   * The driver gives every mock_domain a domain of its own (IOMMU_HWPT_ALLOC +
+   * MOCK_DOMAIN_REPLACE when 6.12's test op joined an existing auto domain).
+   * Until it does, the replay stops at a second live domain on one IOAS.
+   */
+  ownDomainPerDevice?: boolean;
+}
+
+/** Whether the driver answers mock_domain with a domain per call (docs/ORACLE-SCRIPT.md, translator additions). */
+export const DRIVER_OWN_DOMAIN_PER_DEVICE = false;
+
+export function translate(rec: Recording, opts: TranslateOptions = {}): Translation {
   const events = rec.result.timeline.events;
   const lines: ScriptLine[] = [];
   const engineOnly: EngineOnly[] = [];
@@ -611,7 +625,7 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
   let stoppedAt: Translation['stoppedAt'];
   for (const e of events) {
     const call = rec.calls.get(e.seq);
-    const stop = stopReason(e, call);
+    const stop = stopReason(e, call) ?? sharedDomainStop(e, call, rec, opts);
     if (stop !== null) {
       stoppedAt = { seq: e.seq, line: e.line, reason: stop };
       break;
@@ -664,6 +678,31 @@ export function translate(rec: Recording, opts: { pagetableTwin?: boolean } = {}
   if (reason !== undefined) tr.reason = reason;
   if (stoppedAt !== undefined) tr.stoppedAt = stoppedAt;
   return tr;
+}
+
+/**
+ * 6.12's IOMMU_TEST_OP_MOCK_DOMAIN attaches through iommufd_device_attach,
+ * which reuses the IOAS's auto domain: a second live mock domain on one IOAS
+ * would be the first one's hwpt, and every later id would differ.
+ */
+function sharedDomainStop(
+  e: TimelineEvent,
+  call: RecordedCall | undefined,
+  rec: Recording,
+  opts: TranslateOptions,
+): string | null {
+  if ((opts.ownDomainPerDevice ?? DRIVER_OWN_DOMAIN_PER_DEVICE) || e.op !== 'ioas.attachDomain') return null;
+  const ioas = call?.target.name;
+  const live = rec.objects.find(
+    (o) =>
+      o.kind === 'domain' &&
+      o.ioas === ioas &&
+      o.ctx === call?.target.ctx &&
+      o.createdAt < e.seq &&
+      (o.destroyedAt === undefined || o.destroyedAt > e.seq),
+  );
+  if (!live) return null;
+  return `a second mock domain on ${ioas ?? 'an IOAS'} at line ${e.line} (${live.name} is live): 6.12's selftest device joins the IOAS's auto domain instead of getting its own (docs/kernel-differences.md#shared-auto-domains)`;
 }
 
 /** Strategies whose observable results are iommufd's (the batch API changes driver calls only). */
