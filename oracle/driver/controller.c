@@ -25,6 +25,7 @@ struct proc procs[MAX_PROCS];
 int nprocs;
 struct obj objs[MAX_OBJS];
 int nobjs;
+int machine_settings_allowed;
 
 int obj_find(const char *name)
 {
@@ -222,8 +223,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN); /* a dead server is a fatal line, not the controller's death */
-	if (setup && access("/dev/iommu", F_OK) == 0)
+	if (setup && access("/dev/iommu", F_OK) == 0) {
+		machine_settings_allowed = 1;
 		machine_setup();
+	}
 	if (start_p0()) {
 		printf("0 fatal cannot start the server of p0: %s\n", strerror(errno));
 		printf("end 0\n");
@@ -259,7 +262,7 @@ int main(int argc, char **argv)
 		executed++;
 		if (!pools_done) {
 			pools_done = 1;
-			if (setup && apply_pools(want2m, want1g, l.seq))
+			if (machine_settings_allowed && apply_pools(want2m, want1g, l.seq))
 				finish(executed, 1);
 		}
 		if (r < 0) {

@@ -60,6 +60,9 @@ int read_resp(int fd, struct resp *rs, uint8_t **out);
 /* ops.c: execute one parsed line and print its result line. Returns 0 to go on, -1 after a fatal line. */
 int run_op(struct line *l);
 
+/* Global machine settings may be changed (not --no-setup, and /dev/iommu exists). */
+extern int machine_settings_allowed;
+
 /* pool.c */
 int pool_set(int which, unsigned long long want);
 void pool_header(const char *line, unsigned long long *want2m, unsigned long long *want1g);

@@ -654,7 +654,11 @@ int run_op(struct line *l)
 	}
 	if (d->code == OP_HUGETLB_POOL) {
 		/* The pools are global: the controller sets them (pool.c), no process makes a call. */
-		int e = pool_set((int)rq.a[0], rq.a[1]);
+		int e;
+
+		if (!machine_settings_allowed)
+			return fatal("hugetlb_pool changes the machine: not with --no-setup or without /dev/iommu");
+		e = pool_set((int)rq.a[0], rq.a[1]);
 
 		if (e)
 			printf("%llu err %s\n", (unsigned long long)l->seq, errno_name(e));
