@@ -116,4 +116,29 @@ describe('Study view', () => {
     b.unmount();
     w.unmount();
   });
+
+  it('a long table puts only the rows in view in the DOM, and follows the scroll', async () => {
+    const w = mountLayer();
+    const f = studyFixture();
+    const cells = Array.from({ length: 25 }, () => f.cells).flat(); // 1 200 cells
+    useStudyStore().loadText('big.json', JSON.stringify({ ...f, cells }));
+    await flushPromises();
+    expect(w.get('[data-testid=study-table]').attributes('data-rows')).toBe('1200');
+    const rows = () => w.findAll('[data-testid=study-row]').length;
+    expect(rows()).toBeGreaterThan(10);
+    expect(rows()).toBeLessThan(100);
+    const wrap = w.get('.wrap').element as HTMLElement;
+    wrap.scrollTop = 20 * 600;
+    wrap.dispatchEvent(new Event('scroll'));
+    await frame();
+    await flushPromises();
+    // row 600 minus the overscan (15) is the first in the DOM, under a spacer of 585 rows of 20 px
+    const tr = w.findAll('tbody tr')[0]!;
+    expect(tr.classes()).toContain('spacer');
+    expect(tr.attributes('style')).toContain('height: 11700px');
+    const rowOf = (i: number) => useStudyStore().rows[i]!;
+    expect(w.findAll('[data-testid=study-row]')[0]!.text()).toContain(rowOf(585).cell.strategy);
+    expect(rows()).toBeLessThan(100);
+    w.unmount();
+  });
 });

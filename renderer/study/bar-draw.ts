@@ -111,7 +111,7 @@ export function drawChart(
     const top = b.whisker ? Math.min(b.y, b.whisker[0]) : b.y;
     ctx.fillText(text, b.x + b.w / 2, Math.max(top - 3, 11));
   }
-  // the ratio's baseline: 1× = iommufd (or the floor)
+  // the ratio's baseline (1× = iommufd, or the floor; the legend names it)
   if (l.reference !== null && metric.reference) {
     const y = Math.round(l.reference) + 0.5;
     ctx.save();
@@ -122,10 +122,6 @@ export function drawChart(
     ctx.lineTo(plot.left + plot.width, y);
     ctx.stroke();
     ctx.restore();
-    ctx.fillStyle = c.muted;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(`1× = ${metric.reference}`, plot.left + 4, y - 2);
   }
   // axis and group labels
   ctx.strokeStyle = c.axis;

@@ -8,6 +8,7 @@ import { ratio, ratioTick } from './format';
 import { headerItems, whenText } from './header';
 import { metricOf } from './metrics';
 import { isStudyText, readStudy } from './read';
+import { rowWindow } from './row-window';
 import { COLUMNS, nextSort, sortViews } from './table';
 import smallText from './fixtures/small.pfnstudy.json?raw';
 import { studyFixture } from './test-fixtures';
@@ -249,5 +250,24 @@ describe('study file reading and header', () => {
     expect(items['Limit']).toBe('120 s a cell');
     expect(items['Warnings']).toBe('1 cell ⚠');
     expect(whenText('yesterday')).toBe('yesterday');
+  });
+});
+
+describe('study table window', () => {
+  it('a short table whole; a long one: the rows in view plus overscan, spacers for the rest', () => {
+    expect(rowWindow(48, 500, 300)).toEqual({ start: 0, end: 48, padTop: 0, padBottom: 0 });
+    const w = rowWindow(1500, 2000, 300, { rowH: 20, overscan: 10 });
+    expect(w).toEqual({ start: 90, end: 125, padTop: 1800, padBottom: (1500 - 125) * 20 });
+    expect(rowWindow(1500, 0, 300, { rowH: 20, overscan: 10 })).toMatchObject({
+      start: 0,
+      end: 25,
+      padTop: 0,
+    });
+    expect(rowWindow(1500, 1e9, 300, { rowH: 20, overscan: 10 })).toMatchObject({
+      start: 1475,
+      end: 1500,
+      padBottom: 0,
+    });
+    expect(rowWindow(1500, 0, 0).end).toBeGreaterThan(30); // not measured yet: a screenful
   });
 });
