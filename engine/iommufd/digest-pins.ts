@@ -62,23 +62,32 @@ class RunHash {
   }
 }
 
-// The last answer and what it was computed from (objects and their pinGen).
-let lastPages: IoptPages[] = [];
-let lastGens: number[] = [];
-let lastResult: PinRuns = { runs: 0, hash: (2166136261).toString(16) };
+/** The last answer of one machine and what it was computed from (objects and their pinGen). */
+interface LastPins {
+  pages: IoptPages[];
+  gens: number[];
+  result: PinRuns;
+}
+
+// per machine (keyed by its MemorySystem), so a finished machine is not kept alive
+const last = new WeakMap<object, LastPins>();
 // Overlay scratch: sort keys 2·pos + 1 for a run start, 2·pos for a run end.
 let keys = new Float64Array(64);
 
-function unchanged(pagesOrder: readonly IoptPages[]): boolean {
-  if (pagesOrder.length !== lastPages.length) return false;
+function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
+  if (pagesOrder.length !== l.pages.length) return false;
   for (let i = 0; i < pagesOrder.length; i++)
-    if (pagesOrder[i] !== lastPages[i] || pagesOrder[i].pinGen !== lastGens[i]) return false;
+    if (pagesOrder[i] !== l.pages[i] || pagesOrder[i].pinGen !== l.gens[i]) return false;
   return true;
 }
 
-/** The pin-count runs of the frames held by `pagesOrder` (the digest's pins.runs / pins.hash). */
-export function pinRuns(pagesOrder: readonly IoptPages[]): PinRuns {
-  if (unchanged(pagesOrder)) return { ...lastResult };
+/**
+ * The pin-count runs of the frames held by `pagesOrder` (the digest's
+ * pins.runs / pins.hash); `machine` keys the kept answer (the MemorySystem).
+ */
+export function pinRuns(machine: object, pagesOrder: readonly IoptPages[]): PinRuns {
+  const l = last.get(machine);
+  if (l !== undefined && unchanged(l, pagesOrder)) return { ...l.result };
   const held = pagesOrder.map(heldRuns);
   let total = 0;
   let ascending = true; // all runs, in order, ascending and disjoint: each frame has one holder
@@ -113,10 +122,9 @@ export function pinRuns(pagesOrder: readonly IoptPages[]): PinRuns {
       level += key - 2 * at === 1 ? 1 : -1;
     }
   }
-  lastPages = pagesOrder.slice();
-  lastGens = pagesOrder.map((p) => p.pinGen);
-  lastResult = out.result();
-  return { ...lastResult };
+  const result = out.result();
+  last.set(machine, { pages: pagesOrder.slice(), gens: pagesOrder.map((p) => p.pinGen), result });
+  return { ...result };
 }
 
 /**

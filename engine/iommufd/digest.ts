@@ -266,7 +266,7 @@ export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCt
     return { pid: proc.pid, uid: proc.user.uid, alive: proc.alive, ...a };
   });
 
-  const { runs, hash } = pinRuns(pagesOrder);
+  const { runs, hash } = pinRuns(memory, pagesOrder);
   return {
     engineBytes: engineBytesOf(contexts, pagesOrder),
     contexts: ctxs,

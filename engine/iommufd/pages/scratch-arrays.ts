@@ -6,12 +6,12 @@
  * map/unmap loops. The emulated temp_kmalloc accounting is unchanged (the
  * callers still charge `kernel.tempMemory`); this only recycles the host
  * memory. Arrays come in power-of-two lengths ≥ the request, with stale
- * contents (every user tracks its own fill level). A few per size are
+ * contents (every user tracks its own fill level). Two per size are
  * kept, up to 64 Ki elements; larger ones are left to the GC.
  */
 import { unfrozen } from '../../base/typed';
 
-const KEEP = 4;
+const KEEP = 2;
 const MAX_KEPT = 1 << 16;
 
 const f64: Float64Array[][] = [];
