@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 export interface KeyInput {
   name: string;
@@ -28,6 +28,11 @@ export function hashInputs(inputs: readonly KeyInput[]): string {
   return h.digest('hex');
 }
 
+/** An input's name: its path from base with '/' separators, the same on every host. */
+export function inputName(base: string, path: string): string {
+  return relative(base, path).split(sep).join('/');
+}
+
 /** Every regular file under dir (recursively), as inputs named by their path from base. */
 export function dirInputs(dir: string, base: string): KeyInput[] {
   const out: KeyInput[] = [];
@@ -41,13 +46,13 @@ export function dirInputs(dir: string, base: string): KeyInput[] {
     const path = join(dir, name);
     const st = statSync(path);
     if (st.isDirectory()) out.push(...dirInputs(path, base));
-    else if (st.isFile()) out.push({ name: relative(base, path), data: readFileSync(path) });
+    else if (st.isFile()) out.push({ name: inputName(base, path), data: readFileSync(path) });
   }
   return out;
 }
 
 export function fileInputs(paths: readonly string[], base: string): KeyInput[] {
-  return paths.map((p) => ({ name: relative(base, p), data: readFileSync(p) }));
+  return paths.map((p) => ({ name: inputName(base, p), data: readFileSync(p) }));
 }
 
 /**
