@@ -107,6 +107,11 @@ describe('Study view', () => {
     expect(w.get('[data-testid=study-name]').text()).toBe('good.json');
     await w.get('[data-testid=study-error-dismiss]').trigger('click');
     expect(w.find('[data-testid=study-error]').exists()).toBe(false);
+    expect(document.activeElement).toBe(w.get('[data-testid=study-view]').element);
+    await w.get('[data-testid=study-view]').trigger('keydown', { key: 'Escape' });
+    expect(w.find('[data-testid=study-view]').exists()).toBe(false);
+    study.show();
+    await flushPromises();
     await w.get('[data-testid=study-close]').trigger('click');
     expect(w.find('[data-testid=study-view]').exists()).toBe(false);
     const b = mount(StudyButton, { global: { plugins: [] } });

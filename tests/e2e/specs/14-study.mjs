@@ -195,7 +195,7 @@ export default async function study({ context, base, test, outDir, problems }) {
     await page.getByTestId('study-error-dismiss').click();
   });
 
-  await test('Close hides the view (the lab as it was); Study shows it again; a dropped good study opens', async () => {
+  await test('Close hides the view (the lab as it was); Study shows it again; a dropped good study opens; Escape hides it', async () => {
     await page.getByTestId('study-close').click();
     await page.getByTestId('study-view').waitFor({ state: 'detached' });
     await page.getByTestId('editor').waitFor();
@@ -211,7 +211,9 @@ export default async function study({ context, base, test, outDir, problems }) {
     }, text);
     await until(async () => (await hook(page, 'study')).name === 'twelve.pfnstudy.json', 'dropped study');
     assertEqual(await rowCount(page), 12, 'rows of the dropped study');
-    await page.getByTestId('study-close').click();
+    // the view took the focus; Escape goes back to the lab
+    await page.keyboard.press('Escape');
+    await page.getByTestId('study-view').waitFor({ state: 'detached' });
   });
 
   await test('every dialog (one shared frame): focus inside, Tab kept in, Escape closes, both themes', async () => {
