@@ -58,25 +58,44 @@ export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+/** What ensurePackages asks of the system (replaced in tests). */
+export interface PackageSystem {
+  hasDpkg(): Promise<boolean>;
+  missing(pkgs: readonly string[]): Promise<string[]>;
+  isRoot(): boolean;
+  /** apt-get update + install. */
+  install(pkgs: readonly string[], logFile: string): Promise<void>;
+}
+
+export const debian: PackageSystem = {
+  hasDpkg: async () => (await capture('dpkg-query', ['--version'])) !== null,
+  missing: missingPackages,
+  isRoot,
+  install: async (pkgs, logFile) => {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await run('apt-get', ['update'], { logFile, env });
+    await run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { logFile, env });
+  },
+};
+
 /** Make sure pkgs are installed: apt-get as root, else an error naming what is missing. */
 export async function ensurePackages(
   pkgs: readonly string[],
   logFile: string,
   log: (line: string) => void,
+  sys: PackageSystem = debian,
 ): Promise<void> {
-  if ((await capture('dpkg-query', ['--version'])) === null)
+  if (!(await sys.hasDpkg()))
     throw new Error(`The oracle needs a Debian system (dpkg) with these packages: ${pkgs.join(' ')}`);
-  const missing = await missingPackages(pkgs);
+  const missing = await sys.missing(pkgs);
   if (missing.length === 0) return;
-  if (!isRoot())
+  if (!sys.isRoot())
     throw new Error(
       `Missing Debian packages for the kernel oracle: ${missing.join(' ')}\n` +
         `Install them (as root): apt-get install -y --no-install-recommends ${missing.join(' ')}`,
     );
   log(`installing ${missing.join(' ')} (apt-get)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { logFile, env });
-  await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { logFile, env });
-  const still = await missingPackages(missing);
+  await sys.install(missing, logFile);
+  const still = await sys.missing(missing);
   if (still.length > 0) throw new Error(`apt-get did not install: ${still.join(' ')}`);
 }
