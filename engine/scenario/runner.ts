@@ -114,7 +114,10 @@ function describeThrown(e: unknown, locator: SourceLocator | null): RunError {
   if (isLabError(e)) return { errno: e.errno, message: e.message, ...innermost(frames), frames };
   if (e instanceof Error) {
     const errno = (e as { errno?: unknown }).errno;
-    const pos = locator ? scenarioThrowPosition(frames, locator) : innermost(frames);
+    let pos = locator ? scenarioThrowPosition(frames, locator) : innermost(frames);
+    // SES refuses `import(` / HTML comments before evaluating, without a stack: its message has the line
+    const rejected = frames.length === 0 ? /rejected at .*:(\d+)\. \(SES_/.exec(e.message) : null;
+    if (rejected) pos = { line: Number(rejected[1]), column: 0 };
     return {
       errno: typeof errno === 'string' ? errno : e.name || 'Error',
       message: e.message,

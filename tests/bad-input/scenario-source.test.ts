@@ -71,7 +71,14 @@ const BAD: [string, string, string, RegExp, number][] = [
   ['a string bomb', 'let s = "x";\nfor (;;) s += s;', 'RangeError', /string length/, 0],
   ['a typed-array bomb', 'const a = new Uint8Array(2 ** 40);', 'RangeError', /length|allocation/i, 1],
   ['an array bomb', 'const a = new Array(2 ** 32);', 'RangeError', /array length/i, 1],
-  ['import()', 'import("node:fs")', 'SyntaxError', /SES_IMPORT_REJECTED/, 0],
+  [
+    'import()',
+    'lab.log("import( in a string is fine");\nimport("node:fs")',
+    'SyntaxError',
+    /SES_IMPORT_REJECTED/,
+    2,
+  ],
+  ['an HTML comment', 'lab.log(1);\nlab.log(2) <!-- 3;', 'SyntaxError', /SES_HTML_COMMENT_REJECTED/, 2],
   ['require', 'require("fs")', 'TypeError|ReferenceError', /require/, 1],
   ['a rejected promise', '(async () => { await 0; throw new Error("later") })()', 'Error', /later/, 1],
   // objects already destroyed: the next call on them is a LabError, not an engine error
