@@ -33,6 +33,8 @@ export class NaiveMapping extends Mapping {
 }
 
 interface NaiveToken {
+  /** A write pin: its pages are unpinned dirty (unpin_user_pages_dirty_lock). */
+  write: boolean;
   pieces: { m: NaiveMapping; entry: { index: number; pfns: Uint32Array } }[];
 }
 
@@ -131,7 +133,7 @@ export class NaiveIoas extends StrategyIoas<NaiveMapping> {
 
   accessPin(first: bigint, npages: number, write: boolean, out: Uint32Array): NaiveToken {
     const segs = this.segments(first, npages, write);
-    const token: NaiveToken = { pieces: [] };
+    const token: NaiveToken = { write, pieces: [] };
     try {
       for (const s of segs) {
         const pfns = out.subarray(s.offset, s.offset + s.count);
@@ -166,7 +168,8 @@ export class NaiveIoas extends StrategyIoas<NaiveMapping> {
   }
 
   accessUnpin(_first: bigint, _npages: number, token: unknown): void {
-    this.releaseToken(token as NaiveToken, true);
+    const t = token as NaiveToken;
+    this.releaseToken(t, t.write);
   }
 
   mappedInDomains(m: Mapping): boolean {
