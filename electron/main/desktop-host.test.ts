@@ -69,11 +69,13 @@ describe('dialogs', () => {
     expect(filtersFor('run')[0]?.extensions).toContain('json');
   });
 
-  it('a file handed over is listed as a run or a scenario by its extension', () => {
+  it('a file handed over is listed as a run, a study or a scenario by its extension', () => {
     expect(kindOfPath('/d/a.ts')).toBe('scenario');
     expect(kindOfPath('/d/a.pfnrun.json')).toBe('run');
     expect(kindOfPath('/d/a.pfnrun')).toBe('run');
     expect(kindOfPath('/d/a.JSON')).toBe('run');
+    expect(kindOfPath('/d/quick.pfnstudy.json')).toBe('study');
+    expect(kindOfPath('/d/Q.PFNSTUDY.JSON')).toBe('study');
   });
 
   it('suggests a base name only and adds the default extension GTK leaves out', () => {

@@ -35,6 +35,7 @@ export interface DesktopHostDeps {
 /** The kind a file handed over by the OS is listed under in the recent files. */
 export function kindOfPath(path: string): FileKind {
   const ext = extname(path).toLowerCase().slice(1);
+  if (path.toLowerCase().endsWith(`.${FILE_KINDS.study.extensions[0] ?? 'pfnstudy.json'}`)) return 'study';
   return FILE_KINDS.scenario.extensions.includes(ext) ? 'scenario' : 'run';
 }
 
