@@ -81,6 +81,35 @@ const BAD: [string, string, string, RegExp, number][] = [
   ['an HTML comment', 'lab.log(1);\nlab.log(2) <!-- 3;', 'SyntaxError', /SES_HTML_COMMENT_REJECTED/, 2],
   ['require', 'require("fs")', 'TypeError|ReferenceError', /require/, 1],
   ['a rejected promise', '(async () => { await 0; throw new Error("later") })()', 'Error', /later/, 1],
+  // hostile arguments: the scenario's own code runs while its arguments are copied in
+  [
+    'an option getter that throws',
+    'const fd = lab.open();\nfd.ioasAlloc().map(lab.process.mmap(4096), 4096, { get iova(): number { throw new Error("getter") } });',
+    'Error',
+    /getter/,
+    2,
+  ],
+  [
+    'a proxy whose ownKeys throws',
+    'const fd = lab.open();\nfd.ioasAlloc().map(lab.process.mmap(4096), 4096, new Proxy({}, { ownKeys() { throw new Error("keys") } }));',
+    'Error',
+    /keys/,
+    2,
+  ],
+  [
+    'an object with valueOf as a number',
+    'const fd = lab.open();\nfd.ioasAlloc().map(lab.process.mmap(4096), 4096, { iova: { valueOf: () => 0 } as any });',
+    'EINVAL',
+    /opts\.iova\.valueOf must not be a function/,
+    2,
+  ],
+  [
+    'a cyclic object and a hostile proxy logged',
+    'const o: any = {};\no.self = o;\nlab.log(o);\nlab.log(new Proxy({}, { ownKeys() { throw 1 } }));',
+    'ok',
+    /./,
+    0,
+  ],
   // objects already destroyed: the next call on them is a LabError, not an engine error
   [
     'an Ioas of a closed iommufd',
