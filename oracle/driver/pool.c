@@ -6,7 +6,8 @@
  * holds the surplus free pages itself (one populated MAP_HUGETLB page each,
  * in the controller, which is no process of the script) and gives them back
  * when the script wants more. Only a 2 MiB pool can grow beyond what boot
- * reserved (nr_hugepages); a 1 GiB shortfall is an error.
+ * reserved (nr_hugepages); a 1 GiB shortfall is an error (ENOMEM, and the
+ * pool stays as it was).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,28 +86,36 @@ static int hold_one(int which)
 	return 0;
 }
 
-/* Make the free pool of `which` (0: 2 MiB, 1: 1 GiB) exactly `want` pages. Returns 0 or an errno. */
-int pool_set(int which, unsigned long long want)
+/* Release or hold pages until `want` are free, without growing the pool. Returns the free count reached. */
+static unsigned long long settle(int which, unsigned long long free_now, unsigned long long want)
 {
-	unsigned long long free_now, nr;
-
-	if (read_count(which, "free_hugepages", &free_now))
-		return want ? ENOENT : 0; /* no such pool: only an empty one is possible */
 	while (free_now < want && nheld[which] > 0) {
 		munmap(held[which][--nheld[which]], size_of(which));
 		free_now++;
 	}
-	if (free_now < want) {
-		if (which == 1 || read_count(which, "nr_hugepages", &nr) ||
-		    write_count(which, "nr_hugepages", nr + (want - free_now)))
-			return ENOMEM;
-		if (read_count(which, "free_hugepages", &free_now) || free_now < want)
-			return ENOMEM;
-	}
-	while (free_now > want) {
-		if (hold_one(which))
-			return ENOMEM;
+	while (free_now > want && hold_one(which) == 0)
 		free_now--;
+	return free_now;
+}
+
+/*
+ * Make the free pool of `which` (0: 2 MiB, 1: 1 GiB) exactly `want` pages.
+ * Returns 0, or an errno with the pool as it was.
+ */
+int pool_set(int which, unsigned long long want)
+{
+	unsigned long long before, free_now, nr;
+
+	if (read_count(which, "free_hugepages", &before))
+		return want ? ENOENT : 0; /* no such pool: only an empty one is possible */
+	free_now = settle(which, before, want);
+	if (free_now < want && which == 0 && read_count(which, "nr_hugepages", &nr) == 0 &&
+	    write_count(which, "nr_hugepages", nr + (want - free_now)) == 0 &&
+	    read_count(which, "free_hugepages", &free_now) == 0)
+		free_now = settle(which, free_now, want);
+	if (free_now != want) {
+		settle(which, free_now, before);
+		return ENOMEM;
 	}
 	return 0;
 }
