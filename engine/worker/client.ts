@@ -93,6 +93,19 @@ export class EngineClient {
     if (!p) return;
     this.pending.delete(data.id);
     if (data.ok) p.resolve(data.result);
-    else p.reject(new EngineError(data.error));
+    else p.reject(new EngineError(wireError(data.error)));
   }
+}
+
+/** A response's error as sent, or EPROTO when it is not one (the request still settles). */
+function wireError(e: unknown): WireError {
+  const o = (typeof e === 'object' && e !== null ? e : {}) as Partial<Record<keyof WireError, unknown>>;
+  if (typeof o.errno === 'string' && typeof o.message === 'string') return e as WireError;
+  let shown: string;
+  try {
+    shown = JSON.stringify(e) ?? String(e);
+  } catch {
+    shown = typeof e;
+  }
+  return { errno: 'EPROTO', message: `malformed error response from the engine: ${shown.slice(0, 200)}` };
 }

@@ -9,6 +9,7 @@ import '../../engine/scenario/testing/lockdown';
 import { describe, expect, it } from 'vitest';
 import { makeHandlers } from '../../engine/worker/handlers';
 import type { WorkerToHost } from '../../engine/worker/protocol';
+import { EngineClient } from '../../engine/worker/client';
 import { createServer } from '../../engine/worker/server';
 import { SessionStore } from '../../engine/worker/sessions';
 
@@ -195,5 +196,51 @@ describe('malformed worker messages', () => {
     expect(e.errno).toBe('EINVAL');
     expect(e.message).toMatch(/at most 64/);
     expect((await send(OK_RUN)).ok).toBe(true);
+  });
+});
+
+describe('malformed worker → host messages (EngineClient)', () => {
+  it('junk is ignored, a malformed error response still settles its request with EPROTO', async () => {
+    let deliver: (d: unknown) => void = () => {};
+    const posted: { id: number }[] = [];
+    const client = new EngineClient({
+      post: (m) => void posted.push(m as { id: number }),
+      onMessage: (fn) => {
+        deliver = fn;
+      },
+    });
+    const events: string[] = [];
+    client.onEvent((e) => events.push(e.event));
+    const a = client.request('version', {});
+    const b = client.request('version', {});
+    const c = client.request('version', {});
+    const [ida, idb, idc] = posted.map((m) => m.id) as [number, number, number];
+    for (const junk of [
+      null,
+      42,
+      'response',
+      {},
+      { type: 'response' },
+      { type: 'response', id: ida, ok: 'yes' },
+      { type: 'response', id: -1, ok: true },
+      { type: 'response', id: 99999, ok: true, result: 1 },
+      { type: 'event' },
+      { type: 'event', id: 'x', event: 'log' },
+      { type: 'nope', id: ida },
+    ])
+      deliver(junk);
+    expect(client.inFlight).toBe(3);
+    deliver({ type: 'event', event: 'log', data: { level: 'info', message: 'hi' } });
+    expect(events).toEqual(['log']);
+    deliver({ type: 'response', id: ida, ok: false, error: null });
+    deliver({ type: 'response', id: idb, ok: false, error: { errno: 7 } });
+    deliver({ type: 'response', id: idc, ok: true, result: { engine: 'x' } });
+    await expect(a).rejects.toMatchObject({
+      errno: 'EPROTO',
+      message: expect.stringMatching(/malformed error response.*null/),
+    });
+    await expect(b).rejects.toMatchObject({ errno: 'EPROTO', message: expect.stringMatching(/"errno":7/) });
+    await expect(c).resolves.toEqual({ engine: 'x' });
+    expect(client.inFlight).toBe(0);
   });
 });
