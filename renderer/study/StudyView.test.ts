@@ -68,7 +68,9 @@ describe('Study view', () => {
     const canvas = w.get('[data-testid=study-chart]');
     expect(canvas.attributes('data-bars')).toBe('8');
     const fills = log.filter((c) => c[0] === 'fillRect').length;
-    expect(fills).toBe(1 + 8); // background + bars
+    expect(fills).toBe(1 + 8 + 8); // background, bars, and each bar's value label backdrop
+    const labels = log.filter((c) => c[0] === 'fillText').map((c) => c[1]);
+    expect(labels).toEqual(expect.arrayContaining(['3.5×', '0.6×', '1.8×', 'map', 'unmap']));
     expect(w.get('[data-testid=study-legend]').text()).toContain('vfio-type1');
 
     await w.get('[data-testid=study-filter-strategy-naive]').trigger('click');

@@ -100,16 +100,19 @@ export function drawChart(
       ctx.stroke();
     }
   }
-  // values over the bars, when there is room for them
+  // values over the bars (the median: just above its bar, on a backdrop so a whisker through it stays readable)
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
-  ctx.fillStyle = c.strong;
   for (const b of l.bars) {
     if (b.value === null) continue;
     const text = metricTick(b.value, metric.unit);
-    if (ctx.measureText(text).width > b.w + 2) continue; // would run into its neighbours
-    const top = b.whisker ? Math.min(b.y, b.whisker[0]) : b.y;
-    ctx.fillText(text, b.x + b.w / 2, Math.max(top - 3, 11));
+    const tw = ctx.measureText(text).width;
+    if (tw > b.w + 2) continue; // would run into its neighbours
+    const y = Math.max(b.y - 3, plot.top + 10);
+    ctx.fillStyle = c.labelBg;
+    ctx.fillRect(b.x + b.w / 2 - tw / 2 - 2, y - 12, tw + 4, 12);
+    ctx.fillStyle = c.strong;
+    ctx.fillText(text, b.x + b.w / 2, y);
   }
   // the ratio's baseline (1× = iommufd, or the floor; the legend names it)
   if (l.reference !== null && metric.reference) {
