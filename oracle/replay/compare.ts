@@ -39,6 +39,8 @@ export interface Comparison {
   compared: number;
   divergence: Divergence | null;
   allowed: AllowedDifference[];
+  /** Where a documented difference left the kernel in another state: nothing after it was compared. */
+  parted?: { seq: number; op: string; rule: string };
 }
 
 export function describeExpect(e: Expectation | null): string {
@@ -118,6 +120,10 @@ export function compare(tr: Translation, out: KernelOutput, events: readonly Tim
       engine: describeExpect(l.expect),
       kernel: describeKernel(k),
     });
+    if (rule.parts?.(k) === true) {
+      res.parted = { seq: l.event, op: l.op, rule: rule.id };
+      break;
+    }
   }
   return res;
 }

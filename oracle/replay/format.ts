@@ -7,7 +7,7 @@ export function formatReport(r: OracleReport): string {
   switch (r.status) {
     case 'identical':
       lines.push(
-        `${r.name}: identical: ${r.compared} operations compared (${r.events} events, ${eo} engine only${r.allowed.length > 0 ? `, ${r.allowed.length} documented differences` : ''})`,
+        `${r.name}: identical${r.upTo !== undefined ? ` up to seq ${r.upTo} of ${r.events}` : ''}: ${r.compared} operations compared (${r.events} events, ${eo} engine only${r.allowed.length > 0 ? `, ${r.allowed.length} documented differences` : ''})`,
       );
       break;
     case 'differs': {

@@ -35,6 +35,8 @@ export interface OracleReport {
   allowed: AllowedDifference[];
   divergence?: Divergence;
   notes: string[];
+  /** Compared only up to this timeline seq (a replay stop, or a documented difference that parted the states). */
+  upTo?: number;
   /** The script sent and the driver's output (kept for --json and debugging). */
   script?: string;
   kernelOutput?: string;
@@ -168,6 +170,7 @@ export async function prepare(item: ReplayItem, opts: ReplayOptions = {}): Promi
   base.sent = tr.lines.filter((l) => l.event > 0).length;
   base.engineOnly = engineOnlySummary(tr);
   if (!tr.runnable) return { report: { ...base, reason: tr.reason } };
+  if (tr.stoppedAt) base.upTo = tr.stoppedAt.seq - 1;
   if (tr.stoppedAt)
     base.notes.push(
       `replayed up to seq ${tr.stoppedAt.seq - 1} of ${tr.events}; from line ${tr.stoppedAt.line} not kernel-runnable: ${tr.stoppedAt.reason}`,
@@ -232,6 +235,11 @@ export async function oracleReplay(
     const c = compare(p.tr as Translation, out, p.rec?.result.timeline.events ?? []);
     r.compared = c.compared;
     r.allowed = c.allowed;
+    if (c.parted) r.upTo = c.parted.seq;
+    if (c.parted)
+      r.notes.push(
+        `compared up to seq ${c.parted.seq} (${c.parted.op}): there the kernel acted on another object (${c.parted.rule}), so its state is no longer the engine's`,
+      );
     if (c.divergence) {
       r.status = 'differs';
       r.divergence = c.divergence;
