@@ -47,6 +47,19 @@ describe('study store', () => {
     expect(s.error).toBeNull();
   });
 
+  it('a study of one strategy opens on the ratio to the floor (÷ iommufd is 1× there); a chosen metric stays', () => {
+    const s = useStudyStore();
+    const f = studyFixture();
+    const only = JSON.stringify({ ...f, cells: f.cells.filter((c) => c.strategy === 'iommufd') });
+    s.loadText('one.json', only);
+    expect(s.metric).toBe('vs-floor');
+    s.loadText('all.json', TEXT);
+    expect(s.metric).toBe('vs-iommufd');
+    s.setMetric('pte-writes');
+    s.loadText('one.json', only);
+    expect(s.metric).toBe('pte-writes');
+  });
+
   it('filters, only, metric, scale and sort drive the chart and the rows', () => {
     const s = useStudyStore();
     s.loadText('q.json', TEXT);

@@ -39,6 +39,8 @@ export const useStudyStore = defineStore('study', {
     notice: null as string | null,
     hidden: noneHidden(),
     metric: 'vs-iommufd' as MetricId,
+    /** The user picked the metric (else each file opens on the one that fits it). */
+    metricChosen: false,
     scale: 'auto' as ScaleChoice,
     sort: { column: null, desc: false } as Sort,
     /** Bumped at each file opened (the chart redraws). */
@@ -84,6 +86,9 @@ export const useStudyStore = defineStore('study', {
       this.notice = null;
       this.hidden = noneHidden();
       this.sort = { column: null, desc: false };
+      // one strategy only: its ratio to iommufd is 1× everywhere, so the floor ratio says more
+      if (!this.metricChosen)
+        this.metric = new Set(f.cells.map((c) => c.strategy)).size > 1 ? 'vs-iommufd' : 'vs-floor';
       this.visible = true;
       this.version++;
       return true;
@@ -127,6 +132,7 @@ export const useStudyStore = defineStore('study', {
     },
     setMetric(m: MetricId): void {
       this.metric = m;
+      this.metricChosen = true;
     },
     setScale(s: ScaleChoice): void {
       this.scale = s;
