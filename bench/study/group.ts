@@ -25,7 +25,14 @@ import type { StudyCell, StudyCellCounters, StudyOperation } from '../../engine/
 import { mmapBacking, physRuns } from './backing';
 import { blankCell } from './blank-cell';
 import { floorMs } from './floor-loop';
-import { ACCESS_PIN_BYTES, groupSkipReason, operationSkipReason, PAGE, type GroupSpec } from './spec';
+import {
+  ACCESS_PIN_BYTES,
+  groupSkipReason,
+  machineFor,
+  operationSkipReason,
+  PAGE,
+  type GroupSpec,
+} from './spec';
 
 const PIN_CHUNK = 16 * 2 ** 20;
 
@@ -99,7 +106,12 @@ function engineBytesNow(m: Machine): number {
 export interface GroupHooks {
   /** Called before every timed section (a full GC when the worker can). */
   gc?: () => void;
+  /** Run a small untimed copy of the group first, once per strategy × backing in this thread (default true). */
+  warmUp?: boolean;
 }
+
+/** strategy|backing pairs this thread has run once: their code is compiled (JIT) and their caches warm. */
+const warmed = new Set<string>();
 
 export function runGroup(spec: GroupSpec, hooks: GroupHooks = {}): StudyCell[] {
   const base = (op: StudyOperation): StudyCell => blankCell(spec, op);
@@ -108,6 +120,13 @@ export function runGroup(spec: GroupSpec, hooks: GroupHooks = {}): StudyCell[] {
   const groupSkip = groupSkipReason(spec.backing, spec.size);
   if (groupSkip !== null) return skipAll(groupSkip);
 
+  const key = `${spec.strategy}|${spec.backing}`;
+  if (hooks.warmUp !== false && spec.warmUp !== false && !warmed.has(key)) {
+    warmed.add(key);
+    const size = Math.min(spec.size, spec.backing === 'hugetlb-1g' ? 2 ** 30 : 64 * 2 ** 20);
+    const warm = { ...spec, size, domains: Math.min(spec.domains, 2), repeats: 1 };
+    runGroup({ ...warm, machine: machineFor(spec.backing, size) }, { ...hooks, warmUp: false });
+  }
   const layout: LayoutFile | undefined =
     spec.layoutText === undefined ? undefined : (JSON.parse(spec.layoutText) as LayoutFile);
   if (layout !== undefined) parseLayout(layout); // EINVAL naming the field, before any machine

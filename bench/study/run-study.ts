@@ -29,6 +29,8 @@ export interface StudyOptions {
   repeats?: number;
   /** Output folder; nothing written when absent. */
   out?: string;
+  /** An untimed warm-up run per strategy × backing and worker (default true). */
+  warmUp?: boolean;
   /** Progress on stderr (default true). */
   progress?: boolean;
   log?: (s: string) => void;
@@ -53,6 +55,7 @@ export function studyGroups(
   quick: boolean,
   layoutTexts: Map<string, string | null>,
   repeats?: number,
+  warmUp = true,
 ): GroupSpec[] {
   const groups: GroupSpec[] = [];
   for (const strategy of axes.strategies)
@@ -71,6 +74,7 @@ export function studyGroups(
             operations: axes.operations,
             repeats: repeats ?? repeatsFor(size, quick),
             machine: machineFor(backing, size),
+            ...(warmUp ? {} : { warmUp: false }),
             ...(layoutText === undefined ? {} : { layoutText }),
           });
         }
@@ -87,7 +91,7 @@ export async function runStudy(o: StudyOptions): Promise<{ study: StudyFile; fil
       const name = b.slice(7);
       texts.set(name, o.layouts?.[name] ?? shippedLayout(name));
     }
-  const groups = studyGroups(axes, quick, texts, o.repeats);
+  const groups = studyGroups(axes, quick, texts, o.repeats, o.warmUp !== false);
   const workers = Math.max(1, o.workers ?? availableParallelism());
   const timeLimitMs = o.timeLimitMs ?? (quick ? 120_000 : 600_000);
   const progress = o.progress === false ? null : makeProgress(groups.length);
@@ -131,7 +135,7 @@ export async function runStudy(o: StudyOptions): Promise<{ study: StudyFile; fil
     wallMs: performance.now() - t0,
     timeLimitMs,
     notes: [
-      'wall: the operation alone, median of the repeats, each on a fresh machine; pagetable domains, x86_64 format.',
+      `wall: the operation alone, median of the repeats, each on a fresh machine${o.warmUp === false ? '' : ' (after one untimed warm-up run per strategy × backing and worker)'}; pagetable domains, x86_64 format.`,
       'floor: N PFNs copied between typed arrays once per target (map, unmap: once per domain; attach, detach-last: once; access-pin: the 64 MiB once), best of several, same worker, same run.',
       'operations of a group run in sequence on one machine: map, access-pin (4 × 16 MiB, then unpinned), detach-last, attach (the IOAS then holds D - 1 domains), unmap.',
       'layout:NAME: the captured layout tiled to the size (copy k shifted by k × 2^22 frames: every 2 MiB / 1 GiB phase kept).',

@@ -37,6 +37,8 @@ export interface GroupSpec {
   machine: StudyMachineOptions;
   /** Text of the captured layout for `layout:NAME` backings. */
   layoutText?: string;
+  /** false: no untimed warm-up run (group.ts); the CI test, which times nothing. */
+  warmUp?: boolean;
 }
 
 export const FULL_AXES: StudyAxes = {

@@ -42,6 +42,7 @@ beforeAll(async () => {
       sizes: [SIZE],
     },
     repeats: 1,
+    warmUp: false,
     workers: 2,
     out: dir,
     progress: false,
