@@ -1,9 +1,10 @@
 /** `pfnlab run --strategy NAME`: the machine's storage strategy (docs/strategies.md). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseRunFile } from '../engine/scenario/run-file';
 
 const ROOT = join(__dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'pfnlab-strategy-'));
@@ -46,5 +47,19 @@ describe('pfnlab run --strategy', () => {
     expect(counts('naive')).toMatchObject({ pinned: 32, maps: 32 });
     expect(counts('vfio-type1').pinned).toBe(16);
     expect(counts('iommufd+batch-api')).toMatchObject({ pinned: 16, maps: 0, lists: 2 });
+  });
+
+  it('--save records the strategy; show prints what run printed', { timeout: 300_000 }, () => {
+    const save = join(tmp, 'naive.pfnrun.json');
+    const r = run('--strategy', 'naive', '--save', save);
+    expect(r.status, r.stderr).toBe(0);
+    const saved = parseRunFile(readFileSync(save, 'utf8'));
+    expect(saved.options).toEqual({ seed: 1, check: false, strategy: 'naive' });
+    const show = spawnSync(process.execPath, ['bin/pfnlab.mjs', 'show', save], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 150000,
+    });
+    expect([show.status, show.stdout, show.stderr]).toEqual([0, r.stdout, r.stderr]);
   });
 });

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { fromResult, serializeRun } from '../../engine/scenario/run-file';
 import type { RunResult } from '../../engine/scenario/runner';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
-import { isStrategyName, STRATEGY_NAMES } from '../../engine/iommufd/strategy/names';
+import { isStrategyName, STRATEGY_NAMES, type StrategyName } from '../../engine/iommufd/strategy/names';
 import { numberOpt, oneFile, parseArgs, stringOpt, UsageError, type OptionSpec, type Parsed } from '../args';
 import { mapEngineStack } from '../engine-stack';
 import { toCsv } from '../../engine/scenario/export/csv';
@@ -64,9 +64,10 @@ export const RUN_SPEC: OptionSpec = {
 export type { JsonOutput, TypeErrorJson } from './report';
 
 /** --strategy NAME: one of the engine's storage strategies (usage error otherwise). */
-function strategyOpt(p: Parsed): string | undefined {
+function strategyOpt(p: Parsed): StrategyName | undefined {
   const s = stringOpt(p, 'strategy');
-  if (s !== undefined && !isStrategyName(s))
+  if (s === undefined) return undefined;
+  if (!isStrategyName(s))
     throw new UsageError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}, got ${s}`);
   return s;
 }
@@ -189,7 +190,8 @@ export async function runCommand(argv: readonly string[], io: Io = stdio): Promi
   if (savePath !== undefined) {
     const engine = { version: ENGINE_VERSION, scenarioApi: SCENARIO_API_VERSION };
     const seed = numberOpt(p, 'seed') ?? 1;
-    const run = { fileName, source, seed, check: p.flags.has('check'), ranAt, engine };
+    // the strategy is kept so that replays (the app's inspect) rebuild the same machine
+    const run = { fileName, source, seed, check: p.flags.has('check'), strategy, ranAt, engine };
     writeFileSync(savePath, serializeRun(fromResult(result, run)));
   }
   if (json) {

@@ -117,7 +117,7 @@ export async function handleRun(p: RunParams, ctx: RequestContext, store?: Sessi
   framer?.frame();
   if (store !== undefined) {
     const session = store.add({
-      spec: { source: src, fileName: p.fileName, seed: p.seed },
+      spec: { source: src, fileName: p.fileName, seed: p.seed, strategy: p.strategy },
       lastSeq: result.ops,
       digests: result.timeline.digests,
       eventDigest: Int32Array.from(eventDigest),

@@ -14,6 +14,8 @@ export interface ReplaySpec {
   source: string;
   fileName?: string;
   seed?: number;
+  /** RunParams.strategy of the run (already validated); undefined → the default machine. */
+  strategy?: string;
 }
 
 export interface Session {

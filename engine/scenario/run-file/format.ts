@@ -9,12 +9,18 @@
  */
 import type { Counters } from '../../base/counters';
 import type { MachineDigest } from '../../iommufd/digest';
+import type { StrategyName } from '../../iommufd/strategy/names';
 import type { RunError } from '../runner';
 import type { TimelineEvent, TimelineLog, TimelineMark, TimelineSpan } from '../timeline';
 
 export const RUN_FILE_FORMAT = 'pfnlab-run';
-/** The format version this code writes and the newest it reads. */
-export const RUN_FILE_VERSION = 1;
+/**
+ * The newest format version this code writes and reads. 2 adds
+ * `options.strategy`; a file is written as 2 only when it has one (a version-1
+ * reader would drop the field and replay under the default strategy), else 1.
+ */
+export const RUN_FILE_VERSION = 2;
+export type RunFileVersion = 1 | 2;
 
 /** How the run ended (the app's run status). */
 export type SavedRunStatus = 'done' | 'failed' | 'stopped' | 'engine-error';
@@ -37,12 +43,17 @@ export interface SavedOutcome {
 
 export interface SavedRun {
   format: typeof RUN_FILE_FORMAT;
-  version: typeof RUN_FILE_VERSION;
+  version: RunFileVersion;
   engine: { version: string; scenarioApi: number };
   /** When the run started (ISO 8601). */
   ranAt: string;
   scenario: { fileName: string; source: string };
-  options: { seed: number; check: boolean };
+  /**
+   * The run's options. `strategy`: the storage strategy given from outside
+   * (`pfnlab run --strategy`, RunParams.strategy); absent → the default
+   * ('iommufd'). A strategy set by the scenario's lab.configure is in its source.
+   */
+  options: { seed: number; check: boolean; strategy?: StrategyName };
   outcome: SavedOutcome;
   /** Counters at the end of the run. */
   counters: Counters;

@@ -8,6 +8,7 @@
  * result is rebuilt from checked values only.
  */
 import { LabError } from '../../base/errno';
+import { STRATEGY_NAMES } from '../../iommufd/strategy/names';
 import {
   RUN_FILE_FORMAT,
   RUN_FILE_LIMITS as L,
@@ -111,7 +112,11 @@ export function parseRunFile(text: string): SavedRun {
   });
   const options = r.in('options', () => {
     const s = r.obj(r.field(o, 'options'));
-    return { seed: r.int(s, 'seed'), check: r.bool(s, 'check') };
+    const seed = r.int(s, 'seed');
+    const check = r.bool(s, 'check');
+    // absent (older files, default runs): the default strategy
+    if (r.field(s, 'strategy') === undefined) return { seed, check };
+    return { seed, check, strategy: r.oneOf(s, 'strategy', STRATEGY_NAMES) };
   });
   const tl = r.in('timeline', () => r.obj(r.field(o, 'timeline')));
   const timeline = r.in('timeline', () => {
@@ -130,7 +135,7 @@ export function parseRunFile(text: string): SavedRun {
   const counters = r.in('counters', () => readCounters(r, r.field(o, 'counters')));
   return {
     format: RUN_FILE_FORMAT,
-    version: RUN_FILE_VERSION,
+    version: options.strategy === undefined ? 1 : 2,
     engine,
     ranAt,
     scenario,

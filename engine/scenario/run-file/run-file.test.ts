@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COUNTER_NAMES, newCounters } from '../../base/counters';
 import { isLabError } from '../../base/errno';
-import { createMachine } from '../machine-factory';
+import { createMachine, machineFactoryFor } from '../machine-factory';
 import { runScenario } from '../runner';
 import type { CounterDeltas, TimelineEvent } from '../timeline';
 import type { Json } from '../facade/values';
@@ -68,12 +68,46 @@ describe('run file: a real run', () => {
     expect(fields.timeline.digests.length).toBeGreaterThan(1);
     const text = serializeRun(fields);
     expect(looksLikeRunFile(text)).toBe(true);
-    expect(text.startsWith(`{"format":"pfnlab-run","version":${RUN_FILE_VERSION},`)).toBe(true);
+    // no strategy: version 1, readable by a reader that predates options.strategy
+    expect(text.startsWith(`{"format":"pfnlab-run","version":1,`)).toBe(true);
     const back = parseRunFile(text);
-    expect(back).toEqual({ format: 'pfnlab-run', version: RUN_FILE_VERSION, ...fields });
+    expect(back).toEqual({ format: 'pfnlab-run', version: 1, ...fields });
     // the digests stay deduplicated: no more digests than distinct indices referenced
     const used = new Set(back.timeline.events.map((e) => e.digest).filter((i) => i >= 0));
     expect(back.timeline.digests.length).toBe(used.size);
+  });
+
+  it('records the strategy given from outside (version 2); an invalid one names the field', async () => {
+    const name = '05-access-pin-with-domain.ts';
+    const source = readFileSync(new URL(`../../../scenarios/${name}`, import.meta.url), 'utf8');
+    const { result } = await runScenario(machineFactoryFor('naive'), { source, fileName: name, seed: 1 });
+    const fields = fromResult(result, {
+      fileName: name,
+      source,
+      seed: 1,
+      check: false,
+      strategy: 'naive',
+      ranAt: new Date(0),
+      engine: ENGINE,
+    });
+    expect(fields.options).toEqual({ seed: 1, check: false, strategy: 'naive' });
+    const text = serializeRun(fields);
+    expect(text.startsWith(`{"format":"pfnlab-run","version":${RUN_FILE_VERSION},`)).toBe(true);
+    expect(RUN_FILE_VERSION).toBe(2);
+    const back = parseRunFile(text);
+    expect(back).toEqual({ format: 'pfnlab-run', version: 2, ...fields });
+    expect(back.options.strategy).toBe('naive');
+    expect(parseError(edited(fields, ['options.strategy', 'fast']))).toBe(
+      'options.strategy: expected one of iommufd, iommufd+batch-api, naive, vfio-type1, got "fast"',
+    );
+    expect(parseError(edited(fields, ['options.strategy', 3]))).toBe(
+      'options.strategy: expected one of iommufd, iommufd+batch-api, naive, vfio-type1, got number',
+    );
+    // an older file (version 1, no strategy) reads as the default strategy
+    const old = parseRunFile(edited(fields, ['version', 1], ['options.strategy', DELETE]));
+    expect(old.version).toBe(1);
+    expect(old.options).toEqual({ seed: 1, check: false });
+    expect('strategy' in old.options).toBe(false);
   });
 
   it('round-trips a failed run with its error and frames', async () => {

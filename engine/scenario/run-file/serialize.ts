@@ -5,8 +5,9 @@
  */
 import type { Counters } from '../../base/counters';
 import type { MachineDigest } from '../../iommufd/digest';
+import type { StrategyName } from '../../iommufd/strategy/names';
 import type { TimelineData } from '../timeline';
-import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type SavedOutcome, type SavedRun } from './format';
+import { RUN_FILE_FORMAT, type SavedOutcome, type SavedRun } from './format';
 
 export type SavedRunFields = Omit<SavedRun, 'format' | 'version'>;
 
@@ -14,7 +15,8 @@ export function savedRun(fields: SavedRunFields): SavedRun {
   // explicit key order: format and version lead the text
   return {
     format: RUN_FILE_FORMAT,
-    version: RUN_FILE_VERSION,
+    // 2 only with a strategy: a version-1 reader would replay it under the default
+    version: fields.options.strategy === undefined ? 1 : 2,
     engine: fields.engine,
     ranAt: fields.ranAt,
     scenario: fields.scenario,
@@ -48,6 +50,8 @@ export function fromResult(
     source: string;
     seed: number;
     check: boolean;
+    /** The strategy given from outside (--strategy), if any. */
+    strategy?: StrategyName | undefined;
     ranAt: Date;
     engine: SavedRun['engine'];
   },
@@ -57,7 +61,11 @@ export function fromResult(
     engine: run.engine,
     ranAt: run.ranAt.toISOString(),
     scenario: { fileName: run.fileName, source: run.source },
-    options: { seed: run.seed, check: run.check },
+    options: {
+      seed: run.seed,
+      check: run.check,
+      ...(run.strategy === undefined ? {} : { strategy: run.strategy }),
+    },
     outcome: {
       status: result.ok ? 'done' : 'failed',
       ok: result.ok,
