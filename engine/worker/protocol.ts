@@ -88,7 +88,7 @@ export interface RunParams {
    * Storage strategy of the machine (engine/iommufd/strategy: 'iommufd',
    * 'iommufd+batch-api', 'naive', 'vfio-type1'), set before the scenario
    * runs; a scenario's lab.configure({ strategy }) overrides it. Default
-   * 'iommufd'. Unknown → EINVAL. Not kept for replays (inspect).
+   * 'iommufd'. Unknown → EINVAL. Kept for the run's replays (inspect).
    */
   strategy?: string;
   /** Keep the events in the result's timeline (default true). */
