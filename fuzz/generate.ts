@@ -219,11 +219,36 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
   }
 }
 
+export interface GenOptions {
+  /**
+   * Only what the kernel oracle replays: no fault injection (the engine's
+   * n-th fallible step is not the kernel's n-th fail-nth site) and mock
+   * domains only (the kernel has no pagetable domain).
+   */
+  kernel?: boolean;
+}
+
 /** One op for the current state; ~4 % are wrapped in a fault injection. */
-export function generateOp(s: State, rng: FuzzRng): Op {
-  if (s.ioas.length > 0 && rng.chance(0.04))
+export function generateOp(s: State, rng: FuzzRng, g: GenOptions = {}): Op {
+  if (!g.kernel && s.ioas.length > 0 && rng.chance(0.04))
     return { k: 'inject', n: rng.range(1, 40), op: baseOp(s, rng, true) };
-  return baseOp(s, rng);
+  const op = baseOp(s, rng);
+  return g.kernel ? forKernel(s, op) : op;
+}
+
+/**
+ * Kernel-runnable ops: mock domains only, and one live domain per IOAS (6.12's
+ * selftest device joins the IOAS's domain instead of getting its own: an
+ * attach there becomes the detach of that domain); accesses unpin on unmap
+ * (the selftest's access driver has no onUnmap 'ignore').
+ */
+function forKernel(s: State, op: Op): Op {
+  if (op.k === 'accessCreate' && op.onUnmap === 'ignore') return { ...op, onUnmap: 'unpin' };
+  if (op.k !== 'attach') return op;
+  const io = s.ioas[op.ioas];
+  const live = io ? io.domains.find((d) => s.domains[d]?.alive) : undefined;
+  if (live !== undefined) return { k: 'detach', domain: live };
+  return op.batch ? { k: 'attach', ioas: op.ioas, batch: true } : { k: 'attach', ioas: op.ioas };
 }
 
 export { HPAGE };

@@ -163,7 +163,7 @@ export interface ScenarioInfo {
 export function writeScenario(
   ops: readonly Op[],
   steps: readonly Step[],
-  div: Divergence,
+  div: Divergence | null,
   info: ScenarioInfo,
 ): string {
   const L: string[] = [];
@@ -173,9 +173,11 @@ export function writeScenario(
   L.push(
     ` * Written by the differential fuzzer (fuzz/): seed ${info.seed}, ${ops.length} op(s) after shrinking.`,
   );
-  L.push(` * First diverging op: #${div.index} ${div.op ? JSON.stringify(div.op) : '(teardown)'}`);
-  L.push(` *   engine: ${div.engine.split('\n')[0]}`);
-  L.push(` *   model:  ${div.model.split('\n')[0]}`);
+  if (div) {
+    L.push(` * First diverging op: #${div.index} ${div.op ? JSON.stringify(div.op) : '(teardown)'}`);
+    L.push(` *   engine: ${div.engine.split('\n')[0]}`);
+    L.push(` *   model:  ${div.model.split('\n')[0]}`);
+  } else L.push(' * The whole sequence, each result the engine and the model agreed on asserted.');
   L.push(' */');
   L.push(
     `lab.configure({ physicalMemory: ${FUZZ_MACHINE.physicalMemory}, hugetlbPages2M: ${FUZZ_MACHINE.hugetlbPages2M}, seed: ${info.seed} });`,
@@ -184,7 +186,7 @@ export function writeScenario(
   L.push('const p = lab.process;');
   L.push('const fd = lab.open();');
   const n: Names = { regions: 0, ioas: 0, domains: 0, accesses: 0 };
-  const last = Math.min(div.index, ops.length - 1);
+  const last = div ? Math.min(div.index, ops.length - 1) : ops.length - 1;
   for (let i = 0; i <= last; i++) {
     const st = steps[i];
     const op = ops[i];
@@ -196,7 +198,7 @@ export function writeScenario(
     const o = st.outcome;
     const { expr, creates } = callExpr(op, c, n);
     const what = `fuzz op #${i} ${JSON.stringify(op).replace(/'/g, '"')}`;
-    const diverges = i === div.index;
+    const diverges = div !== null && i === div.index;
     L.push(`// #${i} ${JSON.stringify(op)}`);
     const decl = creates ? `const ${creates} = ` : '';
     if (op.k === 'inject') {
@@ -237,6 +239,6 @@ export function writeScenario(
       L.push(div.check || 'lab.checkInvariants();');
     }
   }
-  if (div.kind === 'teardown') L.push(div.check);
+  if (div?.kind === 'teardown') L.push(div.check);
   return L.join('\n') + '\n';
 }

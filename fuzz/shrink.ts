@@ -61,7 +61,7 @@ function renumber(op: Op, kind: HandleKind, h: number): Op {
  * failed in the run made no handle: then the shift is wrong, and the plain
  * removal is tried too).
  */
-function removeRenumbered(ops: readonly Op[], i: number, n: number): Op[] {
+export function removeRenumbered(ops: readonly Op[], i: number, n: number): Op[] {
   let rest = ops.slice(i + n);
   for (let j = Math.min(i + n, ops.length) - 1; j >= i; j--) {
     const kind = creates(ops[j]);
@@ -74,7 +74,7 @@ function removeRenumbered(ops: readonly Op[], i: number, n: number): Op[] {
 }
 
 /** Simpler variants of one op, simplest first. */
-function simpler(op: Op): Op[] {
+export function simpler(op: Op): Op[] {
   const out: Op[] = [];
   if (op.k === 'inject') {
     out.push(op.op);
