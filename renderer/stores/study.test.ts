@@ -30,7 +30,11 @@ describe('study store', () => {
     expect(s.name).toBe('quick.pfnstudy.json');
     expect(s.views.length).toBe(48);
     expect(s.hidden.strategy).toEqual([]);
-    expect(s.chart.groups.map((g) => g.operation)).toEqual(['map', 'unmap']);
+    expect(s.chart.groups.map((g) => g.key)).toEqual(['map', 'unmap']);
+    s.setGroupBy('size');
+    expect(s.chart.groups.map((g) => g.label)).toEqual(['64 MiB']);
+    s.setGroupBy('domains');
+    expect(s.chart.groups.map((g) => g.label)).toEqual(['1 domain', '4 domains']);
   });
 
   it('a bad file names what is wrong and leaves the open study as it was', () => {

@@ -20,7 +20,8 @@ import {
   type AxisValue,
   type CellView,
 } from '../study/cells';
-import { buildChart, spansDecades, type ChartData } from '../study/chart-data';
+import { buildChart, spansDecades, type ChartData, type GroupKey } from '../study/chart-data';
+import { sizeText } from '../study/format';
 import { csvName, tableCsv } from '../study/csv';
 import { metricOf, type MetricId } from '../study/metrics';
 import { readStudy } from '../study/read';
@@ -42,6 +43,8 @@ export const useStudyStore = defineStore('study', {
     /** The user picked the metric (else each file opens on the one that fits it). */
     metricChosen: false,
     scale: 'auto' as ScaleChoice,
+    /** The chart's groups: one per operation, or per backing, size, domain count. */
+    groupBy: 'operation' as GroupKey,
     sort: { column: null, desc: false } as Sort,
     /** Bumped at each file opened (the chart redraws). */
     version: 0,
@@ -56,11 +59,18 @@ export const useStudyStore = defineStore('study', {
     chart(): ChartData {
       const f = this.file;
       if (!f) return { groups: [], strategies: [], minPositive: Number.NaN, max: Number.NaN };
+      const by = this.groupBy;
       return buildChart(
         this.shown,
         metricOf(this.metric),
-        axisValues(f, 'operation').map(String),
+        axisValues(f, by).map(String),
         axisValues(f, 'strategy').map(String),
+        by,
+        by === 'size'
+          ? (v) => sizeText(Number(v))
+          : by === 'domains'
+            ? (v) => `${v} domain${v === '1' ? '' : 's'}`
+            : undefined,
       );
     },
     /** Whether the chart draws on a log scale now. */
@@ -133,6 +143,9 @@ export const useStudyStore = defineStore('study', {
     setMetric(m: MetricId): void {
       this.metric = m;
       this.metricChosen = true;
+    },
+    setGroupBy(g: GroupKey): void {
+      this.groupBy = g;
     },
     setScale(s: ScaleChoice): void {
       this.scale = s;

@@ -125,7 +125,7 @@ export function layoutChart(
   const groupLabels: { text: string; x: number }[] = [];
   d.groups.forEach((g, gi) => {
     const cx = plot.left + gw * (gi + 0.5);
-    groupLabels.push({ text: g.operation, x: cx });
+    groupLabels.push({ text: g.label, x: cx });
     const x0 = cx - (bw * g.bars.length) / 2;
     g.bars.forEach((b, bi) => {
       const x = x0 + bi * bw;

@@ -72,7 +72,7 @@ describe('study chart data', () => {
       ['map', 'unmap'],
       f.axes.strategies,
     );
-    expect(d.groups.map((g) => g.operation)).toEqual(['map', 'unmap']);
+    expect(d.groups.map((g) => g.key)).toEqual(['map', 'unmap']);
     expect(d.strategies).toEqual(['iommufd', 'iommufd+batch-api', 'naive', 'vfio-type1']);
     const naiveMap = d.groups[0]!.bars[2]!;
     const values = ['frag-4k', 'thp'].flatMap((b) =>
@@ -85,6 +85,32 @@ describe('study chart data', () => {
     const type1Unmap = d.groups[1]!.bars[3]!;
     expect(type1Unmap.n).toBe(3);
     expect(type1Unmap.missing).toBe(1);
+  });
+
+  it('grouped by another axis: one group per backing (or domains), labelled', () => {
+    const d = buildChart(
+      views,
+      metricOf('map-calls'),
+      ['frag-4k', 'thp', 'hugetlb-1g'],
+      f.axes.strategies,
+      'backing',
+    );
+    expect(d.groups.map((g) => g.key)).toEqual(['frag-4k', 'thp', 'hugetlb-1g']);
+    const thpNaive = d.groups[1]!.bars[2]!;
+    const want = views
+      .filter((v) => v.cell.backing === 'thp' && v.cell.strategy === 'naive' && v.cell.status === 'ok')
+      .map((v) => v.cell.counters.iommuMapCalls);
+    expect(thpNaive.n).toBe(want.length);
+    expect(thpNaive.max).toBe(Math.max(...want));
+    const byD = buildChart(
+      views,
+      metricOf('wall'),
+      ['1', '4'],
+      f.axes.strategies,
+      'domains',
+      (v) => `${v} dom`,
+    );
+    expect(byD.groups.map((g) => g.label)).toEqual(['1 dom', '4 dom']);
   });
 
   it('a strategy with only skipped cells: an empty bar; hidden operations drop their group', () => {

@@ -1,16 +1,17 @@
 /**
- * The chart's data: one group per operation, one bar per strategy inside it.
- * A bar stands for every shown cell of that operation and strategy (the other
- * axes — domains, backing, size — as filtered): its height is their median,
+ * The chart's data: one group per value of the group-by axis (operation by
+ * default; or backing, size, domains), one bar per strategy inside it. A bar
+ * stands for every shown cell of that group and strategy (the other axes as
+ * filtered): its height is their median,
  * its whisker their min–max, `n` how many cells; cells without a value
  * (skipped, error, no iommufd baseline) are counted in `missing`.
  */
-import type { CellView } from './cells';
+import { axisOf, type AxisKey, type CellView } from './cells';
 import type { MetricDef } from './metrics';
 
 export interface BarDatum {
   strategy: string;
-  /** null: no cell of this strategy and operation has a value. */
+  /** null: no cell of this strategy and group has a value. */
   median: number | null;
   min: number;
   max: number;
@@ -18,8 +19,13 @@ export interface BarDatum {
   missing: number;
 }
 
+/** What the chart can group by (the bars inside a group are always the strategies). */
+export type GroupKey = Exclude<AxisKey, 'strategy'>;
+
 export interface GroupDatum {
-  operation: string;
+  /** The axis value (as text) this group stands for. */
+  key: string;
+  label: string;
   bars: BarDatum[];
 }
 
@@ -40,28 +46,31 @@ export function median(sorted: readonly number[]): number {
 export function buildChart(
   views: readonly CellView[],
   metric: MetricDef,
-  operations: readonly string[],
+  groupValues: readonly string[],
   strategies: readonly string[],
+  groupBy: GroupKey = 'operation',
+  label: (v: string) => string = (v) => v,
 ): ChartData {
   const buckets = new Map<string, { values: number[]; missing: number }>();
   const key = (op: string, s: string): string => `${op}\u0000${s}`;
   for (const v of views) {
-    const k = key(v.cell.operation, v.cell.strategy);
+    const k = key(String(axisOf(v.cell, groupBy)), v.cell.strategy);
     let b = buckets.get(k);
     if (!b) buckets.set(k, (b = { values: [], missing: 0 }));
     const x = metric.value(v);
     if (x === null || !Number.isFinite(x)) b.missing++;
     else b.values.push(x);
   }
-  // only operations and strategies that have shown cells
-  const ops = operations.filter((op) => strategies.some((s) => buckets.has(key(op, s))));
+  // only groups and strategies that have shown cells
+  const ops = groupValues.filter((op) => strategies.some((s) => buckets.has(key(op, s))));
   const strats = strategies.filter((s) => ops.some((op) => buckets.has(key(op, s))));
   let minPositive = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  const groups = ops.map((operation) => ({
-    operation,
+  const groups = ops.map((g) => ({
+    key: g,
+    label: label(g),
     bars: strats.map((strategy): BarDatum => {
-      const b = buckets.get(key(operation, strategy));
+      const b = buckets.get(key(g, strategy));
       const values = (b?.values ?? []).slice().sort((x, y) => x - y);
       if (values.length === 0)
         return { strategy, median: null, min: Number.NaN, max: Number.NaN, n: 0, missing: b?.missing ?? 0 };

@@ -132,6 +132,14 @@ export default async function study({ context, base, test, outDir, problems }) {
     assert(!csv.some((l) => l.startsWith('naive,')), 'hidden strategy in the CSV');
     await page.getByTestId('study-filter-reset').click();
     await page.getByTestId('study-metric').selectOption('vs-iommufd');
+    // grouped by backing: frag-4k and thp have bars for the 4 strategies, hugetlb-1g (all skipped) none
+    await page.getByTestId('study-group-by').selectOption('backing');
+    await until(
+      async () => (await page.getByTestId('study-chart').getAttribute('data-bars')) === '8',
+      'bars by backing',
+    );
+    await page.screenshot({ path: join(outDir, 'study-by-backing.png') });
+    await page.getByTestId('study-group-by').selectOption('operation');
   });
 
   await test('light theme: the view drawn with the light colours', async () => {
