@@ -89,11 +89,11 @@ describe('pfnlab run --save, pfnlab show', () => {
   it('a corrupt, truncated, foreign or newer file: exit 3 and one clear line; an unreadable one: exit 2', () => {
     const good = readFileSync(at('ok.pfnrun.json'), 'utf8');
     writeFileSync(at('cut.pfnrun.json'), good.slice(0, 500));
-    writeFileSync(at('newer.pfnrun.json'), good.replace('"version":1,', '"version":2,'));
+    writeFileSync(at('newer.pfnrun.json'), good.replace('"version":1,', '"version":3,'));
     writeFileSync(at('bad.pfnrun.json'), good.replace('"seq":3,', '"seq":"3",'));
     const cases: [string, RegExp][] = [
       ['cut.pfnrun.json', /: not JSON \(truncated at byte 500\?\)$/],
-      ['newer.pfnrun.json', /: made by a newer PFN Lab \(format 2; this one reads 1\)$/],
+      ['newer.pfnrun.json', /: made by a newer PFN Lab \(format 3; this one reads 2\)$/],
       ['bad.pfnrun.json', /: timeline\.events\[2\]\.seq: expected an integer, got string$/],
       ['ok.ts', /: not JSON \(/],
     ];

@@ -9,6 +9,11 @@ describe('run parameter differences', () => {
       { name: 'seed', base: '1', other: '2' },
       { name: 'check', base: 'on', other: 'off' },
     ]);
+    // no strategy is the default one
+    expect(diffParams(a, { ...a, strategy: 'iommufd' })).toEqual([]);
+    expect(diffParams(a, { ...a, strategy: 'naive' })).toEqual([
+      { name: 'strategy', base: 'iommufd', other: 'naive' },
+    ]);
   });
 
   it('finds the changed, added and removed lines of the source', () => {

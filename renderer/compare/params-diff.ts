@@ -1,6 +1,6 @@
 /**
  * What differs between the parameters of two runs: scenario file, seed,
- * invariant check, and the source — as the line numbers (in the other run's
+ * invariant check, storage strategy (absent = 'iommufd'), and the source — as the line numbers (in the other run's
  * source) that were changed or added, and how many were removed. The source
  * diff trims the common head and tail, then takes a longest common
  * subsequence of the middle lines (bounded: a middle too large for the
@@ -8,7 +8,7 @@
  */
 
 export interface ParamDiff {
-  name: 'file' | 'seed' | 'check';
+  name: 'file' | 'seed' | 'check' | 'strategy';
   base: string;
   other: string;
 }
@@ -27,7 +27,11 @@ export interface RunParamsLike {
   source: string;
   seed: number;
   check: boolean;
+  /** Storage strategy given from outside; undefined: the default. */
+  strategy?: string | undefined;
 }
+
+const DEFAULT_STRATEGY = 'iommufd';
 
 /** Middle sizes above this product are not diffed line by line. */
 const LCS_CELLS = 4_000_000;
@@ -94,6 +98,9 @@ export function diffParams(base: RunParamsLike, other: RunParamsLike): ParamDiff
     out.push({ name: 'seed', base: String(base.seed), other: String(other.seed) });
   if (base.check !== other.check)
     out.push({ name: 'check', base: base.check ? 'on' : 'off', other: other.check ? 'on' : 'off' });
+  const bs = base.strategy ?? DEFAULT_STRATEGY;
+  const os = other.strategy ?? DEFAULT_STRATEGY;
+  if (bs !== os) out.push({ name: 'strategy', base: bs, other: os });
   return out;
 }
 

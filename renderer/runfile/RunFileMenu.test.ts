@@ -50,7 +50,7 @@ describe('RunFileMenu', () => {
     await w.get('[data-testid=open-run]').trigger('click');
     await flushPromises();
     expect(w.get('[data-testid=runfile-error]').text()).toContain(
-      'bad.pfnrun.json: made by a newer PFN Lab (format 9; this one reads 1)',
+      'bad.pfnrun.json: made by a newer PFN Lab (format 9; this one reads 2)',
     );
     expect(w.find('[data-testid=saved-run-badge]').exists()).toBe(false);
     await w.get('[data-testid=runfile-error-dismiss]').trigger('click');
@@ -63,6 +63,19 @@ describe('RunFileMenu', () => {
       /^saved run a\.pfnrun\.json · ran \d{4}-\d\d-\d\d \d\d:\d\d · engine 0\.1\.0$/,
     );
     expect(badge.classes()).not.toContain('warn');
+    // a run under another strategy says which (pfnlab run --strategy)
+    const text = host.files.get('a.pfnrun.json') as string;
+    host.files.set('n.pfnrun.json', text.replace(/"check":(true|false)\}/, '"check":$1,"strategy":"naive"}'));
+    host.nextOpen = 'n.pfnrun.json';
+    await w.get('[data-testid=open-run]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid=saved-run-badge]').text()).toMatch(
+      /^saved run n\.pfnrun\.json · strategy naive · ran \d{4}-\d\d-\d\d \d\d:\d\d · engine 0\.1\.0$/,
+    );
+    expect(w.get('[data-testid=saved-run-badge]').attributes('title')).toContain("strategy 'naive'");
+    host.nextOpen = 'a.pfnrun.json';
+    await w.get('[data-testid=open-run]').trigger('click');
+    await flushPromises();
     // the editor shows another text than the run's source: one click opens it
     const scenario = useScenarioStore();
     expect(scenario.source).not.toBe('lab.open();\n');

@@ -9,9 +9,10 @@ function when(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-/** What comes after the file name: when and by which engine it ran. */
+/** What comes after the file name: the strategy (when not the default), when and by which engine it ran. */
 export function badgeMeta(s: SavedRunInfo): string {
-  return ` · ran ${when(s.ranAt)} · engine ${s.engine}`;
+  const strategy = s.strategy === undefined ? '' : ` · strategy ${s.strategy}`;
+  return `${strategy} · ran ${when(s.ranAt)} · engine ${s.engine}`;
 }
 
 export function badgeText(s: SavedRunInfo): string {
@@ -26,6 +27,8 @@ export function badgeTitle(
   const lines = [
     `Shown from ${s.name}, as it ran on ${new Date(s.ranAt).toString()} (engine ${s.engine}); nothing was run.`,
   ];
+  if (s.strategy !== undefined)
+    lines.push(`Ran under storage strategy '${s.strategy}' (pfnlab run --strategy); replays use it too.`);
   if (flags.otherEngine)
     lines.push(
       `Made by engine ${s.engine}; this is ${thisEngine}: physical memory and page detail are replayed by this engine and may differ.`,

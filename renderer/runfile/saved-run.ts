@@ -6,6 +6,7 @@
  */
 import type { WireError } from '../../electron/shared/lab-api';
 import type { MachineDigest } from '../../engine/iommufd/digest';
+import type { StrategyName } from '../../engine/iommufd/strategy/names';
 import type { SavedRun, SavedRunFields, SavedRunStatus } from '../../engine/scenario/run-file';
 import { RunData } from '../stores/run-data';
 
@@ -17,6 +18,8 @@ export interface SavedRunInfo {
   engine: string;
   /** When it ran (ISO 8601). */
   ranAt: string;
+  /** The storage strategy it ran under when not the default (the file's options.strategy). */
+  strategy?: StrategyName;
 }
 
 /** The fields of the runs store's RunRecord a saved run needs (runs.ts defines the record). */
@@ -25,6 +28,8 @@ export interface RecordFields {
   source: string;
   seed: number;
   check: boolean;
+  /** The storage strategy given from outside (a saved `--strategy` run); absent: the default. Replays use it. */
+  strategy?: StrategyName;
   startedAt: number;
   elapsedMs: number;
   seq: number;
@@ -51,7 +56,11 @@ export function savedRunOf(
     engine,
     ranAt: new Date(rec.startedAt).toISOString(),
     scenario: { fileName: rec.fileName, source: rec.source },
-    options: { seed: rec.seed, check: rec.check },
+    options: {
+      seed: rec.seed,
+      check: rec.check,
+      ...(rec.strategy === undefined ? {} : { strategy: rec.strategy }),
+    },
     outcome: {
       status,
       ok: status === 'done' || (status === 'stopped' && rec.error === null),
@@ -93,6 +102,7 @@ export function recordOfSaved(saved: SavedRun): RecordFields {
     source: saved.scenario.source,
     seed: saved.options.seed,
     check: saved.options.check,
+    ...(saved.options.strategy === undefined ? {} : { strategy: saved.options.strategy }),
     startedAt: Date.parse(saved.ranAt),
     elapsedMs: o.wallMs,
     seq: saved.timeline.events.length,

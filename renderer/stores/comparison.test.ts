@@ -6,6 +6,7 @@ import { COUNTER_NAMES, newCounters } from '../../engine/base/counters';
 import { fromResult, serializeRun } from '../../engine/scenario/run-file';
 import type { MachineDigest } from '../../engine/iommufd/digest';
 import { compareCounters } from '../compare/counter-compare';
+import { diffParams } from '../compare/params-diff';
 import { setLabApi } from '../lab';
 import { fakeLab, runResult, type FakeLab } from '../tests/fakes';
 import { sideAt, useComparisonStore, type SavedRunLike } from './comparison';
@@ -254,6 +255,36 @@ describe('comparison store', () => {
     // seed 4: 4·(1+2+3) = 24 pages; seed 5: 5·(1+…+6) = 105
     expect(rows.find((r) => r.name === 'pagesPinned')).toMatchObject({ base: 24, other: 105, abs: 81 });
     expect(rows.find((r) => r.name === 'iommuMapCalls')).toMatchObject({ base: 3, other: 6 });
+  });
+
+  it('a strategy difference between two saved runs is among the parameter differences', async () => {
+    const file = (seed: number, strategy?: 'naive'): string => {
+      const r = resultFor(seed, 3);
+      return serializeRun(
+        fromResult(
+          { ...r, counters: { ...newCounters(), ...r.counters }, timeline: r.timeline },
+          {
+            fileName: 's.ts',
+            source: 'lab.open()',
+            seed,
+            check: false,
+            strategy,
+            ranAt: new Date(0),
+            engine: { version: '1.0.0', scenarioApi: 1 },
+          },
+        ),
+      );
+    };
+    const runs = useRunsStore();
+    const cmp = useComparisonStore();
+    expect(await runs.loadRunText('naive.pfnrun', file(4, 'naive'))).toBe(true);
+    expect(cmp.pinCurrent()).toBe(true);
+    expect(cmp.pinned?.strategy).toBe('naive');
+    expect(await runs.loadRunText('plain.pfnrun', file(4))).toBe(true);
+    expect(diffParams(cmp.base!, cmp.other!)).toEqual([{ name: 'strategy', base: 'naive', other: 'iommufd' }]);
+    // pinned from the file directly, too
+    expect(cmp.pinSavedText('n2.pfnrun', file(4, 'naive'))).toBe(true);
+    expect(diffParams(cmp.base!, cmp.other!)).toEqual([{ name: 'strategy', base: 'naive', other: 'iommufd' }]);
   });
 
   it('openCompare shows the Compare tab and remembers it', () => {

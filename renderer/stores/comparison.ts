@@ -33,6 +33,8 @@ export interface ComparedRun {
   source: string;
   seed: number;
   check: boolean;
+  /** Storage strategy given from outside (a saved --strategy run); undefined: the default. */
+  strategy?: string | undefined;
   /** How it ended ('running' only for the current run while it goes). */
   status: string;
   data: Raw<RunData>;
@@ -45,7 +47,7 @@ export interface ComparedRun {
 export interface SavedRunLike {
   ranAt: string;
   scenario: { fileName: string; source: string };
-  options: { seed: number; check: boolean };
+  options: { seed: number; check: boolean; strategy?: string };
   outcome: { status: string };
   timeline: {
     events: TimelineEvent[];
@@ -120,6 +122,7 @@ export const useComparisonStore = defineStore('comparison', {
         source: rec.source,
         seed: rec.seed,
         check: rec.check,
+        strategy: rec.strategy,
         status: runs.status,
         data: runs.data,
       };
@@ -158,6 +161,7 @@ export const useComparisonStore = defineStore('comparison', {
         source: rec.source,
         seed: rec.seed,
         check: rec.check,
+        strategy: rec.strategy,
         status: runs.status,
         data: markRaw(runs.data),
       };
@@ -175,6 +179,7 @@ export const useComparisonStore = defineStore('comparison', {
         source,
         seed: saved.options.seed,
         check: saved.options.check,
+        strategy: saved.options.strategy,
         status: saved.outcome.status,
         data: markRaw(runDataOfSaved(saved)),
       };

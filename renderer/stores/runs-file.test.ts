@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectQuery, RunResult } from '../../electron/shared/lab-api';
 import { answerFromDigest } from '../../engine/iommufd/inspect/digest-tiers';
-import { parseRunFile } from '../../engine/scenario/run-file';
+import { parseRunFile, serializeRun } from '../../engine/scenario/run-file';
 import type { TraceFile } from '../../engine/scenario/export';
 import { ENGINE_VERSION } from '../../engine/version';
 import { setLabApi } from '../lab';
@@ -100,6 +100,26 @@ describe('runs store: saved runs', () => {
     expect(runs.replayDiffers).toBe(false);
   });
 
+  it('a saved --strategy run replays under its strategy, shows it, and exports it again', async () => {
+    const text = await ranAndExported();
+    const saved = parseRunFile(text);
+    const naive = serializeRun({ ...saved, options: { ...saved.options, strategy: 'naive' } });
+    freshApp();
+    const runs = useRunsStore();
+    expect(await runs.loadRunText('n.pfnrun.json', naive)).toBe(true);
+    expect(runs.current?.strategy).toBe('naive');
+    expect(runs.current?.saved?.strategy).toBe('naive');
+    await useInspectStore().query([{ kind: 'phys', buckets: 16 }], 5);
+    expect(runCalls()).toEqual([expect.objectContaining({ source: SOURCE, strategy: 'naive', stopAfter: 12 })]);
+    expect(parseRunFile(runs.runFileText() ?? '').options.strategy).toBe('naive');
+    // a file without one replays under the default
+    freshApp();
+    await useRunsStore().loadRunText('x.pfnrun.json', text);
+    await useInspectStore().query([{ kind: 'phys', buckets: 16 }], 5);
+    expect((runCalls()[0] as { strategy?: string }).strategy).toBeUndefined();
+    expect(useRunsStore().current?.saved?.strategy).toBeUndefined();
+  });
+
   it('says so when this engine’s replay does not reach the recorded state, or the engine differs', async () => {
     const text = await ranAndExported();
     freshApp();
@@ -125,8 +145,8 @@ describe('runs store: saved runs', () => {
       ['cut.pfnrun.json', text.slice(0, 300), /^cut\.pfnrun\.json: not JSON \(truncated at byte 300\?\)$/],
       [
         'new.pfnrun.json',
-        text.replace('"version":1,', '"version":2,'),
-        /made by a newer PFN Lab \(format 2; this one reads 1\)$/,
+        text.replace('"version":1,', '"version":3,'),
+        /made by a newer PFN Lab \(format 3; this one reads 2\)$/,
       ],
       [
         'bad.pfnrun.json',

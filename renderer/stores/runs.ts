@@ -23,6 +23,7 @@ import { answerFromDigest } from '../../engine/iommufd/inspect/digest-tiers';
 import { toCsv, toTrace } from '../../engine/scenario/export';
 import { serializeRun, type SavedRun, type SavedRunStatus } from '../../engine/scenario/run-file';
 import type { RunError } from '../../engine/scenario/runner';
+import type { StrategyName } from '../../engine/iommufd/strategy/names';
 import { ENGINE_VERSION, SCENARIO_API_VERSION } from '../../engine/version';
 import { getLabApi } from '../lab';
 import { parseRunFileOffThread } from '../runfile/parse-off-thread';
@@ -50,6 +51,8 @@ export interface RunRecord {
   source: string;
   seed: number;
   check: boolean;
+  /** Storage strategy given from outside (a saved `pfnlab run --strategy` run); absent: the default. */
+  strategy?: StrategyName;
   /** Worker session for `inspect`; null while running or when lost. */
   runId: number | null;
   startedAt: number;
@@ -223,6 +226,8 @@ export const useRunsStore = defineStore('runs', {
           fileName: rec.fileName,
           seed: rec.seed,
           check: rec.check,
+          // a saved --strategy run replays under its strategy (physical memory, page detail)
+          strategy: rec.strategy,
           keepEvents: true,
           digests: true,
           stopAfter: rec.seq,
@@ -301,7 +306,14 @@ export const useRunsStore = defineStore('runs', {
         id: nextLocalId++,
         ...recordOfSaved(saved),
         runId: null,
-        saved: { name, engine: saved.engine.version, ranAt: saved.ranAt },
+        saved: {
+          name,
+          engine: saved.engine.version,
+          ranAt: saved.ranAt,
+          ...(saved.options.strategy === undefined || saved.options.strategy === 'iommufd'
+            ? {}
+            : { strategy: saved.options.strategy }),
+        },
       };
       this.runFileError = null;
       this.replayDiffers = false;
