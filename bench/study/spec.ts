@@ -57,7 +57,7 @@ export const QUICK_AXES: StudyAxes = {
 
 /** Repeats per group: median of these; 16 GiB once (a repeat there costs tens of seconds). */
 export function repeatsFor(size: number, quick: boolean): number {
-  if (quick) return 3;
+  if (quick) return 2;
   return size <= 64 * MiB ? 5 : size <= GiB ? 3 : 1;
 }
 

@@ -29,7 +29,7 @@ Options:
   --layout FILE            add a captured layout (pfnlab capture) as backing layout:NAME (repeatable)
   --workers N              worker threads (default one per core)
   --time-limit S           per group of cells, seconds (default 600; 120 with --quick)
-  --repeats N              repeats per cell (default 5 / 3 / 1 by size; 3 with --quick)
+  --repeats N              repeats per cell (default 5 / 3 / 1 by size; 2 with --quick)
   --out DIR                output folder (default a new folder in the system temp dir)
   --json                   print study.json on stdout instead of the Markdown
   --no-progress            no progress on stderr
