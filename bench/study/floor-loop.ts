@@ -20,7 +20,7 @@ function arrays(npages: number): void {
 /** Best of `reps` (more for small N, so a tick of the clock does not decide it) of `copies` passes over `npages` PFNs, ms. */
 export function floorMs(npages: number, copies: number): number {
   arrays(npages);
-  const reps = npages * copies <= 1 << 20 ? 20 : npages * copies <= 1 << 24 ? 7 : 3;
+  const reps = npages * copies <= 1 << 24 ? 20 : 5;
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
