@@ -1,7 +1,8 @@
 /**
  * Real kernel output, recorded: each `fixtures/NAME.out` is what the driver
  * printed in Linux 6.12 for `fixtures/NAME.script`, the translation of
- * scenarios/NAME (`npm run oracle -- --keep oracle/replay/fixtures`). The
+ * scenarios/NAME (`npm run oracle -- --keep oracle/replay/fixtures`), or of
+ * fixtures/NAME itself (edge cases: `npm run oracle -- --file F --keep …`). The
  * engine of today must translate the scenario to the same script and agree
  * with that output — the oracle's verdict without booting a guest.
  */
@@ -29,7 +30,12 @@ describe('recorded kernel output', () => {
   });
   for (const name of names) {
     it(`${name}: the engine agrees with Linux 6.12`, async () => {
-      const p = await prepare({ name, source: readFileSync(join(SCENARIOS, name), 'utf8') });
+      // a bundled scenario, or an edge-case scenario kept beside its recording
+      const own = join(FIXTURES, name);
+      const p = await prepare({
+        name,
+        source: readFileSync(existsSync(own) ? own : join(SCENARIOS, name), 'utf8'),
+      });
       if (!p.tr || !p.rec) throw new Error(`${name}: not kernel-runnable now: ${p.report.reason ?? ''}`);
       const script = readFileSync(join(FIXTURES, `${name}.script`), 'utf8');
       // a changed translation makes the recorded output stale: record it again

@@ -169,6 +169,25 @@ describe('shared auto domains (6.12)', () => {
   });
 });
 
+describe('replay stops', () => {
+  it('a process that exits with its context open ends the replay (the kernel closes its fds)', async () => {
+    const src = `${HEAD}const ch = lab.process.fork(); const c = lab.open({ process: ch }); c.ioasAlloc(); ch.exit(); c.close();`;
+    const tr = translate(await recordScenario({ source: src }));
+    expect(tr.stoppedAt).toMatchObject({
+      seq: 4,
+      reason: expect.stringMatching(/p1 exits .* context f0 open/),
+    });
+    // a child that exits holding no context of its own is replayed on
+    const ok = translate(
+      await recordScenario({
+        source: `${HEAD}const c = lab.open(); const ch = lab.process.fork(); ch.exit(); c.close();`,
+      }),
+    );
+    expect(ok.stoppedAt).toBeUndefined();
+    expect(ok.lines.map((l) => l.op)).toContain('process.exit');
+  });
+});
+
 describe('result lines and comparison', () => {
   it('parses ok values, keys, errnos, fatal lines and end', () => {
     const out = parseResults(

@@ -625,7 +625,7 @@ export function translate(rec: Recording, opts: TranslateOptions = {}): Translat
   let stoppedAt: Translation['stoppedAt'];
   for (const e of events) {
     const call = rec.calls.get(e.seq);
-    const stop = stopReason(e, call) ?? sharedDomainStop(e, call, rec, opts);
+    const stop = stopReason(e, call, rec) ?? sharedDomainStop(e, call, rec, opts);
     if (stop !== null) {
       stoppedAt = { seq: e.seq, line: e.line, reason: stop };
       break;
@@ -712,7 +712,7 @@ const KERNEL_STRATEGIES = new Set(['iommufd', 'iommufd+batch-api']);
  * Why the replay cannot go past this event (the kernel state would no
  * longer be the engine's), or null. The ops before it are still replayed.
  */
-function stopReason(e: TimelineEvent, call: RecordedCall | undefined): string | null {
+function stopReason(e: TimelineEvent, call: RecordedCall | undefined, rec?: Recording): string | null {
   const nr = NOT_RUNNABLE_OPS[e.op];
   if (nr !== undefined) return `${e.op} at line ${e.line}: ${nr}`;
   if (e.errno === 'EINTERNAL')
@@ -721,6 +721,17 @@ function stopReason(e: TimelineEvent, call: RecordedCall | undefined): string | 
     const st = prop(call?.args[0], 'strategy');
     if (st !== undefined && !KERNEL_STRATEGIES.has(String(st)))
       return `lab.configure at line ${e.line} selects the storage strategy '${String(st)}': the kernel is iommufd`;
+  }
+  if (e.op === 'process.exit' && call && rec) {
+    const owned = rec.objects.find(
+      (o) =>
+        o.kind === 'iommufd' &&
+        o.owner === call.target.name &&
+        o.createdAt < e.seq &&
+        (o.destroyedAt === undefined || o.destroyedAt > e.seq),
+    );
+    if (owned)
+      return `${call.target.name} exits at line ${e.line} with its context ${owned.name} open: the kernel closes a process's fds at exit (the context goes unless another process holds the fd), the engine keeps a context whose owner exited`;
   }
   if (e.op === 'iommufd.createAccess' && prop(call?.args[1], 'onUnmap') === 'ignore')
     return `createAccess({ onUnmap: 'ignore' }) at line ${e.line}: the selftest's access driver always unpins on unmap (no kernel counterpart)`;
