@@ -47,7 +47,8 @@ export interface AccessIoas {
 export class StrategyAccess implements StrategyAccessShape, CtxObject {
   closed = false;
   private readonly list: StrategyAccessItemImpl[] = [];
-  private nextItemId = 1;
+  /** As the selftest's kzalloc'd staccess->next_id: the first item of every access is 0. */
+  private nextItemId = 0;
   unmapNotifications = 0;
 
   constructor(
