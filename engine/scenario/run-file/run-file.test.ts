@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COUNTER_NAMES, newCounters } from '../../base/counters';
 import { isLabError } from '../../base/errno';
+import { STRATEGY_NAMES } from '../../iommufd/strategy/names';
 import { createMachine, machineFactoryFor } from '../machine-factory';
 import { runScenario } from '../runner';
 import type { CounterDeltas, TimelineEvent } from '../timeline';
@@ -273,6 +274,7 @@ const savedRunArb: fc.Arbitrary<SavedRun> = fc
     fileName: str,
     seed: fc.nat(),
     check: fc.boolean(),
+    strategy: fc.option(fc.constantFrom(...STRATEGY_NAMES), { nil: undefined }),
     status: fc.constantFrom('done', 'failed', 'stopped', 'engine-error' as const),
     ok: fc.boolean(),
     wallMs: nonNeg,
@@ -308,11 +310,14 @@ const savedRunArb: fc.Arbitrary<SavedRun> = fc
     COUNTER_NAMES.forEach((c, i) => (counters[c] = g.counterValues[i] ?? 0));
     return {
       format: 'pfnlab-run',
-      version: 1,
+      version: g.strategy === undefined ? 1 : 2,
       engine: ENGINE,
       ranAt: g.ranAt.toISOString(),
       scenario: { fileName: g.fileName, source: g.source },
-      options: { seed: g.seed, check: g.check },
+      options:
+        g.strategy === undefined
+          ? { seed: g.seed, check: g.check }
+          : { seed: g.seed, check: g.check, strategy: g.strategy },
       outcome: {
         status: g.status,
         ok: g.ok,
