@@ -41,6 +41,7 @@ struct obj {
 	uint64_t id;        /* CTX: fd; IOAS: id; DOMAIN: hwpt; ACCESS: access fd; ITEM: item id */
 	uint64_t id2, id3;  /* DOMAIN: stdev, idev; ACCESS: derived object id; DOMAIN: ioas id in id3? see ops.c */
 	uint64_t ioas_id;   /* DOMAIN, ACCESS: the IOAS it was created on */
+	int own_hwpt;       /* DOMAIN: id is a hwpt the driver allocated for it (destroyed after the device) */
 	uint64_t holders;   /* CTX, ACCESS: bit per process index holding the fd */
 	struct ctx_model *model; /* K_CTX */
 };

@@ -557,10 +557,26 @@ int run_op(struct line *l)
 			}
 			break;
 		}
-		case OP_MOCK_DOMAIN:
+		case OP_MOCK_DOMAIN: {
+			/* the hwpts of the context's live mock domains: a device the kernel
+			 * puts on one of them gets a domain of its own (server_iommufd.c) */
+			struct ctx_model *m;
+			uint32_t *live;
+			long n = 0;
+
 			if (resolve(l->pos[1], K_IOAS, &rq.a[1], &target))
 				return -1;
+			m = model_of(ctx);
+			live = malloc(sizeof(uint32_t) * MAX_IDS);
+			if (!live)
+				return fatal("out of memory");
+			for (uint32_t id = 0; m && id < MAX_IDS; id++)
+				if (m->hwref[id])
+					live[n++] = id;
+			payload = (uint8_t *)live;
+			plen = n * 4;
 			break;
+		}
 		case OP_DETACH:
 		case OP_CHECK_MAP:
 		case OP_CHECK_UNMAPPED:
@@ -570,6 +586,7 @@ int run_op(struct line *l)
 				if (target < 0)
 					return fatal("detach needs a domain name (its stdev id is destroyed)");
 				rq.a[1] = objs[target].id2;
+				rq.a[2] = objs[target].own_hwpt ? objs[target].id : 0;
 			} else if (d->code == OP_CHECK_MAP) {
 				if (number(l->pos[2], &rq.a[2]) || number(l->pos[3], &rq.a[3]) ||
 				    number(l->pos[4], &rq.a[4]))
@@ -810,6 +827,7 @@ int run_op(struct line *l)
 		objs[i].id = rs.v[0];
 		objs[i].id2 = rs.v[1];
 		objs[i].id3 = rs.v[2];
+		objs[i].own_hwpt = rs.nv > 3 && rs.v[3];
 		objs[i].ioas_id = rq.a[1];
 		objs[i].ctx = ctx;
 		break;

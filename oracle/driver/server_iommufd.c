@@ -85,6 +85,78 @@ static void op_iova_ranges(const struct req *rq, struct resp *rs, uint8_t **out,
 	}
 }
 
+/* IOMMU_DESTROY outside the op's armed fail-nth call (a clean-up step). */
+static int destroy_id(int fd, uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	return ioctl(fd, IOMMU_DESTROY, &d);
+}
+
+/*
+ * mock_domain with v6.2's semantics: every device a domain of its own. Since
+ * 6.4 MOCK_DOMAIN attaches the new device to the IOAS's existing auto domain;
+ * when the hwpt it returns is already the domain of another live mock domain
+ * (the controller's list in the payload), the device gets its own paging
+ * hwpt (HWPT_ALLOC on the IOAS: filled with the IOAS's mappings) and is moved
+ * to it (MOCK_DOMAIN_REPLACE). Ids: stdev, idev, then the new hwpt, lowest
+ * free first, as the engine's attachDomain allocates them. v[3] = 1: own hwpt.
+ */
+static void op_mock_domain(const struct req *rq, const uint8_t *data, struct resp *rs)
+{
+	int fd = (int)rq->a[0];
+	struct iommu_test_cmd c;
+	const uint32_t *live = (const uint32_t *)data;
+	uint32_t nlive = rq->len / 4, hwpt, stdev, idev;
+	int shared = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.op = IOMMU_TEST_OP_MOCK_DOMAIN;
+	c.id = (uint32_t)rq->a[1];
+	if (test_cmd(fd, &c)) {
+		set_err(rs, errno);
+		return;
+	}
+	hwpt = c.mock_domain.out_hwpt_id;
+	stdev = c.mock_domain.out_stdev_id;
+	idev = c.mock_domain.out_idev_id;
+	for (uint32_t i = 0; i < nlive; i++)
+		if (live[i] == hwpt)
+			shared = 1;
+	if (shared) {
+		struct iommu_hwpt_alloc h = { .size = sizeof(h) };
+		int e;
+
+		h.dev_id = idev;
+		h.pt_id = (uint32_t)rq->a[1];
+		h.data_type = IOMMU_HWPT_DATA_NONE;
+		if (ioctl(fd, IOMMU_HWPT_ALLOC, &h)) {
+			e = errno;
+			destroy_id(fd, stdev); /* the op changes nothing */
+			set_err(rs, e);
+			return;
+		}
+		memset(&c, 0, sizeof(c));
+		c.size = sizeof(c);
+		c.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE;
+		c.id = stdev;
+		c.mock_domain_replace.pt_id = h.out_hwpt_id;
+		if (ioctl(fd, IOMMU_TEST_CMD, &c)) {
+			e = errno;
+			destroy_id(fd, stdev);
+			destroy_id(fd, h.out_hwpt_id);
+			set_err(rs, e);
+			return;
+		}
+		hwpt = h.out_hwpt_id;
+	}
+	rs->nv = 4;
+	rs->v[0] = hwpt;
+	rs->v[1] = stdev;
+	rs->v[2] = idev;
+	rs->v[3] = (uint64_t)shared;
+}
+
 /*
  * Does the mock domain map IOVA? The selftest has no query for that, so:
  * the domain must exist (MD_CHECK_MAP of length 0 on its hwpt), then a
@@ -267,21 +339,19 @@ void do_iommufd_op(const struct req *rq, const uint8_t *data, struct resp *rs, u
 	case OP_DETACH: {
 		struct iommu_destroy d = { .size = sizeof(d), .id = (uint32_t)rq->a[1] };
 
-		if (nth_ioctl(fd, IOMMU_DESTROY, &d))
-			set_err(rs, errno);
-		return;
-	}
-	case OP_MOCK_DOMAIN:
-		c.op = IOMMU_TEST_OP_MOCK_DOMAIN;
-		c.id = (uint32_t)rq->a[1];
-		if (test_cmd(fd, &c)) {
+		if (nth_ioctl(fd, IOMMU_DESTROY, &d)) {
 			set_err(rs, errno);
 			return;
 		}
-		rs->nv = 3;
-		rs->v[0] = c.mock_domain.out_hwpt_id;
-		rs->v[1] = c.mock_domain.out_stdev_id;
-		rs->v[2] = c.mock_domain.out_idev_id;
+		/* detach of a domain of its own: the device is gone, now its hwpt
+		 * (user-allocated, so not freed with its last device) */
+		if (rq->op == OP_DETACH && rq->a[2] && destroy_id(fd, (uint32_t)rq->a[2]))
+			set_fatal(rs, "detach: IOMMU_DESTROY of the domain's own hwpt %llu: %s",
+				  (unsigned long long)rq->a[2], errno_name(errno));
+		return;
+	}
+	case OP_MOCK_DOMAIN:
+		op_mock_domain(rq, data, rs);
 		return;
 	case OP_CHECK_MAP:
 		c.op = IOMMU_TEST_OP_MD_CHECK_MAP;
