@@ -13,7 +13,7 @@ import { recordScenario } from './record';
 import { oracleReplay, prepare, type GuestRunLike } from './replay';
 import { parseResults } from './results';
 import { engineAsKernel } from './self-oracle';
-import { translate } from './translate';
+import { DRIVER_OWN_DOMAIN_PER_DEVICE, translate } from './translate';
 
 const HEAD = '/// <reference path="../../engine/scenario/api/lab.d.ts" />\n';
 
@@ -147,9 +147,11 @@ describe('translator', () => {
 
 describe('shared auto domains (6.12)', () => {
   const TWO = `${HEAD}const c = lab.open(); const io = c.ioasAlloc(); const d0 = io.attachDomain(); const d1 = io.attachDomain(); d0.detach(); d1.detach(); io.attachDomain(); io.attachDomain();`;
-  it('a second live mock domain on one IOAS ends the replay there, unless the driver gives each its own', async () => {
+  it('the driver gives each mock domain its own: nothing stops; without that a second live one ends the replay', async () => {
     const rec = await recordScenario({ source: TWO });
-    const tr = translate(rec);
+    expect(DRIVER_OWN_DOMAIN_PER_DEVICE).toBe(true);
+    expect(translate(rec).stoppedAt).toBeUndefined();
+    const tr = translate(rec, { ownDomainPerDevice: false });
     expect(tr.stoppedAt).toMatchObject({
       seq: 4,
       reason: expect.stringMatching(/second mock domain on a0 .*d0 is live/),

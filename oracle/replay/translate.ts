@@ -119,13 +119,13 @@ export interface TranslateOptions {
   /**
    * The driver gives every mock_domain a domain of its own (IOMMU_HWPT_ALLOC +
    * MOCK_DOMAIN_REPLACE when 6.12's test op joined an existing auto domain).
-   * Until it does, the replay stops at a second live domain on one IOAS.
+   * It does (oracle/driver, server_iommufd.c); false brings back the replay stop at a second live domain on one IOAS.
    */
   ownDomainPerDevice?: boolean;
 }
 
 /** Whether the driver answers mock_domain with a domain per call (docs/ORACLE-SCRIPT.md, translator additions). */
-export const DRIVER_OWN_DOMAIN_PER_DEVICE = false;
+export const DRIVER_OWN_DOMAIN_PER_DEVICE = true;
 
 export function translate(rec: Recording, opts: TranslateOptions = {}): Translation {
   const events = rec.result.timeline.events;
