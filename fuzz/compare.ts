@@ -134,7 +134,8 @@ export function compareState(
         for (const iova of [a.iova - BigInt(PAGE), a.iova + BigInt(a.pages * PAGE)]) {
           const covers = (b: typeof a | undefined): boolean =>
             b !== undefined && b.iova <= iova + BigInt(PAGE) - 1n && iova < b.iova + BigInt(b.pages * PAGE);
-          if (covers(prev) || covers(next)) continue;
+          // an area at IOVA 0 (pagetable aperture) or at the top has no page on that side
+          if (covers(prev) || covers(next) || iova < 0n || iova > (1n << 64n) - 1n) continue;
           const phys = dom.iovaToPhys(iova);
           if (phys !== null)
             return {

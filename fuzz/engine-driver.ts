@@ -21,6 +21,7 @@ export class EngineDriver {
   readonly ioas: Ioas[] = [];
   readonly domains: Domain[] = [];
   readonly accesses: Access[] = [];
+  readonly children: ReturnType<Machine['process']['fork']>[] = [];
 
   constructor(seed: number) {
     this.machine = new Machine({ ...FUZZ_MACHINE, seed });
@@ -51,16 +52,24 @@ export class EngineDriver {
       case 'mmap':
         return p.mmap(
           c.length,
-          c.thp ? { thp: true, align: HPAGE, populate: c.populate } : { populate: c.populate },
+          c.thp
+            ? { thp: true, align: HPAGE, populate: c.populate, shared: c.shared }
+            : { populate: c.populate, shared: c.shared },
         );
+      case 'fork':
+        this.children.push(p.fork());
+        return undefined;
+      case 'exit':
+        this.children[c.child].exit();
+        return undefined;
       case 'munmap':
         p.munmap(c.uptr, c.length);
         return undefined;
       case 'touch':
-        p.write(c.uptr, new Uint8Array(c.length).fill(c.v));
+        (c.child === null ? p : this.children[c.child]).write(c.uptr, new Uint8Array(c.length).fill(c.v));
         return undefined;
       case 'pread':
-        return digest(p.read(c.uptr, c.length));
+        return digest((c.child === null ? p : this.children[c.child]).read(c.uptr, c.length));
       case 'rw': {
         const a = this.accesses[c.access];
         if (c.v === 0) return digest(a.read(c.iova, c.length, { slowPath: c.slow }));

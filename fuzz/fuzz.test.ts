@@ -64,7 +64,7 @@ describe('differential fuzzer against the reference model', () => {
   });
 
   it('catches a dropped pin (a state divergence) and shrinks it', () => {
-    const r = fuzz({ seed: 3, ops: 600, hook: dropPin, shrinkMs: 20_000 });
+    const r = fuzz({ seed: 1, ops: 600, hook: dropPin, shrinkMs: 20_000 });
     expect(r.divergence).not.toBeNull();
     expect(['pins', 'invariants', 'accounting', 'domain', 'teardown']).toContain(r.divergence!.kind);
     expect(r.shrunk!.ops.length).toBeLessThanOrEqual(6);

@@ -35,6 +35,14 @@ function fixedIova(s: State, ioas: number, rng: FuzzRng): number | undefined {
   return iova;
 }
 
+const liveChildren = (s: State): number => s.children.filter((c) => c.alive).length;
+
+/** A live child (40 % of the time when there is one), else undefined: the main process. */
+function childPick(s: State, rng: FuzzRng): number | undefined {
+  const live = s.children.flatMap((c, i) => (c.alive ? [i] : []));
+  return live.length > 0 && rng.chance(0.4) ? rng.pick(live) : undefined;
+}
+
 function handle(n: number, rng: FuzzRng): number {
   return n === 0 ? 0 : rng.chance(0.6) ? n - 1 : rng.int(n);
 }
@@ -44,7 +52,7 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
   const nAcc = s.accesses.length;
   const mapped = s.mem.size;
   const weights = innerOnly
-    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2, 0, 0, 0]
+    ? [0, 0, 0, 1, 0, 10, 0, 4, 0, 0, 0, 4, 0, 2, 6, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0]
     : [
         s.regions.length < 3 ? 20 : mapped > 6000 ? 1 : 6, // mmap
         mapped > 6000 ? 8 : 2, // munmap
@@ -70,6 +78,8 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
         nIoas === 0 ? 10 : 0.3, // rlimitMode
         0.5, // capIpcLock
         1, // ranges
+        s.thpEver ? 0 : liveChildren(s) === 0 ? 1.5 : 0.4, // fork
+        liveChildren(s) > 0 ? 0.5 : 0, // exit
       ];
   const kind = rng.weighted(weights);
   const io = handle(nIoas, rng);
@@ -77,13 +87,21 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
     case 0: {
       const big = rng.chance(0.05);
       const pages = big ? rng.pick([512, 1024]) : rng.chance(0.6) ? rng.range(1, 16) : rng.range(17, 128);
-      return { k: 'mmap', pages, thp: big || undefined, populate: rng.chance(0.3) || undefined };
+      return {
+        k: 'mmap',
+        pages,
+        thp: big || undefined,
+        populate: rng.chance(0.3) || undefined,
+        shared: rng.chance(0.2) || undefined,
+      };
     }
     case 1:
     case 2: {
       const p = regionPick(s, rng);
       if (!p) return { k: 'ioasAlloc' };
-      return kind === 1 ? { k: 'munmap', ...p } : { k: 'touch', ...p, v: rng.range(1, 255) };
+      if (kind === 1) return { k: 'munmap', ...p };
+      const child = childPick(s, rng);
+      return { k: 'touch', ...p, v: rng.range(1, 255), ...(child === undefined ? {} : { child }) };
     }
     case 3:
       return { k: 'ioasAlloc' };
@@ -181,7 +199,13 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
     case 19: {
       const p = regionPick(s, rng);
       if (!p) return { k: 'ioasAlloc' };
-      return { k: 'pread', ...p, byteOff: rng.chance(0.5) ? 0 : rng.int(PAGE) };
+      const child = childPick(s, rng);
+      return {
+        k: 'pread',
+        ...p,
+        byteOff: rng.chance(0.5) ? 0 : rng.int(PAGE),
+        ...(child === undefined ? {} : { child }),
+      };
     }
     case 20: {
       const acc = handle(nAcc, rng);
@@ -214,6 +238,10 @@ function baseOp(s: State, rng: FuzzRng, innerOnly = false): Op {
       return { k: 'capIpcLock', value: rng.chance(0.4) };
     case 23:
       return { k: 'ranges', ioas: io };
+    case 24:
+      return { k: 'fork' };
+    case 25:
+      return { k: 'exit', child: childPick(s, rng) ?? 0 };
     default:
       return { k: 'ioasAlloc' };
   }

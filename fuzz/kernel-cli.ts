@@ -39,7 +39,7 @@ export async function kernelMain(o: {
           ? `  line ${dv.line} ${dv.op}: ${dv.what}\n  script: ${dv.script}\n  engine: ${dv.engine}\n  kernel: ${dv.kernel}\n`
           : ''),
     );
-    
+
     const q = kernelSequence(first.seed, o.ops);
     if ('ops' in q) {
       const sh = await kernelShrink(first, q.ops, replay, { maxBoots: 12, log });

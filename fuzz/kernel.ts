@@ -23,7 +23,15 @@ export interface KernelReport {
   reason?: string;
   compared: number;
   allowed: readonly unknown[];
-  divergence?: { seq: number; op: string; line: number; script: string; engine: string; kernel: string; what: string };
+  divergence?: {
+    seq: number;
+    op: string;
+    line: number;
+    script: string;
+    engine: string;
+    kernel: string;
+    what: string;
+  };
   notes: string[];
 }
 
@@ -44,7 +52,10 @@ export interface KernelSeq {
 }
 
 /** Generate one sequence for the kernel (engine and model must agree: else it is a model-run finding). */
-export function kernelSequence(seed: number, nOps: number): KernelSeq | { seed: number; modelDivergence: string } {
+export function kernelSequence(
+  seed: number,
+  nOps: number,
+): KernelSeq | { seed: number; modelDivergence: string } {
   const rng = new FuzzRng(seed);
   const { report, ops } = runOps((s, i) => (i < nOps ? generateOp(s, rng, { kernel: true }) : null), {
     seed,
@@ -52,7 +63,10 @@ export function kernelSequence(seed: number, nOps: number): KernelSeq | { seed: 
     deepEvery: 0,
   });
   if (report.divergence)
-    return { seed, modelDivergence: `op #${report.divergence.index}: ${report.divergence.engine} / ${report.divergence.model}` };
+    return {
+      seed,
+      modelDivergence: `op #${report.divergence.index}: ${report.divergence.engine} / ${report.divergence.model}`,
+    };
   return { seed, ops, source: writeScenario(ops, report.steps, null, title(seed)) };
 }
 
@@ -90,9 +104,14 @@ export interface KernelRunResult {
 }
 
 /** Replay seeds [seed, seed+count) with nOps each, `perBoot` sequences per boot. */
-export async function kernelRun(
-  o: { seed: number; count: number; ops: number; perBoot: number; replay: Replay; log?: (l: string) => void },
-): Promise<KernelRunResult> {
+export async function kernelRun(o: {
+  seed: number;
+  count: number;
+  ops: number;
+  perBoot: number;
+  replay: Replay;
+  log?: (l: string) => void;
+}): Promise<KernelRunResult> {
   const res: KernelRunResult = {
     sequences: 0,
     ops: 0,
@@ -112,7 +131,9 @@ export async function kernelRun(
       else batch.push(q);
     }
     o.log?.(`boot for seeds ${b}..${b + batch.length - 1} (${batch.length} sequences)`);
-    const reports = await o.replay(batch.map((q) => ({ name: `fuzz-seed-${q.seed}.ts`, source: q.source, seed: q.seed })));
+    const reports = await o.replay(
+      batch.map((q) => ({ name: `fuzz-seed-${q.seed}.ts`, source: q.source, seed: q.seed })),
+    );
     batch.forEach((q, i) => {
       const r = reports[i];
       res.sequences++;
@@ -125,7 +146,12 @@ export async function kernelRun(
       else if (r.status === 'error') res.errors.push({ name: r.name, reason: r.reason ?? '' });
       else {
         const index = r.divergence ? opAtLine(q.source, r.divergence.line) : -1;
-        res.divergences.push({ seed: q.seed, index, op: index >= 0 ? (q.ops[index] ?? null) : null, report: r });
+        res.divergences.push({
+          seed: q.seed,
+          index,
+          op: index >= 0 ? (q.ops[index] ?? null) : null,
+          report: r,
+        });
       }
     });
     o.log?.(
@@ -136,7 +162,9 @@ export async function kernelRun(
 }
 
 const sameBug = (a: KernelReport, b: KernelReport): boolean =>
-  b.status === 'differs' && a.divergence?.op === b.divergence?.op && a.divergence?.what === b.divergence?.what;
+  b.status === 'differs' &&
+  a.divergence?.op === b.divergence?.op &&
+  a.divergence?.what === b.divergence?.what;
 
 /**
  * Delta debugging against the kernel: each round tries every candidate
@@ -157,14 +185,22 @@ export async function kernelShrink(
   while (boots < o.maxBoots) {
     const cands: Op[][] = [];
     if (chunk >= 1) for (let i = 0; i < cur.length; i += chunk) cands.push(removeRenumbered(cur, i, chunk));
-    if (chunk === 1) for (let i = 0; i < cur.length; i++) for (const x of simpler(cur[i])) cands.push([...cur.slice(0, i), x, ...cur.slice(i + 1)]);
+    if (chunk === 1)
+      for (let i = 0; i < cur.length; i++)
+        for (const x of simpler(cur[i])) cands.push([...cur.slice(0, i), x, ...cur.slice(i + 1)]);
     const list = cands.filter((c) => c.length > 0).slice(0, per);
     if (list.length === 0) break;
-    const items = list.map((c, i) => ({ name: `shrink-${d.seed}-${boots}-${i}.ts`, source: sourceOf(c, d.seed), seed: d.seed }));
+    const items = list.map((c, i) => ({
+      name: `shrink-${d.seed}-${boots}-${i}.ts`,
+      source: sourceOf(c, d.seed),
+      seed: d.seed,
+    }));
     boots++;
     const reports = await replay(items);
     const hit = reports.findIndex((r) => sameBug(d.report, r));
-    o.log?.(`shrink boot ${boots}: ${list.length} candidates of ${cur.length} ops, chunk ${chunk}: ${hit >= 0 ? 'smaller' : 'none'}`);
+    o.log?.(
+      `shrink boot ${boots}: ${list.length} candidates of ${cur.length} ops, chunk ${chunk}: ${hit >= 0 ? 'smaller' : 'none'}`,
+    );
     if (hit >= 0) {
       const r = reports[hit];
       const idx = r.divergence ? opAtLine(items[hit].source, r.divergence.line) : -1;

@@ -16,6 +16,16 @@
  * page (EFAULT if none; ENOMEM past RLIMIT_MEMLOCK), released ones drop it.
  * Failed ops leave the state as it was (ops work on a clone), except unmap,
  * which is not atomic (areas removed before the failing one stay removed).
+ *
+ * fork / exit / MAP_SHARED: a child's memory is its own page → identity map,
+ * copied at fork (same identities: copy-on-write), except private pages a
+ * pages object holds, which the child gets a copy of at once (the pinned page
+ * stays the parent's). A write to a private page, or a pin of one, by a
+ * process whose identity another live process maps at that address gives the
+ * writer / pinner a fresh identity with the same bytes (copy-on-write broken,
+ * or unshared by the pin); MAP_SHARED pages keep one identity everywhere.
+ * Children write and read; exit drops their memory. No fork once a THP
+ * region existed (partial copy-on-write of a huge folio is not modelled).
  */
 import type { Call, Outcome } from './ops';
 import { digest, HPAGE, PAGE, rangesDigest } from './ops';
@@ -100,6 +110,16 @@ export interface State {
   capIpcLock: boolean;
   /** Bytes of each page identity that was written (absent: zeros; null: unknown after a failed write). Arrays are never changed in place. */
   content: Map<number, Uint8Array | null>;
+  /** Main-process pages of MAP_SHARED mappings. */
+  shared: Set<number>;
+  thpEver: boolean;
+  /** Forked processes (handles in fork order). */
+  children: Child[];
+}
+export interface Child {
+  alive: boolean;
+  mem: Map<number, number>;
+  shared: Set<number>;
 }
 
 /** The model's verdict on one call: null when the engine's outcome is right. */
@@ -119,7 +139,51 @@ export function emptyState(): State {
     rlimitMode: 0,
     capIpcLock: false,
     content: new Map(),
+    shared: new Set(),
+    thpEver: false,
+    children: [],
   };
+}
+
+/** Maps this op has already copied (the state's maps are shared between states until changed). */
+let owned = new WeakSet<object>();
+function own<T extends object>(m: T, copy: (x: T) => T): T {
+  if (owned.has(m)) return m;
+  const c = copy(m);
+  owned.add(c);
+  return c;
+}
+const copyMap = <K, V>(m: Map<K, V>): Map<K, V> => new Map(m);
+
+/**
+ * Copy-on-write: process `who` (-1: the main one) is about to write or pin its
+ * private page vpn; if another live process maps the same identity there, `who`
+ * gets a fresh identity with the same bytes.
+ */
+const memOf = (s: State, who: number): Map<number, number> => (who < 0 ? s.mem : s.children[who].mem);
+
+function cowBreak(s: State, who: number, vpn: number): void {
+  const mem = who < 0 ? s.mem : s.children[who].mem;
+  const id = mem.get(vpn);
+  if (id === undefined || (who < 0 ? s.shared : s.children[who].shared).has(vpn)) return;
+  let other = who >= 0 && s.mem.get(vpn) === id;
+  for (let k = 0; !other && k < s.children.length; k++)
+    other = k !== who && s.children[k].alive && s.children[k].mem.get(vpn) === id;
+  if (!other) return;
+  const nid = s.nextIdentity++;
+  const bytes = s.content.get(id);
+  if (bytes !== undefined) {
+    s.content = own(s.content, copyMap);
+    s.content.set(nid, bytes);
+  }
+  if (who < 0) {
+    s.mem = own(s.mem, copyMap);
+    s.mem.set(vpn, nid);
+  } else {
+    const ch = s.children[who];
+    ch.mem = own(ch.mem, copyMap);
+    ch.mem.set(vpn, nid);
+  }
 }
 
 /** A copy ops can mutate; `mem` is shared (mmap / munmap replace it). */
@@ -129,6 +193,7 @@ function clone(s: State): State {
   return {
     ...s,
     regions: s.regions.slice(),
+    children: s.children.map((ch) => ({ ...ch })),
     objs,
     ioas: s.ioas.map((io) => ({
       ...io,
@@ -211,6 +276,7 @@ function settle(s: State): string[] | null {
     for (const i of [...o.held.keys()]) if (!w.has(i)) o.held.delete(i);
     for (const i of w)
       if (!o.held.has(i)) {
+        cowBreak(s, -1, o.uptr / PAGE + i);
         const ident = s.mem.get(o.uptr / PAGE + i);
         if (ident === undefined) efault = true;
         else {
@@ -386,7 +452,32 @@ function newAreaChecks(
 
 function modelCall(s0: State, c: Call): Expect | 'skip' {
   const s = clone(s0);
+  owned = new WeakSet();
   switch (c.k) {
+    case 'fork': {
+      const held = new Set<number>();
+      for (const o of s.objs.values()) for (const id of o.held.values()) held.add(id);
+      const mem = new Map<number, number>();
+      for (const [vpn, id] of s.mem) {
+        if (s.shared.has(vpn) || !held.has(id)) {
+          mem.set(vpn, id);
+          continue;
+        }
+        // page_needs_cow_for_dma: the child gets its copy now
+        const nid = s.nextIdentity++;
+        const bytes = s.content.get(id);
+        if (bytes !== undefined) {
+          s.content = own(s.content, copyMap);
+          s.content.set(nid, bytes);
+        }
+        mem.set(vpn, nid);
+      }
+      s.children.push({ alive: true, mem, shared: new Set(s.shared) });
+      return { next: s };
+    }
+    case 'exit':
+      s.children[c.child] = { alive: false, mem: new Map(), shared: new Set() };
+      return { next: s };
     case 'mmap': {
       return {
         next: s,
@@ -398,22 +489,31 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
           s.mem = new Map(s.mem);
           for (let i = 0; i < np; i++) s.mem.set(v / PAGE + i, s.nextIdentity++);
           s.regions.push({ base: v, pages: np });
+          if (c.thp) s.thpEver = true;
+          if (c.shared) {
+            s.shared = new Set(s.shared);
+            for (let i = 0; i < np; i++) s.shared.add(v / PAGE + i);
+          }
           return null;
         },
       };
     }
     case 'munmap': {
       s.mem = new Map(s.mem);
+      s.shared = new Set(s.shared);
       for (let i = 0; i < c.length / PAGE; i++) s.mem.delete(c.uptr / PAGE + i);
+      for (let i = 0; i < c.length / PAGE; i++) s.shared.delete(c.uptr / PAGE + i);
       return { next: s };
     }
     case 'touch': {
-      s.content = new Map(s.content);
+      const who = c.child ?? -1;
       let ok = true;
-      for (let i = 0; i < c.length / PAGE; i++) if (!s.mem.has(c.uptr / PAGE + i)) ok = false;
+      for (let i = 0; i < c.length / PAGE; i++) if (!memOf(s, who).has(c.uptr / PAGE + i)) ok = false;
+      for (let i = 0; i < c.length / PAGE; i++) cowBreak(s, who, c.uptr / PAGE + i);
+      s.content = own(s.content, copyMap);
       // a failed write may have written some pages: their bytes are unknown
       for (let i = 0; i < c.length / PAGE; i++) {
-        const id = s.mem.get(c.uptr / PAGE + i);
+        const id = memOf(s, who).get(c.uptr / PAGE + i);
         if (id !== undefined) writeContent(s, id, 0, PAGE, ok ? c.v : null);
       }
       return ok ? { next: s } : { errnos: ['EFAULT'], partial: s };
@@ -421,8 +521,9 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
     case 'pread': {
       const bytes: number[] = [];
       let known = true;
+      const mem = memOf(s, c.child ?? -1);
       const ok = byPages(c.uptr, c.length, (page, off, n) => {
-        const id = s.mem.get(page);
+        const id = mem.get(page);
         if (id === undefined) return false;
         known = readContent(s, id, off, n, bytes) && known;
         return true;
@@ -435,7 +536,7 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       const io = s.ioas[ac.ioas];
       if (c.length === 0) return err('EINVAL');
       const write = c.v !== 0;
-      if (write) s.content = new Map(s.content);
+      if (write) s.content = own(s.content, copyMap);
       const bytes: number[] = [];
       let known = true;
       let cur = c.iova;
@@ -460,7 +561,10 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
         // takes held pages from the xarray / a domain and pins the rest from the user
         const viaReader = c.slow && Math.floor(base / PAGE) !== Math.floor((base + n - 1) / PAGE);
         const ok = byPages(base, n, (idx, off, len) => {
-          const id = (viaReader ? obj.held.get(idx) : undefined) ?? s.mem.get(obj.uptr / PAGE + idx);
+          const held = viaReader ? obj.held.get(idx) : undefined;
+          // a write through the user address (copy_to_user, or rw_page's pin) breaks copy-on-write
+          if (held === undefined && write) cowBreak(s, -1, obj.uptr / PAGE + idx);
+          const id = held ?? s.mem.get(obj.uptr / PAGE + idx);
           if (id === undefined) return false;
           ids.push([id, off, len]);
           return true;

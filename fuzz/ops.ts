@@ -17,10 +17,13 @@ export const HPAGE = 2 * 1024 * 1024;
 export type UnmapHow = 'area' | 'all' | 'range' | 'partial' | 'span';
 
 export type Op =
-  | { k: 'mmap'; pages: number; thp?: boolean; populate?: boolean }
+  | { k: 'mmap'; pages: number; thp?: boolean; populate?: boolean; shared?: boolean }
   | { k: 'munmap'; region: number; off: number; pages: number }
-  | { k: 'touch'; region: number; off: number; pages: number; v?: number }
-  | { k: 'pread'; region: number; off: number; pages: number; byteOff: number }
+  /** `child`: the n-th forked process writes / reads (its copy of the region), else the main process. */
+  | { k: 'touch'; region: number; off: number; pages: number; v?: number; child?: number }
+  | { k: 'pread'; region: number; off: number; pages: number; byteOff: number; child?: number }
+  | { k: 'fork' }
+  | { k: 'exit'; child: number }
   | { k: 'ioasAlloc' }
   | { k: 'ioasDestroy'; ioas: number }
   | { k: 'map'; ioas: number; region: number; off: number; pages: number; iova?: number; readOnly?: boolean }
@@ -54,10 +57,12 @@ export type Op =
 
 /** An op made concrete against the current state: the arguments of the engine call. */
 export type Call =
-  | { k: 'mmap'; length: number; thp: boolean; populate: boolean }
+  | { k: 'mmap'; length: number; thp: boolean; populate: boolean; shared: boolean }
   | { k: 'munmap'; uptr: number; length: number }
-  | { k: 'touch'; uptr: number; length: number; v: number }
-  | { k: 'pread'; uptr: number; length: number }
+  | { k: 'touch'; uptr: number; length: number; v: number; child: number | null }
+  | { k: 'pread'; uptr: number; length: number; child: number | null }
+  | { k: 'fork' }
+  | { k: 'exit'; child: number }
   | { k: 'ioasAlloc' }
   | { k: 'ioasDestroy'; ioas: number }
   | { k: 'map'; ioas: number; uptr: number; length: number; iova: number | null; write: boolean }

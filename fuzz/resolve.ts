@@ -24,7 +24,18 @@ function areaAt(s: State, ioas: number, sel: number) {
 export function resolve(s: State, op: Op): Call | null {
   switch (op.k) {
     case 'mmap':
-      return { k: 'mmap', length: op.pages * PAGE, thp: op.thp === true, populate: op.populate === true };
+      return {
+        k: 'mmap',
+        length: op.pages * PAGE,
+        thp: op.thp === true,
+        populate: op.populate === true,
+        shared: op.shared === true,
+      };
+    case 'fork':
+      // THP folios split on a partial copy-on-write: left out of the model, so no fork once one exists
+      return s.thpEver || s.children.filter((c) => c.alive).length >= 3 ? null : { k: 'fork' };
+    case 'exit':
+      return s.children[op.child]?.alive ? { k: 'exit', child: op.child } : null;
     case 'munmap':
     case 'touch':
     case 'pread': {
@@ -32,8 +43,10 @@ export function resolve(s: State, op: Op): Call | null {
       if (!r) return null;
       const uptr = r.base + op.off * PAGE;
       if (op.k === 'munmap') return { k: op.k, uptr, length: op.pages * PAGE };
-      if (op.k === 'touch') return { k: op.k, uptr, length: op.pages * PAGE, v: op.v ?? 0xa5 };
-      return { k: op.k, uptr: uptr + op.byteOff, length: Math.max(1, op.pages * PAGE - op.byteOff) };
+      const child = op.child ?? null;
+      if (child !== null && !s.children[child]?.alive) return null;
+      if (op.k === 'touch') return { k: op.k, uptr, length: op.pages * PAGE, v: op.v ?? 0xa5, child };
+      return { k: op.k, uptr: uptr + op.byteOff, length: Math.max(1, op.pages * PAGE - op.byteOff), child };
     }
     case 'rw': {
       const ac = s.accesses[op.access];

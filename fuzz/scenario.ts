@@ -51,7 +51,10 @@ interface Names {
   ioas: number;
   domains: number;
   accesses: number;
+  children: number;
 }
+
+const who = (child: number | null): string => (child === null ? 'p' : `child${child}`);
 
 /** The expression of one call, and the variable it creates (if it succeeds). */
 function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string } {
@@ -65,6 +68,7 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
       const o: string[] = [];
       if (c.thp) o.push('thp: true', `align: lab.HUGEPAGE_SIZE`);
       if (c.populate) o.push('populate: true');
+      if (c.shared) o.push('shared: true');
       return {
         expr: `p.mmap(${c.length}${o.length ? `, { ${o.join(', ')} }` : ''})`,
         creates: `r${n.regions}`,
@@ -73,9 +77,15 @@ function callExpr(op: Op, c: Call, n: Names): { expr: string; creates?: string }
     case 'munmap':
       return { expr: `p.munmap(${uptr()}, ${c.length})` };
     case 'touch':
-      return { expr: `p.write(${uptr()}, new Uint8Array(${c.length}).fill(${c.v}))` };
+      return { expr: `${who(c.child)}.write(${uptr()}, new Uint8Array(${c.length}).fill(${c.v}))` };
     case 'pread':
-      return { expr: `digest(p.read(${uptr()} + ${(inner as { byteOff: number }).byteOff}, ${c.length}))` };
+      return {
+        expr: `digest(${who(c.child)}.read(${uptr()} + ${(inner as { byteOff: number }).byteOff}, ${c.length}))`,
+      };
+    case 'fork':
+      return { expr: 'p.fork()', creates: `child${n.children}` };
+    case 'exit':
+      return { expr: `child${c.child}.exit()` };
     case 'rw':
       return c.v === 0
         ? {
@@ -148,6 +158,7 @@ function count(c: Call, n: Names): void {
   else if (c.k === 'ioasAlloc') n.ioas++;
   else if (c.k === 'attach') n.domains++;
   else if (c.k === 'accessCreate') n.accesses++;
+  else if (c.k === 'fork') n.children++;
 }
 
 function valueOf(o: Outcome): string | null {
@@ -185,7 +196,7 @@ export function writeScenario(
   L.push(PRELUDE);
   L.push('const p = lab.process;');
   L.push('const fd = lab.open();');
-  const n: Names = { regions: 0, ioas: 0, domains: 0, accesses: 0 };
+  const n: Names = { regions: 0, ioas: 0, domains: 0, accesses: 0, children: 0 };
   const last = div ? Math.min(div.index, ops.length - 1) : ops.length - 1;
   for (let i = 0; i <= last; i++) {
     const st = steps[i];

@@ -21,7 +21,7 @@ function sameBug(a: Divergence, b: Divergence): boolean {
   return true;
 }
 
-type HandleKind = 'region' | 'ioas' | 'domain' | 'access';
+type HandleKind = 'region' | 'ioas' | 'domain' | 'access' | 'child';
 
 /** The handle kind an op creates (when it succeeds). */
 function creates(op: Op): HandleKind | null {
@@ -34,7 +34,9 @@ function creates(op: Op): HandleKind | null {
         ? 'domain'
         : o.k === 'accessCreate'
           ? 'access'
-          : null;
+          : o.k === 'fork'
+            ? 'child'
+            : null;
 }
 
 const FIELDS: Record<HandleKind, string[]> = {
@@ -42,6 +44,7 @@ const FIELDS: Record<HandleKind, string[]> = {
   ioas: ['ioas', 'src', 'dst'],
   domain: ['domain'],
   access: ['access'],
+  child: ['child'],
 };
 
 /** op with references to handle h of kind k and above moved down by one (h itself: left as is). */
@@ -90,7 +93,7 @@ export function simpler(op: Op): Op[] {
     for (const x of [min, Math.floor(v / 2), v - 1])
       if (x >= min && x < v) out.push({ ...op, [key]: x } as Op);
   }
-  for (const key of ['thp', 'populate', 'readOnly', 'iova', 'kind', 'format', 'batch'])
+  for (const key of ['thp', 'populate', 'shared', 'child', 'readOnly', 'iova', 'kind', 'format', 'batch'])
     if (rec[key] !== undefined) {
       const c = { ...rec };
       delete c[key];
