@@ -152,6 +152,13 @@ export async function kernelRun(o: {
           op: index >= 0 ? (q.ops[index] ?? null) : null,
           report: r,
         });
+        const dv = r.divergence;
+        o.log?.(
+          `  seed ${q.seed}: DIVERGENCE at fuzz op #${index} ${JSON.stringify(q.ops[index] ?? null)}` +
+            (dv
+              ? `: line ${dv.line} ${dv.op} (${dv.what}) script \`${dv.script}\` engine ${dv.engine} kernel ${dv.kernel}`
+              : ''),
+        );
       }
     });
     o.log?.(
