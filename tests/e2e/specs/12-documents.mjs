@@ -152,7 +152,6 @@ export default async function documents({ context, base, test, outDir, problems 
       assertEqual(shown, share.url, 'link in the dialog');
       await page.getByTestId('share-done').click();
     }
-    const before = await docsOf(page);
     await page.waitForTimeout(700); // this page's autosave
     const fresh = await context.newPage();
     fresh.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
