@@ -8,8 +8,8 @@
  */
 import type { StudyCell, StudyFile } from '../../../engine/scenario/study-file';
 import { sizeLabel } from '../spec';
-import { MD_COLUMNS, cellOrder, leakyGroups } from './markdown';
-import { baselineKey, baselines, fmtBytes, fmtInt, fmtMs, fmtRatio, ratio } from './ratios';
+import { MD_COLUMNS, cellColumns, cellOrder, leakyGroups } from './markdown';
+import { baselineKey, baselines, ratio } from './ratios';
 import { barChartSvg, esc } from './svg';
 
 function chartsFor(f: StudyFile, op: string): string[] {
@@ -70,27 +70,7 @@ function chartsFor(f: StudyFile, op: string): string[] {
 }
 
 function tableRow(c: StudyCell, base: StudyCell | undefined): string {
-  const k = c.counters;
-  const cells = [
-    c.strategy,
-    String(c.domains),
-    c.backing,
-    sizeLabel(c.size),
-    fmtMs(c.wallMs),
-    fmtMs(c.floorMs),
-    fmtRatio(ratio(c.wallMs, c.floorMs)),
-    c.strategy === 'iommufd' ? '1' : fmtRatio(base ? ratio(c.wallMs, base.wallMs) : null),
-    fmtInt(k.iommuMapCalls),
-    fmtInt(k.iommuUnmapCalls),
-    fmtInt(k.iovaToPhysCalls),
-    fmtInt(k.readPfnsCalls),
-    fmtInt(k.mapPfnListCalls),
-    fmtInt(k.pteWrites),
-    fmtInt(k.pagesPinned),
-    fmtInt(k.pagesUnpinned),
-    fmtBytes(c.tempMemoryPeakBytes),
-    fmtBytes(c.engineBytes),
-  ];
+  const cells = cellColumns(c, base);
   return `<tr>${cells.map((x, i) => `<td${i >= 4 ? ' class="n"' : ''}>${esc(x)}</td>`).join('')}</tr>`;
 }
 

@@ -39,7 +39,8 @@ export function cellOrder(axes: StudyFile['axes']): (a: StudyCell, b: StudyCell)
     idx(axes.strategies, a.strategy) - idx(axes.strategies, b.strategy);
 }
 
-function row(c: StudyCell, base: StudyCell | undefined): string[] {
+/** One measured cell's values in MD_COLUMNS order (the Markdown and HTML tables share it). */
+export function cellColumns(c: StudyCell, base: StudyCell | undefined): string[] {
   const k = c.counters;
   return [
     c.strategy,
@@ -105,7 +106,7 @@ export function studyMarkdown(f: StudyFile): string {
     out.push(`## ${op}`, '');
     if (ok.length) {
       out.push(`| ${MD_COLUMNS.join(' | ')} |`, `|${MD_COLUMNS.map(() => ' --- ').join('|')}|`);
-      for (const c of ok) out.push(`| ${row(c, base.get(baselineKey(c))).join(' | ')} |`);
+      for (const c of ok) out.push(`| ${cellColumns(c, base.get(baselineKey(c))).join(' | ')} |`);
       out.push('');
     }
     const rest = cells.filter((c) => c.status !== 'ok');
