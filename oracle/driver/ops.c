@@ -225,6 +225,56 @@ static uint64_t lowest_free_id(int ctx)
 	return 0;
 }
 
+/*
+ * The engine's close destroys the object whatever processes exist; the
+ * kernel's close drops one fd, and fork children hold copies of every
+ * context and access fd (at the same numbers). So after the caller's close,
+ * close the same fd in every other live holder, so that the object goes as
+ * in the engine. `rq0` is the caller's request (op, fds in a[0] / a[1]).
+ * Holders that exited have already dropped theirs (release_process_fds).
+ */
+static int close_in_other_holders(int o, const struct req *rq0)
+{
+	for (int h = 0; h < nprocs; h++) {
+		struct req rq = *rq0;
+		struct resp rs;
+		uint8_t *out = NULL;
+		int32_t *afds = NULL;
+		int n = 0, rc;
+
+		if (!procs[h].alive || !(objs[o].holders & (1ull << h)))
+			continue;
+		rq.borrow = 0;
+		if (rq.op == OP_CLOSE) {
+			/* this holder's access fds of the context, as for the caller */
+			afds = malloc(sizeof(int32_t) * (size_t)(nobjs + 1));
+			if (!afds)
+				return fatal("out of memory");
+			for (int i = 0; i < nobjs; i++)
+				if (objs[i].kind == K_ACCESS && objs[i].ctx == o && (objs[i].holders & (1ull << h)))
+					afds[n++] = (int32_t)objs[i].id;
+		}
+		rq.len = (uint32_t)n * 4;
+		rc = call_server(&procs[h], &rq, afds, &rs, &out);
+		free(afds);
+		free(out);
+		if (rc)
+			return fatal("the server of %s died", procs[h].name);
+		if (rs.status != ST_OK)
+			return fatal("closing the copy of %s held by %s failed (%s)", objs[o].name, procs[h].name,
+				     rs.status > 0 ? errno_name(rs.status) : rs.msg);
+		if (rq.op == OP_CLOSE) {
+			for (int i = 0; i < nobjs; i++)
+				if (objs[i].kind == K_ACCESS && objs[i].ctx == o && (objs[i].holders & (1ull << h)))
+					access_release_holder(i, h);
+			objs[o].holders &= ~(1ull << h);
+		} else {
+			access_release_holder(o, h);
+		}
+	}
+	return 0;
+}
+
 /* --- ops -------------------------------------------------------------------- */
 
 static void print_ranges(const uint8_t *p, uint64_t n)
@@ -771,6 +821,11 @@ int run_op(struct line *l)
 			if (objs[i].kind == K_ACCESS && objs[i].ctx == ctx && (objs[i].holders & (1ull << pi)))
 				access_release_holder(i, pi);
 		objs[ctx].holders &= ~(1ull << pi);
+		if (close_in_other_holders(ctx, &rq)) {
+			printf("\n");
+			free(out);
+			return -1;
+		}
 		ctx_maybe_gone(ctx);
 		break;
 	case OP_FD_OPTION:
@@ -877,6 +932,11 @@ int run_op(struct line *l)
 	}
 	case OP_ACCESS_CLOSE:
 		access_release_holder(target, pi);
+		if (close_in_other_holders(target, &rq)) {
+			printf("\n");
+			free(out);
+			return -1;
+		}
 		break;
 	default:
 		break;
