@@ -1,5 +1,6 @@
 /**
- * `npm run oracle`: replay every bundled scenario (scenarios/*.ts) in the
+ * `npm run oracle`: replay every bundled scenario (scenarios/*.ts) and every
+ * fuzzer regression (fuzz/found/fuzz-*.ts) in the
  * real kernel, all in one guest boot, and print per scenario identical /
  * differs / not kernel-runnable with the reason, then a summary with the
  * number of operations compared. Exit 1 on an unexplained divergence or an
@@ -63,12 +64,14 @@ async function main(argv: string[]): Promise<number> {
   if (a.file !== undefined) {
     items = [{ name: basename(a.file), source: readFileSync(a.file, 'utf8'), seed: a.seed }];
   } else {
-    const dir = join(ROOT, 'scenarios');
-    items = readdirSync(dir)
-      .filter((f) => f.endsWith('.ts') && /^\d/.test(f))
-      .filter((f) => a.filters.length === 0 || a.filters.some((x) => f.includes(x)))
-      .sort()
-      .map((f) => ({ name: f, source: readFileSync(join(dir, f), 'utf8'), seed: a.seed }));
+    // the bundled scenarios, then the regressions the fuzzer found (fuzz/found/)
+    const pick = (dir: string, re: RegExp): { name: string; source: string; seed?: number }[] =>
+      readdirSync(join(ROOT, dir))
+        .filter((f) => f.endsWith('.ts') && re.test(f))
+        .filter((f) => a.filters.length === 0 || a.filters.some((x) => f.includes(x)))
+        .sort()
+        .map((f) => ({ name: f, source: readFileSync(join(ROOT, dir, f), 'utf8'), seed: a.seed }));
+    items = [...pick('scenarios', /^\d/), ...pick(join('fuzz', 'found'), /^fuzz-/)];
   }
   const t0 = performance.now();
   const log = a.json ? undefined : (l: string): void => void process.stderr.write(`${l}\n`);

@@ -222,18 +222,33 @@ describe('exit and mm lifetime', () => {
 });
 
 describe('more edges', () => {
-  it('copyToUser / copyFromUser check the whole range first: a failed copy changes nothing', () => {
+  it('copyToUser / copyFromUser stop at the first page they cannot reach, the bytes before it copied (as copy_to_user)', () => {
     const sys = machine();
     const p = sys.createProcess();
     const a = p.mmap(2 * PAGE_SIZE);
     p.munmap(a + PAGE_SIZE, PAGE_SIZE);
+    // runs past the end of the mapping: EFAULT, the first two bytes written (Linux: the same, fuzz seed 9 in the kernel)
     expect(() => p.write(a + PAGE_SIZE - 2, new Uint8Array([1, 2, 3, 4]))).toThrow(errno('EFAULT'));
-    expect(p.mm.pt.present).toBe(0);
+    expect(p.mm.pt.present).toBe(1);
+    expect(Array.from(p.read(a + PAGE_SIZE - 3, 3))).toEqual([0, 1, 2]);
     const dst = new Uint8Array(8);
     expect(() => p.mm.copyFromUser(a + PAGE_SIZE - 4, dst, 0, 8)).toThrow(errno('EFAULT'));
     p.mm.copyToUser(a + 10, new Uint8Array([5, 6, 7]), 1, 2);
     p.mm.copyFromUser(a + 9, dst, 0, 4);
     expect(Array.from(dst.subarray(0, 4))).toEqual([0, 6, 7, 0]);
+    // a read that faults part way has faulted in the pages before the fault
+    const b = p.mmap(3 * PAGE_SIZE);
+    p.munmap(b + 2 * PAGE_SIZE, PAGE_SIZE);
+    expect(() => p.read(b, 3 * PAGE_SIZE)).toThrow(errno('EFAULT'));
+    expect(p.translate(b)).toBeGreaterThanOrEqual(0);
+    expect(p.translate(b + PAGE_SIZE)).toBeGreaterThanOrEqual(0);
+    // a write into a read-only mapping further on writes up to it
+    const q = sys.createProcess();
+    const ro = q.mmap(PAGE_SIZE, { readOnly: true });
+    const c = q.mmap(PAGE_SIZE);
+    expect(c + PAGE_SIZE).toBe(ro); // top-down, as Linux
+    expect(() => q.write(c + PAGE_SIZE - 1, new Uint8Array([9, 9]))).toThrow(errno('EFAULT'));
+    expect(q.read(c + PAGE_SIZE - 1, 1)[0]).toBe(9);
   });
 
   it('shared hugetlb mappings reserve at mmap and share huge pages with children', () => {
