@@ -27,6 +27,16 @@ export async function run(args: readonly string[] = []): Promise<void> {
   const ok = study.cells.filter((c) => c.status === 'ok').length;
   console.log(`study: ${study.cells.length} cells (${ok} measured) in ${(study.wallMs / 1000).toFixed(1)} s`);
   for (const f of files) console.log(`  wrote ${f}`);
+  // a cell that failed or leaked fails the run (CI runs --quick)
+  const bad = study.cells.filter((c) => c.status === 'error' || (c.warnings?.length ?? 0) > 0);
+  for (const c of bad.slice(0, 10))
+    console.error(
+      `study: ${c.strategy} × ${c.domains} × ${c.backing} × ${c.size} × ${c.operation}: ${c.status === 'error' ? (c.reason ?? 'error') : (c.warnings ?? []).join('; ')}`,
+    );
+  if (bad.length > 0) {
+    console.error(`study: ${bad.length} cell(s) failed or leaked`);
+    process.exitCode = 1;
+  }
 }
 
 /** In the whole suite (`npm run bench` with no names) the study runs quick. */

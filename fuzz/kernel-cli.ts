@@ -8,7 +8,7 @@
 import '../engine/scenario/testing/lockdown';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelRun, kernelSequence, kernelShrink, type Replay } from './kernel';
+import { clip, kernelRun, kernelSequence, kernelShrink, type Replay } from './kernel';
 
 const show = (v: unknown): string =>
   JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? '0x' + x.toString(16) : x));
@@ -36,7 +36,7 @@ export async function kernelMain(o: {
     w.write(
       `seed ${first.seed}: KERNEL DIVERGENCE at fuzz op #${first.index} ${first.op ? show(first.op) : ''}\n` +
         (dv
-          ? `  line ${dv.line} ${dv.op}: ${dv.what}\n  script: ${dv.script}\n  engine: ${dv.engine}\n  kernel: ${dv.kernel}\n`
+          ? `  line ${dv.line} ${dv.op}: ${dv.what}\n  script: ${dv.script}\n  engine: ${clip(dv.engine)}\n  kernel: ${clip(dv.kernel)}\n`
           : ''),
     );
 
@@ -48,7 +48,7 @@ export async function kernelMain(o: {
       writeFileSync(file, sh.source);
       const d2 = sh.report.divergence;
       w.write(
-        `shrunk to ${sh.ops.length} op(s) in ${sh.boots} boot(s)${d2 ? `: line ${d2.line} ${d2.op}: engine ${d2.engine}, kernel ${d2.kernel}` : ''}\nscenario: ${file} (pfnlab oracle ${file})\n`,
+        `shrunk to ${sh.ops.length} op(s) in ${sh.boots} boot(s)${d2 ? `: line ${d2.line} ${d2.op}: engine ${clip(d2.engine)}, kernel ${clip(d2.kernel)}` : ''}\nscenario: ${file} (pfnlab oracle ${file})\n`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import '../engine/scenario/testing/lockdown';
 import { describe, expect, it } from 'vitest';
 import { oracleReplay } from '../oracle/replay/replay';
-import { kernelRun, kernelSequence, kernelShrink, opAtLine, type KernelReport, type Replay } from './kernel';
+import { clip, kernelRun, kernelSequence, kernelShrink, opAtLine, type KernelReport, type Replay } from './kernel';
 import { runSequence } from './run';
 import type { Op } from './ops';
 
@@ -68,6 +68,12 @@ describe('fuzz --against kernel', () => {
 });
 
 describe('fuzzer harness regressions', () => {
+  it('clips a read result of many KiB of hex in a log line, saying how long it was', () => {
+    expect(clip('ok 00ff')).toBe('ok 00ff');
+    const long = 'ok ' + '51'.repeat(24576);
+    expect(clip(long)).toBe(`${long.slice(0, 160)}… (${long.length} characters)`);
+  });
+
   it('an area at IOVA 0 in a pagetable domain: the "page before the area" check does not ask for IOVA -4096', () => {
     const ops: Op[] = [
       { k: 'mmap', pages: 2 },

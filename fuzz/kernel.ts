@@ -17,6 +17,11 @@ import { writeScenario } from './scenario';
 import { removeRenumbered, simpler } from './shrink';
 
 /** What this file needs of oracle/replay's OracleReport (kept structural: no import of the oracle here). */
+/** A result for a log line: read results are hex of up to 1 GiB. */
+export function clip(v: string, max = 160): string {
+  return v.length <= max ? v : `${v.slice(0, max)}… (${v.length} characters)`;
+}
+
 export interface KernelReport {
   name: string;
   status: 'identical' | 'differs' | 'not-runnable' | 'error';
@@ -156,7 +161,7 @@ export async function kernelRun(o: {
         o.log?.(
           `  seed ${q.seed}: DIVERGENCE at fuzz op #${index} ${JSON.stringify(q.ops[index] ?? null)}` +
             (dv
-              ? `: line ${dv.line} ${dv.op} (${dv.what}) script \`${dv.script}\` engine ${dv.engine} kernel ${dv.kernel}`
+              ? `: line ${dv.line} ${dv.op} (${dv.what}) script \`${dv.script}\` engine ${clip(dv.engine)} kernel ${clip(dv.kernel)}`
               : ''),
         );
       }
