@@ -162,13 +162,16 @@ interface Process {
    */
   munmap(uptr: number, length: number): void;
   /**
-   * CPU access by the process (faults pages in). EFAULT if unmapped.
+   * CPU access by the process (faults pages in). EFAULT if unmapped; a read
+   * that runs into an unmapped page has faulted in the pages before it.
    *
    * Kernel: `handle_mm_fault` on first touch (a CPU load of the process).
    */
   read(uptr: number, length: number): Uint8Array;
   /**
-   * CPU write by the process (a write breaks copy-on-write). EFAULT if unmapped.
+   * CPU write by the process (a write breaks copy-on-write). EFAULT if unmapped;
+   * a write that runs into an unmapped or read-only page stops there, the bytes
+   * before it written (as the CPU's stores, and as copy_to_user).
    *
    * Kernel: `handle_mm_fault` → `do_wp_page` (copy-on-write break).
    */
