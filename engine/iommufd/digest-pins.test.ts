@@ -10,107 +10,10 @@
  *     digests once (caches cold).
  */
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../base';
 import { Rng } from '../base/rng';
 import { pinRunsFromFrames } from './digest-pins';
-import { Machine } from './machine';
-
-const P = 4096;
-const MiB = 2 ** 20;
-
-interface Op {
-  kind: number;
-  a: number;
-  b: number;
-  c: number;
-}
-
-/** A small machine driven by integer ops; every failure is an outcome. */
-class Driver {
-  readonly m = new Machine({ physicalMemory: 64 * MiB, hugetlbPages2M: 0, fragmentation: 0.6 });
-  private readonly ctx = this.m.open();
-  private readonly ioas = [this.ctx.ioasAlloc(), this.ctx.ioasAlloc()];
-  private readonly bufs: number[] = [];
-  private readonly mapped: { i: number; iova: bigint; len: number }[] = [];
-  private readonly domains: { detach(): void }[] = [];
-  private readonly items: { acc: { unpin(x: unknown): void }; item: unknown }[] = [];
-  private readonly accesses = this.ioas.map((io) => this.ctx.createAccess(io, { needsPinPages: true }));
-
-  constructor(tempLimit = 0) {
-    // a small temporary memory limit cuts runs at batch boundaries
-    if (tempLimit > 0) this.m.setTempMemoryLimit(tempLimit);
-    this.bufs.push(this.m.process.mmap(96 * P, { populate: true }));
-    this.bufs.push(this.m.process.mmap(8 * MiB, { thp: true, align: 2 * MiB, populate: true }));
-  }
-
-  run(op: Op): void {
-    try {
-      this.apply(op);
-    } catch (e) {
-      if (!isLabError(e)) throw e;
-    }
-  }
-
-  private apply({ kind, a, b, c }: Op): void {
-    const i = a % 2;
-    const io = this.ioas[i];
-    switch (kind % 7) {
-      case 0: {
-        const buf = this.bufs[b % 2];
-        const first = c % 64;
-        const len = (1 + (a % 24)) * P;
-        const iova = io.map(buf + first * P, len);
-        this.mapped.push({ i, iova, len });
-        return;
-      }
-      case 1: {
-        if (this.mapped.length === 0) return;
-        const [m] = this.mapped.splice(b % this.mapped.length, 1);
-        this.ioas[m.i].unmap(m.iova, m.len);
-        return;
-      }
-      case 2: {
-        if (this.domains.length >= 4) return;
-        this.domains.push(io.attachDomain(b % 2 === 0 ? {} : { kind: 'pagetable' }));
-        return;
-      }
-      case 3: {
-        if (this.domains.length === 0) return;
-        const [d] = this.domains.splice(b % this.domains.length, 1);
-        d.detach();
-        return;
-      }
-      case 4: {
-        const src = this.mapped.filter((m) => m.i !== i);
-        if (src.length === 0) return;
-        const s = src[b % src.length];
-        const iova = io.copyFrom(this.ioas[s.i], s.iova, s.len);
-        this.mapped.push({ i, iova, len: s.len });
-        return;
-      }
-      case 5: {
-        const own = this.mapped.filter((m) => m.i === i);
-        if (own.length === 0) return;
-        const s = own[b % own.length];
-        const off = (c % (s.len / P)) * P;
-        const acc = this.accesses[i];
-        this.items.push({ acc, item: acc.pin(s.iova + BigInt(off), Math.min(s.len - off, (1 + (c % 5)) * P)) });
-        return;
-      }
-      default: {
-        if (this.items.length === 0) return;
-        const [it] = this.items.splice(b % this.items.length, 1);
-        it.acc.unpin(it.item);
-      }
-    }
-  }
-}
-
-function randomOps(rng: Rng, n: number): Op[] {
-  const ops: Op[] = [];
-  for (let k = 0; k < n; k++) ops.push({ kind: rng.int(7), a: rng.int(1000), b: rng.int(1000), c: rng.int(1000) });
-  return ops;
-}
+import type { Machine } from './machine';
+import { Driver, randomOps } from './testing/digest-driver';
 
 describe('incremental digest == full recompute', () => {
   it('pins equal the frames read over the held frames after every op', () => {

@@ -86,9 +86,18 @@ function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
  * pins.runs / pins.hash); `machine` keys the kept answer (the MemorySystem).
  */
 export function pinRuns(machine: object, pagesOrder: readonly IoptPages[]): PinRuns {
+  return { ...pinRunsKept(machine, pagesOrder) };
+}
+
+// the held runs of the objects being overlaid (scratch of pinRunsKept)
+const held: ReturnType<typeof heldRuns>[] = [];
+
+/** pinRuns without the copy: the kept answer itself (read-only; the digest walk copies its values). */
+export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): Readonly<PinRuns> {
   const l = last.get(machine);
-  if (l !== undefined && unchanged(l, pagesOrder)) return { ...l.result };
-  const held = pagesOrder.map(heldRuns);
+  if (l !== undefined && unchanged(l, pagesOrder)) return l.result;
+  held.length = 0;
+  for (const p of pagesOrder) held.push(heldRuns(p));
   let total = 0;
   let ascending = true; // all runs, in order, ascending and disjoint: each frame has one holder
   let prevEnd = -Infinity;
@@ -123,8 +132,9 @@ export function pinRuns(machine: object, pagesOrder: readonly IoptPages[]): PinR
     }
   }
   const result = out.result();
+  held.length = 0;
   last.set(machine, { pages: pagesOrder.slice(), gens: pagesOrder.map((p) => p.pinGen), result });
-  return { ...result };
+  return result;
 }
 
 /**

@@ -12,13 +12,24 @@
  * IoptPages are numbered in order of first appearance (contexts, IOASes,
  * areas in IOVA order) so that two machines running the same scenario
  * produce equal digests.
+ *
+ * The digest is written as a stream (writeMachineDigest) into a
+ * DigestWriter (digest-writer.ts): machineDigest builds the object, a
+ * DigestKey the same stream as tokens, the digest's identity without the
+ * object. The walk allocates nothing per value beyond the bigints of IOVAs;
+ * each object it writes has one fixed key list, in one order (DigestKey
+ * relies on it).
  */
+import type { DomainStats } from '../iommu';
 import type { MemorySystem } from '../mm';
-import { engineBytesOf } from './engine-bytes';
-import { pinRuns } from './digest-pins';
+import { DoubleSpanIter } from './ds';
+import { ioasEngineBytes, pagesEngineBytes } from './engine-bytes';
+import { pinRunsKept } from './digest-pins';
+import { ObjectWriter, type DigestWriter } from './digest-writer';
+import type { IoptArea, IoptPages } from './area-pages';
 import type { IommufdCtx } from './objects/context';
 import type { Domain } from './objects/device';
-import type { IoptPages } from './pages';
+import type { Ioas } from './objects/ioas';
 
 export interface PagesDigest {
   id: number;
@@ -128,16 +139,17 @@ function ownerTag(owner: object | null): string {
   return 'device';
 }
 
-/** Merged coverage spans of domains_itree (O(nodes)). */
-function domainSpans(p: IoptPages): [number, number][] {
-  const out: [number, number][] = [];
-  for (const n of p.domainsItree) {
-    const last = out[out.length - 1];
-    if (last !== undefined && n.start <= last[1] + 1) {
-      if (n.last > last[1]) last[1] = n.last;
-    } else out.push([n.start, n.last]);
+/** Owner tags by owner: the reserved ranges are read after every op, their owners rarely change. */
+const ownerTags = new WeakMap<object, string>();
+
+function ownerTagOf(owner: object | null): string {
+  if (owner === null) return 'test';
+  let t = ownerTags.get(owner);
+  if (t === undefined) {
+    t = ownerTag(owner);
+    ownerTags.set(owner, t);
   }
-  return out;
+  return t;
 }
 
 interface MappedCache {
@@ -150,8 +162,7 @@ interface MappedCache {
 /** Mapped-range runs per domain, kept while no entry was installed, cleared or rewritten. */
 const mappedCache = new WeakMap<object, MappedCache>();
 
-function domainDigest(d: Domain): DomainDigest {
-  const st = d.hw.stats();
+function mappedRanges(d: Domain, st: DomainStats): [string, string, number][] {
   let c = mappedCache.get(d.hw);
   if (
     c === undefined ||
@@ -169,114 +180,352 @@ function domainDigest(d: Domain): DomainDigest {
     };
     mappedCache.set(d.hw, c);
   }
-  return {
-    id: d.id,
-    deviceId: d.deviceId,
-    kind: d.kind,
-    // a copy: a digest is the caller's to keep or change
-    mapped: c.ranges.map((r) => [r[0], r[1], r[2]] as [string, string, number]),
-    entries: st.entries,
-    stats: { mappedBytes: st.mappedBytes, tableBytes: st.tableBytes },
-  };
+  return c.ranges;
+}
+
+function writeDomain(d: Domain, w: DigestWriter): void {
+  const st = d.hw.stats();
+  const ranges = mappedRanges(d, st);
+  w.open();
+  w.key('id');
+  w.num(d.id);
+  w.key('deviceId');
+  w.num(d.deviceId);
+  w.key('kind');
+  w.str(d.kind);
+  w.key('mapped');
+  w.list();
+  for (let i = 0; i < ranges.length; i++) {
+    const r = ranges[i] as [string, string, number];
+    w.list();
+    w.str(r[0]);
+    w.str(r[1]);
+    w.num(r[2]);
+    w.end();
+  }
+  w.end();
+  w.key('entries');
+  w.num(st.entries);
+  w.key('stats');
+  w.open();
+  w.key('mappedBytes');
+  w.num(st.mappedBytes);
+  w.key('tableBytes');
+  w.num(st.tableBytes);
+  w.close();
+  w.close();
+}
+
+const U64_FIRST = 0n;
+const U64_LAST = (1n << 64n) - 1n;
+
+/** The IOAS of entry `i` of ctx.byId(), or null when it is another object (or reserved). */
+function ioasAt(all: ReturnType<IommufdCtx['byId']>, i: number): Ioas | null {
+  const e = (all[i] as (typeof all)[number]).entry;
+  return e.kind === 'ioas' && e.obj !== null ? (e.obj as Ioas) : null;
+}
+
+// Walk scratch (a walk never nests; reset by every walk).
+const pagesOrder: IoptPages[] = [];
+const pagesIds = new Map<IoptPages, number>();
+const span = new DoubleSpanIter<number>();
+
+/**
+ * Number the live IoptPages in order of first appearance (contexts, IOASes,
+ * areas in IOVA order); returns engineBytesOf(contexts, pagesOrder), summed
+ * on the way.
+ */
+function numberPages(contexts: readonly IommufdCtx[]): number {
+  if (pagesOrder.length > 0) pagesOrder.length = 0;
+  if (pagesIds.size > 0) pagesIds.clear();
+  let bytes = 0;
+  for (const ctx of contexts) {
+    const all = ctx.byId();
+    for (let i = 0; i < all.length; i++) {
+      const ioas = ioasAt(all, i);
+      if (ioas === null) continue;
+      bytes += ioasEngineBytes(ioas);
+      const t = ioas.iopt.areaItree;
+      for (let n = t.iterFirst(U64_FIRST, U64_LAST); n !== null; n = t.iterNext(n, U64_FIRST, U64_LAST)) {
+        const p = n.value.pages;
+        if (p !== null && pageId(p) === 0) {
+          pagesOrder.push(p);
+          bytes += pagesEngineBytes(p);
+          // a few objects: found by a scan; many: by the map
+          if (pagesOrder.length > SCAN_PAGES) {
+            if (pagesIds.size === 0) for (let i = 0; i < pagesOrder.length; i++) pagesIds.set(pagesOrder[i] as IoptPages, i + 1);
+            else pagesIds.set(p, pagesOrder.length);
+          }
+        }
+      }
+    }
+  }
+  return bytes;
+}
+
+const SCAN_PAGES = 8;
+
+/** 1-based number of `p` in pagesOrder, 0 when not numbered. */
+function pageId(p: IoptPages): number {
+  if (pagesOrder.length <= SCAN_PAGES) return pagesOrder.indexOf(p) + 1;
+  return pagesIds.get(p) ?? 0;
+}
+
+function writeArea(a: IoptArea, ioas: Ioas, w: DigestWriter): void {
+  w.open();
+  w.key('iova');
+  w.u64(a.iova);
+  w.key('length');
+  w.u64(a.length);
+  w.key('pages');
+  w.num(a.pages === null ? 0 : pageId(a.pages));
+  w.key('index');
+  w.num(a.index);
+  w.key('lastIndex');
+  w.num(a.lastIndex);
+  w.key('pageOffset');
+  w.num(a.pageOffset);
+  w.key('prot');
+  w.num(a.iommuProt);
+  w.key('storageDomain');
+  if (a.storageDomain === null) w.nil();
+  else {
+    let id = -1;
+    for (const d of ioas.domains)
+      if (d.hw === a.storageDomain) {
+        id = d.id;
+        break;
+      }
+    w.num(id);
+  }
+  w.key('numAccesses');
+  w.num(a.numAccesses);
+  w.key('preventAccess');
+  w.bool(a.preventAccess);
+  w.close();
+}
+
+function writeIoas(ioas: Ioas, w: DigestWriter): void {
+  const iopt = ioas.iopt;
+  w.open();
+  w.key('id');
+  w.num(ioas.id);
+  w.key('iovaAlignment');
+  w.num(iopt.iovaAlignment);
+  w.key('disableLargePages');
+  w.bool(iopt.disableLargePages);
+  w.key('areas');
+  w.list();
+  const at = iopt.areaItree;
+  for (let n = at.iterFirst(U64_FIRST, U64_LAST); n !== null; n = at.iterNext(n, U64_FIRST, U64_LAST))
+    writeArea(n.value, ioas, w);
+  w.end();
+  w.key('reserved');
+  w.list();
+  const rt = iopt.reservedItree;
+  for (let n = rt.iterFirst(U64_FIRST, U64_LAST); n !== null; n = rt.iterNext(n, U64_FIRST, U64_LAST)) {
+    w.list();
+    w.u64(n.start);
+    w.u64(n.last);
+    w.str(ownerTagOf(n.value.owner));
+    w.end();
+  }
+  w.end();
+  w.key('allowed');
+  w.list();
+  const lt = iopt.allowedItree;
+  for (let n = lt.iterFirst(U64_FIRST, U64_LAST); n !== null; n = lt.iterNext(n, U64_FIRST, U64_LAST)) {
+    w.list();
+    w.u64(n.start);
+    w.u64(n.last);
+    w.end();
+  }
+  w.end();
+  w.key('domains');
+  w.list();
+  for (const d of ioas.domains) writeDomain(d, w);
+  w.end();
+  w.key('accesses');
+  w.list();
+  for (const acc of ioas.accesses) {
+    w.open();
+    w.key('id');
+    w.num(acc.id);
+    w.key('needsPinPages');
+    w.bool(acc.needsPinPages);
+    w.key('items');
+    w.list();
+    for (const it of acc.items) {
+      w.list();
+      w.num(it.id);
+      w.u64(it.iova);
+      w.u64(it.length);
+      w.end();
+    }
+    w.end();
+    w.close();
+  }
+  w.end();
+  w.close();
+}
+
+function writeContext(ctx: IommufdCtx, w: DigestWriter): void {
+  w.open();
+  w.key('serial');
+  w.num(ctx.serial);
+  w.key('owner');
+  w.num(ctx.owner.pid);
+  w.key('accountModeMm');
+  w.bool(ctx.accountModeMm);
+  w.key('objects');
+  w.list();
+  const all = ctx.byId();
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i] as { id: number; entry: { kind: string } };
+    w.list();
+    w.num(o.id);
+    w.str(o.entry.kind);
+    w.end();
+  }
+  w.end();
+  w.key('ioas');
+  w.list();
+  for (let i = 0; i < all.length; i++) {
+    const ioas = ioasAt(all, i);
+    if (ioas !== null) writeIoas(ioas, w);
+  }
+  w.end();
+  w.close();
+}
+
+function writePages(p: IoptPages, w: DigestWriter): void {
+  w.open();
+  w.key('id');
+  w.num(pageId(p));
+  w.key('pid');
+  w.num(p.sourceTask.pid);
+  w.key('uptr');
+  w.num(p.uptr);
+  w.key('npages');
+  w.num(p.npages);
+  w.key('npinned');
+  w.num(p.npinned);
+  w.key('lastNpinned');
+  w.num(p.lastNpinned);
+  w.key('accountMode');
+  w.str(p.accountMode);
+  w.key('writable');
+  w.bool(p.writable);
+  w.key('tiers');
+  w.list();
+  // IoptPages.tierRuns without its array: the same DoubleSpanIter walk
+  if (p.npages > 0)
+    for (span.first(p.accessItree, p.domainsItree, 0, p.npages - 1); !span.done(); span.next()) {
+      w.list();
+      w.num(span.startUsed);
+      w.num(span.lastUsed);
+      w.str(span.isUsed === 1 ? 'xarray' : span.isUsed === 2 ? 'domain' : 'none');
+      w.end();
+    }
+  w.end();
+  w.key('accessNodes');
+  w.num(p.accessItree.size);
+  w.key('xarrayEntries');
+  w.num(p.pinnedPfns.size);
+  w.key('accessIntervals');
+  w.list();
+  const acc = p.accessItree;
+  for (let n = acc.iterFirst(0, Infinity); n !== null; n = acc.iterNext(n, 0, Infinity)) {
+    w.list();
+    w.num(n.start);
+    w.num(n.last);
+    w.num(n.value.users);
+    w.end();
+  }
+  w.end();
+  w.key('domainSpans');
+  w.list();
+  // merged coverage spans of domains_itree (O(nodes))
+  let s = -1;
+  let l = -2;
+  const dt = p.domainsItree;
+  for (let n = dt.iterFirst(0, Infinity); n !== null; n = dt.iterNext(n, 0, Infinity)) {
+    if (s >= 0 && n.start <= l + 1) {
+      if (n.last > l) l = n.last;
+      continue;
+    }
+    if (s >= 0) {
+      w.list();
+      w.num(s);
+      w.num(l);
+      w.end();
+    }
+    s = n.start;
+    l = n.last;
+  }
+  if (s >= 0) {
+    w.list();
+    w.num(s);
+    w.num(l);
+    w.end();
+  }
+  w.end();
+  w.close();
+}
+
+/** The MachineDigest of the state, written into `w` (see the header). */
+export function writeMachineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[], w: DigestWriter): void {
+  const engineBytes = numberPages(contexts);
+  w.open();
+  w.key('engineBytes');
+  w.num(engineBytes);
+  w.key('contexts');
+  w.list();
+  for (const ctx of contexts) writeContext(ctx, w);
+  w.end();
+  w.key('pages');
+  w.list();
+  for (const p of pagesOrder) writePages(p, w);
+  w.end();
+  w.key('accounting');
+  w.list();
+  const procs = memory.processes();
+  for (let i = 0; i < procs.length; i++) {
+    const proc = procs[i] as (typeof procs)[number];
+    w.open();
+    w.key('pid');
+    w.num(proc.pid);
+    w.key('uid');
+    w.num(proc.user.uid);
+    w.key('alive');
+    w.bool(proc.alive);
+    const a = proc.accounting();
+    w.key('userLockedVm');
+    w.num(a.userLockedVm);
+    w.key('mmLockedVm');
+    w.num(a.mmLockedVm);
+    w.key('mmPinnedVm');
+    w.num(a.mmPinnedVm);
+    w.close();
+  }
+  w.end();
+  const pins = pinRunsKept(memory, pagesOrder);
+  w.key('pins');
+  w.open();
+  w.key('pinnedFrames');
+  w.num(memory.phys.pinnedFrames);
+  w.key('totalPins');
+  w.num(memory.phys.totalPins);
+  w.key('runs');
+  w.num(pins.runs);
+  w.key('hash');
+  w.str(pins.hash);
+  w.close();
+  w.close();
 }
 
 export function machineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[]): MachineDigest {
-  const pagesIds = new Map<IoptPages, number>();
-  const pagesOrder: IoptPages[] = [];
-  const pid = (p: IoptPages): number => {
-    let n = pagesIds.get(p);
-    if (n === undefined) {
-      n = pagesOrder.length + 1;
-      pagesIds.set(p, n);
-      pagesOrder.push(p);
-    }
-    return n;
-  };
-  const ctxs: ContextDigest[] = [];
-  for (const ctx of contexts) {
-    const ioasList: IoasDigest[] = [];
-    for (const ioas of ctx.ioases()) {
-      const iopt = ioas.iopt;
-      const domainId = new Map<object, number>();
-      for (const d of ioas.domains) domainId.set(d.hw, d.id);
-      const areas: AreaDigest[] = [];
-      for (const a of iopt.areas())
-        areas.push({
-          iova: a.iova.toString(),
-          length: a.length.toString(),
-          pages: a.pages === null ? 0 : pid(a.pages),
-          index: a.index,
-          lastIndex: a.lastIndex,
-          pageOffset: a.pageOffset,
-          prot: a.iommuProt,
-          storageDomain: a.storageDomain === null ? null : (domainId.get(a.storageDomain) ?? -1),
-          numAccesses: a.numAccesses,
-          preventAccess: a.preventAccess,
-        });
-      ioasList.push({
-        id: ioas.id,
-        iovaAlignment: iopt.iovaAlignment,
-        disableLargePages: iopt.disableLargePages,
-        areas,
-        reserved: [...iopt.reservedItree].map((n) => [
-          n.start.toString(),
-          n.last.toString(),
-          ownerTag(n.value.owner),
-        ]),
-        allowed: [...iopt.allowedItree].map((n) => [n.start.toString(), n.last.toString()]),
-        domains: ioas.domains.map(domainDigest),
-        accesses: ioas.accesses.map((acc) => ({
-          id: acc.id,
-          needsPinPages: acc.needsPinPages,
-          items: acc.items.map(
-            (it) => [it.id, it.iova.toString(), it.length.toString()] as [number, string, string],
-          ),
-        })),
-      });
-    }
-    ctxs.push({
-      serial: ctx.serial,
-      owner: ctx.owner.pid,
-      accountModeMm: ctx.accountModeMm,
-      objects: ctx.objectList().map((o) => [o.id, o.kind] as [number, string]),
-      ioas: ioasList,
-    });
-  }
-
-  const pages: PagesDigest[] = pagesOrder.map((p) => ({
-    id: pagesIds.get(p) as number,
-    pid: p.sourceTask.pid,
-    uptr: p.uptr,
-    npages: p.npages,
-    npinned: p.npinned,
-    lastNpinned: p.lastNpinned,
-    accountMode: p.accountMode,
-    writable: p.writable,
-    tiers: p.tierRuns().map((r) => [r.start, r.last, r.tier] as [number, number, string]),
-    accessNodes: p.accessItree.size,
-    xarrayEntries: p.pinnedPfns.size,
-    accessIntervals: [...p.accessItree].map(
-      (n) => [n.start, n.last, n.value.users] as [number, number, number],
-    ),
-    domainSpans: domainSpans(p),
-  }));
-
-  const accounting: AccountingDigest[] = memory.processes().map((proc) => {
-    const a = proc.accounting();
-    return { pid: proc.pid, uid: proc.user.uid, alive: proc.alive, ...a };
-  });
-
-  const { runs, hash } = pinRuns(memory, pagesOrder);
-  return {
-    engineBytes: engineBytesOf(contexts, pagesOrder),
-    contexts: ctxs,
-    pages,
-    accounting,
-    pins: {
-      pinnedFrames: memory.phys.pinnedFrames,
-      totalPins: memory.phys.totalPins,
-      runs,
-      hash,
-    },
-  };
+  const w = new ObjectWriter();
+  writeMachineDigest(memory, contexts, w);
+  return w.result as unknown as MachineDigest;
 }

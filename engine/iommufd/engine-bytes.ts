@@ -11,6 +11,7 @@
  */
 import { ITREE_NODE_BYTES, type IoptPages } from './area-pages';
 import type { IommufdCtx } from './objects/context';
+import type { Ioas } from './objects/ioas';
 
 /** struct iopt_pages beyond its trees (kref, mutex, source mm, counters). */
 export const IOPT_PAGES_BYTES = 192;
@@ -28,15 +29,23 @@ export const ACCESS_ITEM_BYTES = 64;
 /** Engine bytes of the live state; `pages` are the live IoptPages (each once). */
 export function engineBytesOf(contexts: readonly IommufdCtx[], pages: readonly IoptPages[]): number {
   let bytes = 0;
-  for (const p of pages) bytes += IOPT_PAGES_BYTES + p.engineBytes();
-  for (const ctx of contexts)
-    for (const ioas of ctx.ioases()) {
-      const iopt = ioas.iopt;
-      bytes += iopt.areaItree.size * (ITREE_NODE_BYTES + IOPT_AREA_BYTES);
-      bytes += iopt.reservedItree.size * IOPT_RESERVED_BYTES;
-      bytes += iopt.allowedItree.size * ITREE_NODE_BYTES;
-      bytes += ioas.domains.length * HWPT_BYTES;
-      for (const acc of ioas.accesses) bytes += ACCESS_BYTES + acc.items.length * ACCESS_ITEM_BYTES;
-    }
+  for (const p of pages) bytes += pagesEngineBytes(p);
+  for (const ctx of contexts) for (const ioas of ctx.ioases()) bytes += ioasEngineBytes(ioas);
+  return bytes;
+}
+
+/** One IoptPages' share of engineBytesOf. */
+export function pagesEngineBytes(p: IoptPages): number {
+  return IOPT_PAGES_BYTES + p.engineBytes();
+}
+
+/** One IOAS's share of engineBytesOf (its io_pagetable's trees, domains, accesses). */
+export function ioasEngineBytes(ioas: Ioas): number {
+  const iopt = ioas.iopt;
+  let bytes = iopt.areaItree.size * (ITREE_NODE_BYTES + IOPT_AREA_BYTES);
+  bytes += iopt.reservedItree.size * IOPT_RESERVED_BYTES;
+  bytes += iopt.allowedItree.size * ITREE_NODE_BYTES;
+  bytes += ioas.domains.length * HWPT_BYTES;
+  for (const acc of ioas.accesses) bytes += ACCESS_BYTES + acc.items.length * ACCESS_ITEM_BYTES;
   return bytes;
 }

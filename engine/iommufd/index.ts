@@ -16,7 +16,16 @@ export {
 } from './io-pagetable/io-pagetable';
 export { UNMAP_MAX_TRIES } from './io-pagetable/unmap';
 export { allocAlignment } from './io-pagetable/alloc-iova';
-export { machineDigest, type MachineDigest } from './digest';
+export { machineDigest, writeMachineDigest, type MachineDigest } from './digest';
+export {
+  DigestKey,
+  ObjectWriter,
+  writeJson,
+  MODE_KEYED,
+  MODE_MACHINE,
+  type DigestWriter,
+  type JsonValue,
+} from './digest-writer';
 export { machineViolations, livePages } from './invariants';
 export { IoptArea, type IoptDomainTable } from './area-pages';
 export { IoptPages } from './pages';

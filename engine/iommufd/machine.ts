@@ -8,7 +8,8 @@ import type { IommuDomain } from '../iommu';
 import { MemorySystem, Process, resolveMachineOptions, TASK_SIZE, type MachineOptions } from '../mm';
 import { FRAME_FREE } from '../mm/frames';
 import type { InspectAnswer, InspectQuery } from '../base/inspect-types';
-import { machineDigest, type MachineDigest } from './digest';
+import { machineDigest, writeMachineDigest, type MachineDigest } from './digest';
+import { MODE_KEYED, MODE_MACHINE, writeJson, type DigestKey } from './digest-writer';
 import { inspectState } from './inspect';
 import { livePages, machineViolations } from './invariants';
 import { describeValue, optsArg, uintArg } from './objects/args';
@@ -214,6 +215,20 @@ export class Machine<C = IommufdCtx> implements MachineEnv {
   digest(): MachineDigest {
     if (this.backend !== null) return this.backend.digest();
     return machineDigest(this.memory, this.open_);
+  }
+
+  /**
+   * The digest's identity, as tokens (digest-writer.ts): equal keys exactly
+   * when digest() would give equal JSON, without building the object.
+   */
+  digestKey(key: DigestKey): void {
+    if (this.backend !== null) {
+      key.reset(MODE_KEYED);
+      writeJson(this.backend.digest(), key);
+      return;
+    }
+    key.reset(MODE_MACHINE);
+    writeMachineDigest(this.memory, this.open_, key);
   }
 
   /**

@@ -1,25 +1,65 @@
 /**
  * State digests of a run, deduplicated: a digest is stored once and events
  * refer to it by index, so a run whose state repeats (map/unmap loops) or
- * does not change (queries) costs one index per event. Equality is decided on
- * the digest's canonical JSON text.
+ * does not change (queries) costs one index per event. Two digests are the
+ * same when their canonical JSON texts are equal; that is decided on the
+ * digest's token stream (engine/iommufd/digest-writer.ts: equal tokens ⇔
+ * equal JSON text), hashed and compared without serialising: after every
+ * event the machine writes its digest as tokens (`addFrom`), and only a
+ * state not seen before is built as an object and stored.
  */
+import { DigestKey, MODE_KEYED, writeJson } from '../iommufd/digest-writer';
 import { FULL, jsonSafe, type Json } from './facade/values';
 
+/** What addFrom reads: a digest, and (optional) its token stream without the object. */
+export interface DigestSource {
+  digest(): unknown;
+  digestKey?(key: DigestKey): void;
+}
+
 export class DigestStore {
-  private readonly index = new Map<string, number>();
   readonly digests: Json[] = [];
   /** Serialized bytes of the stored digests (JSON text length). */
   bytes = 0;
+  /** Token hash → first digest index with it; `next` chains digests of one hash. */
+  private readonly first = new Map<number, number>();
+  private readonly next: number[] = [];
+  private readonly tokens: Float64Array[] = [];
+  private readonly key = new DigestKey();
+
+  /** Index of the digest of `source`'s current state, storing it if it is new. */
+  addFrom(source: DigestSource): number {
+    if (source.digestKey === undefined) return this.add(source.digest());
+    source.digestKey(this.key);
+    const i = this.find();
+    return i >= 0 ? i : this.store(source.digest());
+  }
 
   /** Index of `digest`, storing it if it is new. */
   add(digest: unknown): number {
-    const text = DigestStore.text(digest);
-    const known = this.index.get(text);
-    if (known !== undefined) return known;
+    const plain = isPlainJson(digest, 0) ? digest : jsonSafe(digest, undefined, FULL);
+    this.key.reset(MODE_KEYED);
+    writeJson(plain, this.key);
+    const i = this.find();
+    return i >= 0 ? i : this.store(plain);
+  }
+
+  /** The stored digest whose tokens are the key's, or -1. */
+  private find(): number {
+    let i = this.first.get(this.key.hash()) ?? -1;
+    while (i >= 0 && !this.key.equals(this.tokens[i] as Float64Array)) i = this.next[i] as number;
+    return i;
+  }
+
+  /** Store `digest` (plain JSON data) under the key's tokens: a copy, the caller keeps its object. */
+  private store(digest: unknown): number {
+    const text = JSON.stringify(digest);
     const i = this.digests.length;
     this.digests.push(JSON.parse(text) as Json);
-    this.index.set(text, i);
+    this.tokens.push(this.key.copy());
+    const h = this.key.hash();
+    this.next.push(this.first.get(h) ?? -1);
+    this.first.set(h, i);
     this.bytes += text.length;
     return i;
   }

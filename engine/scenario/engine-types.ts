@@ -7,6 +7,7 @@
  */
 import type { InspectAnswer, InspectQuery } from '../base/inspect-types';
 import type { Kernel } from '../base/kernel';
+import type { DigestKey } from '../iommufd/digest-writer';
 
 export interface EngineProcess {
   readonly pid: number;
@@ -81,6 +82,8 @@ export interface EngineMachine {
   checkInvariants(): void;
   /** A JSON-able summary of the whole state (tiers, areas, domains, accounting). */
   digest(): unknown;
+  /** The digest's identity as tokens, without the object (digest-store.ts); absent in fakes. */
+  digestKey?(key: DigestKey): void;
   /** Close everything; returns what leaked (pins, accounting, domain entries). */
   teardownCheck(): string[];
   /** The views' summaries of the state (inspect requests, live frames); absent in fakes. */

@@ -45,6 +45,8 @@ export class IommufdCtx implements ObjectContext {
   accountModeMm = false;
   closed = false;
   private readonly objects = new Map<number, IommufdObjectEntry>();
+  /** objects by id, ascending (byId), rebuilt after a change: the digest reads it after every op. */
+  private sorted: { id: number; entry: IommufdObjectEntry }[] | null = null;
 
   constructor(
     readonly env: MachineEnv,
@@ -63,6 +65,7 @@ export class IommufdCtx implements ObjectContext {
     let id = 1;
     while (this.objects.has(id)) id++;
     this.objects.set(id, { kind, obj });
+    this.sorted = null;
     return id;
   }
 
@@ -72,15 +75,25 @@ export class IommufdCtx implements ObjectContext {
     let id = 1;
     while (this.objects.has(id)) id++;
     this.objects.set(id, { kind, obj: null as unknown as IommufdObject });
+    this.sorted = null;
     return id;
   }
 
   setObject(id: number, kind: IommufdObjectKind, obj: IommufdObject): void {
     this.objects.set(id, { kind, obj });
+    this.sorted = null;
   }
 
   freeId(id: number): void {
     this.objects.delete(id);
+    this.sorted = null;
+  }
+
+  /** Live objects (reserved ids too: obj null) by id, ascending; read-only, kept until the next change. */
+  byId(): readonly { readonly id: number; readonly entry: IommufdObjectEntry }[] {
+    if (this.sorted === null)
+      this.sorted = [...this.objects.entries()].sort((a, b) => a[0] - b[0]).map(([id, entry]) => ({ id, entry }));
+    return this.sorted;
   }
 
   /** Number of live objects (xa_empty check of RLIMIT_MODE). */
@@ -167,6 +180,7 @@ export class IommufdCtx implements ObjectContext {
     for (const e of [...this.objects.values()]) if (e.kind === 'selftest') e.obj.destroyForClose();
     for (const e of [...this.objects.values()]) if (e.kind === 'ioas') e.obj.destroyForClose();
     this.objects.clear();
+    this.sorted = null;
     this.closed = true;
     this.env.contextClosed(this);
   }

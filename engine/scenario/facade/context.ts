@@ -255,7 +255,7 @@ export class FacadeContext {
     if (this.pendingWarnings.length > 0) ev.warnings = this.pendingWarnings;
     if (this.opts.stepLog) this.opts.stepLog[seq] = faults.steps;
     if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
-      this.lastDigest = tl.digests.add(this.machine.digest());
+      this.lastDigest = tl.digests.addFrom(this.machine);
     }
     ev.digest = this.lastDigest;
     if (this.opts.check && !this.fatal) this.checkAfter(op, pos, ev);
