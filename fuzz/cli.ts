@@ -6,10 +6,12 @@
  * DIR/fuzz-seed-S.ts (default fuzz/found). Exit 0: no divergence, 1: a
  * divergence, 2: usage. `--against kernel` (kernel-cli.ts): the same seeds
  * replayed through the QEMU kernel oracle, `--per-boot B` sequences a boot.
- * Engine modules load lazily: the kernel run needs SES lockdown first.
+ * Engine modules load lazily: the kernel run needs SES lockdown first; the
+ * model run loads from an esbuild bundle (bundle.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importBundled } from './bundle';
 
 function usage(msg: string): never {
   process.stderr.write(
@@ -46,36 +48,12 @@ async function main(argv: string[]): Promise<number> {
     return kernelMain({ ops, seed, seeds, out, perBoot: Math.max(1, num('per-boot', 40)) });
   }
   if (opt['per-boot'] !== undefined) usage('--per-boot is for --against kernel');
-  const { describeDivergence, fuzz } = await import('./fuzz');
-  let total = 0;
-  let found = 0;
-  const stats = new Map<string, number>();
-  for (let s = seed; s < seed + seeds; s++) {
-    const t = Date.now();
-    const r = fuzz({ seed: s, ops, shrinkMs: 180_000 });
-    total += r.opsRun;
-    for (const [k, v] of r.stats) stats.set(k, (stats.get(k) ?? 0) + v);
-    if (!r.divergence) {
-      process.stdout.write(`seed ${s}: ${r.opsRun} ops, no divergence (${Date.now() - t} ms)\n`);
-      continue;
-    }
-    found++;
-    process.stdout.write(
-      `seed ${s}: DIVERGENCE after ${r.opsRun} ops\n${describeDivergence(r.divergence)}\n`,
-    );
-    if (r.shrunk) {
-      mkdirSync(out, { recursive: true });
-      const file = join(out, `fuzz-seed-${s}.ts`);
-      writeFileSync(file, r.shrunk.scenario);
-      process.stdout.write(
-        `shrunk to ${r.shrunk.ops.length} op(s) in ${r.shrunk.runs} runs:\n${describeDivergence(r.shrunk.divergence)}\nscenario: ${file}\n`,
-      );
-    }
-  }
-  const reached = [...stats].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`);
-  process.stdout.write(`outcomes: ${reached.join(', ')}\n`);
-  process.stdout.write(`${total} ops over ${seeds} seed(s), ${found} divergence(s)\n`);
-  return found > 0 ? 1 : 0;
+  // the model run is CPU-bound: an esbuild bundle of model-cli.ts, not tsx's per-module transform
+  const { modelMain } = await importBundled<typeof import('./model-cli')>(
+    fileURLToPath(new URL('./model-cli.ts', import.meta.url)),
+    () => import('./model-cli'),
+  );
+  return modelMain({ ops, seed, seeds, out });
 }
 
 void main(process.argv.slice(2)).then((c) => {

@@ -11,7 +11,7 @@
  */
 import type { EngineDriver } from './engine-driver';
 import { PAGE } from './ops';
-import { heldByMode, totalHeld, type State } from './model';
+import { heldByMode, recountPins, totalHeld, type Area, type ItemM, type State } from './model';
 
 export interface Mismatch {
   kind: 'domain' | 'pins' | 'accounting' | 'items' | 'invariants' | 'teardown';
@@ -27,6 +27,49 @@ export class FrameMemory {
   readonly frameOf = new Map<number, number>();
 }
 
+const PAGE_N = BigInt(PAGE);
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/** Whether area b covers any byte of the page at iova. */
+function covers(b: Area | undefined, iova: bigint): boolean {
+  return b !== undefined && b.iova <= iova + PAGE_N - 1n && iova < b.iova + BigInt(b.pages * PAGE);
+}
+
+function domainMismatch(dh: number, iova: bigint, message: string): Mismatch {
+  return { kind: 'domain', message, check: `expectMapped(dom${dh}, ${hex(iova)}n);` };
+}
+
+function pinCheck(page: number, want: number): string {
+  return `expectEq('pin count at ${hex(page * PAGE)}', lab.pinCount(${hex(page * PAGE)}), ${want});`;
+}
+
+/** The same items (id, IOVA, length) in any order. */
+function sameItems(
+  eng: readonly { id: number; iova: bigint; length: bigint | number }[],
+  mod: readonly ItemM[],
+): boolean {
+  if (eng.length !== mod.length) return false;
+  const byId = new Map<number, ItemM>();
+  for (const it of mod) byId.set(it.id, it);
+  if (byId.size !== mod.length) return false;
+  for (const it of eng) {
+    const m = byId.get(it.id);
+    if (m === undefined || m.iova !== it.iova || BigInt(m.pages * PAGE) !== BigInt(it.length)) return false;
+  }
+  return true;
+}
+
+/** The model's pin cache against a recount from its pages objects: a difference is a fuzzer bug, not the engine's. */
+function verifyPinCache(s: State): void {
+  const r = recountPins(s);
+  let bad = r.size !== s.pins.size;
+  for (const [id, n] of r) if (s.pins.get(id) !== n) bad = true;
+  if (bad)
+    throw new Error(
+      `fuzz model: pin cache differs from the pages objects (${s.pins.size} vs ${r.size} identities)`,
+    );
+}
+
 /** `full`: every mapped user page's pin count (else the held ones); `deep`: the engine's every-frame check. */
 export function compareState(
   s: State,
@@ -38,45 +81,37 @@ export function compareState(
   const m = d.machine;
   const proc = d.process;
   const pinArr = m.memory.phys.frames.pin;
-  const pinCounts = new Map<number, number>();
-  for (const o of s.objs.values())
-    for (const v of o.held.values()) pinCounts.set(v, (pinCounts.get(v) ?? 0) + 1);
-  const pinsOf = (id: number): number => pinCounts.get(id) ?? 0;
+  // the model keeps its expected pin count per identity; a full check recounts it from the pages objects
+  if (full) verifyPinCache(s);
+  const pinsOf = (id: number): number => s.pins.get(id) ?? 0;
   const identityOfFrame = new Map<number, number>();
   const frameOf = new Map<number, number>();
-  // where and check are built only on a mismatch (this runs once per page)
-  const bind = (id: number, pfn: number, where: () => string, check: () => string): Mismatch | null => {
+  /** Identity id seen on frame pfn: null, or what is wrong (the caller names the place). */
+  const bind = (id: number, pfn: number): string | null => {
     const f = frameOf.get(id);
-    if (f !== undefined && f !== pfn)
-      return {
-        kind: 'domain',
-        message: `${where()}: page identity ${id} on frame ${pfn}, elsewhere on frame ${f}`,
-        check: check(),
-      };
+    if (f !== undefined && f !== pfn) return `page identity ${id} on frame ${pfn}, elsewhere on frame ${f}`;
     const other = identityOfFrame.get(pfn);
     if (other !== undefined && other !== id)
-      return {
-        kind: 'domain',
-        message: `${where()}: frame ${pfn} holds two different user pages (${other}, ${id})`,
-        check: check(),
-      };
+      return `frame ${pfn} holds two different user pages (${other}, ${id})`;
     frameOf.set(id, pfn);
     identityOfFrame.set(pfn, id);
     return null;
   };
 
-  // access items
+  // access items (strings only on a mismatch)
   for (let a = 0; a < s.accesses.length; a++) {
     const ac = s.accesses[a];
     if (!ac.alive) continue;
-    const eng = d.accesses[a].items.map((it) => `${it.id}:${hex(it.iova)}+${hex(it.length)}`).sort();
-    const mod = ac.items.map((it) => `${it.id}:${hex(it.iova)}+${hex(it.pages * PAGE)}`).sort();
-    if (eng.join(',') !== mod.join(','))
+    const engItems = d.accesses[a].items;
+    if (!sameItems(engItems, ac.items)) {
+      const eng = engItems.map((it) => `${it.id}:${hex(it.iova)}+${hex(it.length)}`).sort();
+      const mod = ac.items.map((it) => `${it.id}:${hex(it.iova)}+${hex(it.pages * PAGE)}`).sort();
       return {
         kind: 'items',
         message: `access ${a} items: engine [${eng.join(', ')}], model [${mod.join(', ')}]`,
         check: `expectEq('access ${a} items', acc${a}.items.length, ${ac.items.length});`,
       };
+    }
   }
 
   // domain contents
@@ -103,39 +138,35 @@ export function compareState(
           const iova = a.iova + BigInt(p * PAGE);
           const phys = dom.iovaToPhys(iova);
           const id = obj.held.get(a.start + p);
-          const chk = (): string => `expectMapped(dom${dh}, ${hex(iova)}n);`;
           if (phys === null || id === undefined)
-            return {
-              kind: 'domain',
-              message: `domain ${dh} ioas ${i} iova ${hex(iova)}: engine ${phys === null ? 'unmapped' : hex(phys)}, model ${id === undefined ? 'page not held' : `user page ${id}`}`,
-              check: chk(),
-            };
-          if (phys % BigInt(PAGE) !== 0n)
-            return {
-              kind: 'domain',
-              message: `domain ${dh} iova ${hex(iova)} → ${hex(phys)} not page aligned`,
-              check: chk(),
-            };
-          const pfn = Number(phys / BigInt(PAGE));
-          const bad = bind(id, pfn, () => `domain ${dh} iova ${hex(iova)}`, chk);
-          if (bad) return bad;
+            return domainMismatch(
+              dh,
+              iova,
+              `domain ${dh} ioas ${i} iova ${hex(iova)}: engine ${phys === null ? 'unmapped' : hex(phys)}, model ${id === undefined ? 'page not held' : `user page ${id}`}`,
+            );
+          if (phys % PAGE_N !== 0n)
+            return domainMismatch(dh, iova, `domain ${dh} iova ${hex(iova)} → ${hex(phys)} not page aligned`);
+          const pfn = Number(phys / PAGE_N);
+          const bad = bind(id, pfn);
+          if (bad) return domainMismatch(dh, iova, `domain ${dh} iova ${hex(iova)}: ${bad}`);
           // the mock's second 2 KiB IO page of the first page of the area
-          const half = p === 0 ? dom.iovaToPhys(iova + 2048n) : phys + 2048n;
-          if (half !== phys + 2048n)
-            return {
-              kind: 'domain',
-              message: `domain ${dh} iova ${hex(iova + 2048n)} → ${half === null ? 'unmapped' : hex(half)}, expected ${hex(phys + 2048n)}`,
-              check: chk(),
-            };
+          if (p === 0) {
+            const half = dom.iovaToPhys(iova + 2048n);
+            if (half !== phys + 2048n)
+              return domainMismatch(
+                dh,
+                iova,
+                `domain ${dh} iova ${hex(iova + 2048n)} → ${half === null ? 'unmapped' : hex(half)}, expected ${hex(phys + 2048n)}`,
+              );
+          }
         }
         // the pages around the area must be unmapped unless another area covers them
         const prev = io.areas[ai - 1];
         const next = io.areas[ai + 1];
-        for (const iova of [a.iova - BigInt(PAGE), a.iova + BigInt(a.pages * PAGE)]) {
-          const covers = (b: typeof a | undefined): boolean =>
-            b !== undefined && b.iova <= iova + BigInt(PAGE) - 1n && iova < b.iova + BigInt(b.pages * PAGE);
+        for (let side = 0; side < 2; side++) {
+          const iova = side === 0 ? a.iova - PAGE_N : a.iova + BigInt(a.pages * PAGE);
           // an area at IOVA 0 (pagetable aperture) or at the top has no page on that side
-          if (covers(prev) || covers(next) || iova < 0n || iova > (1n << 64n) - 1n) continue;
+          if (covers(prev, iova) || covers(next, iova) || iova < 0n || iova > ULONG_MAX) continue;
           const phys = dom.iovaToPhys(iova);
           if (phys !== null)
             return {
@@ -150,23 +181,30 @@ export function compareState(
 
   // pins of every page mapped in the process, on a full check
   // (between full checks the mm's pin total and the accounting below catch a count gone wrong)
-  for (const [page, id] of full ? s.mem : []) {
-    const pfn = proc.translate(page * PAGE);
-    const want = pinsOf(id);
-    const got = pfn < 0 ? 0 : pinArr[pfn];
-    const chk = (): string =>
-      `expectEq('pin count at ${hex(page * PAGE)}', lab.pinCount(${hex(page * PAGE)}), ${want});`;
-    if (got !== want)
-      return {
-        kind: 'pins',
-        message: `pin count of user page ${hex(page * PAGE)}: engine ${got}, model ${want}`,
-        check: chk(),
-      };
-    if (pfn >= 0 && want > 0) {
-      const bad = bind(id, pfn, () => `user page ${hex(page * PAGE)}`, chk);
-      if (bad) return bad;
-    }
-  }
+  let bad: Mismatch | null = null;
+  if (full)
+    s.mem.some((page, id) => {
+      const pfn = proc.translate(page * PAGE);
+      const want = pinsOf(id);
+      const got = pfn < 0 ? 0 : pinArr[pfn];
+      if (got !== want)
+        bad = {
+          kind: 'pins',
+          message: `pin count of user page ${hex(page * PAGE)}: engine ${got}, model ${want}`,
+          check: pinCheck(page, want),
+        };
+      else if (pfn >= 0 && want > 0) {
+        const b = bind(id, pfn);
+        if (b)
+          bad = {
+            kind: 'domain',
+            message: `user page ${hex(page * PAGE)}: ${b}`,
+            check: pinCheck(page, want),
+          };
+      }
+      return bad !== null;
+    });
+  if (bad) return bad;
   // frames seen in domains: pin counts; held pages keep their frame
   for (const [id, pfn] of frameOf) {
     const want = pinsOf(id);
@@ -184,9 +222,8 @@ export function compareState(
         check: `lab.checkInvariants();`,
       };
   }
-  const held = new Set<number>();
-  for (const o of s.objs.values()) for (const v of o.held.values()) held.add(v);
-  for (const id of [...mem.frameOf.keys()]) if (!held.has(id)) mem.frameOf.delete(id);
+  // identities no longer held may move: forget their frames
+  for (const id of [...mem.frameOf.keys()]) if (!s.pins.has(id)) mem.frameOf.delete(id);
   for (const [id, pfn] of frameOf) mem.frameOf.set(id, pfn);
 
   const total = totalHeld(s);
@@ -209,7 +246,8 @@ export function compareState(
         check: `expectEq('${k}', lab.process.accounting().${k}, ${want[k]});`,
       };
 
-  const v = m.violations({ deep });
+  // the engine's own invariants are O(live state): on full checks only (a located re-run has every op full)
+  const v = full || deep ? m.violations({ deep }) : [];
   if (v.length > 0)
     return {
       kind: 'invariants',

@@ -42,10 +42,15 @@ export function fuzz(o: FuzzOptions): FuzzResult {
     if (st.fired) bump('fault fired');
   }
   if (report.divergence === null) return { seed: o.seed, opsRun: ops.length, divergence: null, stats };
-  // the full comparison runs every 16 ops: find the op where it first shows
+  // the full comparison and the engine's invariants run every 16 ops, the deep
+  // invariants every 64: re-run with them after every op to find the op where it first shows
   const exact =
-    runSequence(ops.slice(0, report.divergence.index + 1), { seed: o.seed, hook: o.hook, fullEvery: 1 })
-      .divergence ?? report.divergence;
+    runSequence(ops.slice(0, report.divergence.index + 1), {
+      seed: o.seed,
+      hook: o.hook,
+      fullEvery: 1,
+      deepEvery: report.divergence.kind === 'invariants' ? 1 : undefined,
+    }).divergence ?? report.divergence;
   const sh = shrink(ops, exact, { seed: o.seed, hook: o.hook }, { maxMs: o.shrinkMs ?? 60_000 });
   const final = runSequence(sh.ops, { seed: o.seed, hook: o.hook, fullEvery: 1 });
   const div = final.divergence ?? sh.divergence;

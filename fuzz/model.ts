@@ -28,6 +28,7 @@
  * region existed (partial copy-on-write of a huge folio is not modelled).
  */
 import type { Call, Outcome } from './ops';
+import { CowMap, CowSet } from './cow-map';
 import { digest, HPAGE, PAGE, rangesDigest } from './ops';
 
 export const ULONG_MAX = (1n << 64n) - 1n;
@@ -96,7 +97,7 @@ export interface DomainM {
 }
 
 export interface State {
-  mem: Map<number, number>;
+  mem: CowMap<number>;
   nextIdentity: number;
   regions: { base: number; pages: number }[];
   objs: Map<number, PagesObj>;
@@ -109,17 +110,19 @@ export interface State {
   rlimitMode: number;
   capIpcLock: boolean;
   /** Bytes of each page identity that was written (absent: zeros; null: unknown after a failed write). Arrays are never changed in place. */
-  content: Map<number, Uint8Array | null>;
+  content: CowMap<Uint8Array | null>;
   /** Main-process pages of MAP_SHARED mappings. */
-  shared: Set<number>;
+  shared: CowSet;
   thpEver: boolean;
   /** Forked processes (handles in fork order). */
   children: Child[];
+  /** Identity → how many pages objects hold it (kept by settle / gcObjs; checked against the objects on full compares). */
+  pins: CowMap<number>;
 }
 export interface Child {
   alive: boolean;
-  mem: Map<number, number>;
-  shared: Set<number>;
+  mem: CowMap<number>;
+  shared: CowSet;
 }
 
 /** The model's verdict on one call: null when the engine's outcome is right. */
@@ -127,7 +130,7 @@ export type Verdict = null | string;
 
 export function emptyState(): State {
   return {
-    mem: new Map(),
+    mem: new CowMap(),
     nextIdentity: 1,
     regions: [],
     objs: new Map(),
@@ -138,29 +141,35 @@ export function emptyState(): State {
     memlockPages: Infinity,
     rlimitMode: 0,
     capIpcLock: false,
-    content: new Map(),
-    shared: new Set(),
+    content: new CowMap(),
+    shared: new CowSet(),
     thpEver: false,
     children: [],
+    pins: new CowMap(),
   };
 }
 
-/** Maps this op has already copied (the state's maps are shared between states until changed). */
-let owned = new WeakSet<object>();
-function own<T extends object>(m: T, copy: (x: T) => T): T {
-  if (owned.has(m)) return m;
+/**
+ * Copy-on-write: a state shares its maps, pages objects, areas and items with
+ * the state it was cloned from; the first change through a state copies the
+ * thing (then owned by that state, changed in place from then on). A trial
+ * clone of a working state owns nothing, so it never changes what it shares.
+ */
+const ownerOf = new WeakMap<object, State>();
+function own<T extends object>(s: State, m: T, copy: (x: T) => T): T {
+  if (ownerOf.get(m) === s) return m;
   const c = copy(m);
-  owned.add(c);
+  ownerOf.set(c, s);
   return c;
 }
-const copyMap = <K, V>(m: Map<K, V>): Map<K, V> => new Map(m);
+const copyOf = <T extends { copy(): T }>(m: T): T => m.copy();
 
 /**
  * Copy-on-write: process `who` (-1: the main one) is about to write or pin its
  * private page vpn; if another live process maps the same identity there, `who`
  * gets a fresh identity with the same bytes.
  */
-const memOf = (s: State, who: number): Map<number, number> => (who < 0 ? s.mem : s.children[who].mem);
+const memOf = (s: State, who: number): CowMap<number> => (who < 0 ? s.mem : s.children[who].mem);
 
 function cowBreak(s: State, who: number, vpn: number): void {
   const mem = who < 0 ? s.mem : s.children[who].mem;
@@ -173,41 +182,41 @@ function cowBreak(s: State, who: number, vpn: number): void {
   const nid = s.nextIdentity++;
   const bytes = s.content.get(id);
   if (bytes !== undefined) {
-    s.content = own(s.content, copyMap);
+    s.content = own(s, s.content, copyOf);
     s.content.set(nid, bytes);
   }
   if (who < 0) {
-    s.mem = own(s.mem, copyMap);
+    s.mem = own(s, s.mem, copyOf);
     s.mem.set(vpn, nid);
   } else {
     const ch = s.children[who];
-    ch.mem = own(ch.mem, copyMap);
+    ch.mem = own(s, ch.mem, copyOf);
     ch.mem.set(vpn, nid);
   }
 }
 
-/** A copy ops can mutate; `mem` is shared (mmap / munmap replace it). */
+/**
+ * A copy ops can mutate: the containers are copied (cheap: one entry per
+ * object), what they hold is shared copy-on-write: pages objects (settle
+ * copies one before changing its holdings), areas and items (replaced, never
+ * changed in place), `mem` / `content` / children's `mem` (own()).
+ */
 function clone(s: State): State {
-  const objs = new Map<number, PagesObj>();
-  for (const [k, o] of s.objs) objs.set(k, { ...o, held: new Map(o.held) });
   return {
     ...s,
     regions: s.regions.slice(),
     children: s.children.map((ch) => ({ ...ch })),
-    objs,
+    objs: new Map(s.objs),
     ioas: s.ioas.map((io) => ({
       ...io,
-      areas: io.areas.map((a) => ({ ...a })),
+      areas: io.areas.slice(),
       reserved: io.reserved.slice(),
       allowed: io.allowed.slice(),
       domains: io.domains.slice(),
       accesses: io.accesses.slice(),
     })),
     domains: s.domains.map((d) => ({ ...d })),
-    accesses: s.accesses.map((a) => ({
-      ...a,
-      items: a.items.map((it) => ({ ...it, segs: it.segs.slice() })),
-    })),
+    accesses: s.accesses.map((a) => ({ ...a, items: a.items.slice() })),
   };
 }
 
@@ -251,9 +260,21 @@ export function heldByMode(s: State): { none: number; user: number; mm: number }
 
 /** Pin count the model expects on identity `id`: how many pages objects hold it. */
 export function pinsOf(s: State, id: number): number {
-  let n = 0;
-  for (const o of s.objs.values()) for (const v of o.held.values()) if (v === id) n++;
-  return n;
+  return s.pins.get(id) ?? 0;
+}
+
+/** The pin counts recounted from the pages objects: what `s.pins` must equal. */
+export function recountPins(s: State): Map<number, number> {
+  const r = new Map<number, number>();
+  for (const o of s.objs.values()) for (const v of o.held.values()) r.set(v, (r.get(v) ?? 0) + 1);
+  return r;
+}
+
+function pinDelta(s: State, id: number, d: number): void {
+  s.pins = own(s, s.pins, copyOf);
+  const n = (s.pins.get(id) ?? 0) + d;
+  if (n > 0) s.pins.set(id, n);
+  else s.pins.delete(id);
 }
 
 /** Bring holdings in line with the rule; the possible errnos when a new pin cannot be taken. */
@@ -271,16 +292,41 @@ function settle(s: State): string[] | null {
   const before = heldByMode(s);
   const added = { none: 0, user: 0, mm: 0 };
   let efault = false;
-  for (const [id, o] of s.objs) {
-    const w = wanted.get(id) ?? new Set<number>();
-    for (const i of [...o.held.keys()]) if (!w.has(i)) o.held.delete(i);
+  const NONE = new Set<number>();
+  for (const [id, o0] of s.objs) {
+    const w = wanted.get(id) ?? NONE;
+    let o = o0;
+    // a pages object shared with the state this one was cloned from is copied before its first change
+    const mine = (): PagesObj => {
+      if (o === o0 && ownerOf.get(o0) !== s) {
+        o = { ...o0, held: new Map(o0.held) };
+        ownerOf.set(o, s);
+        s.objs.set(id, o);
+      }
+      return o;
+    };
+    let drop = false;
+    for (const i of o0.held.keys())
+      if (!w.has(i)) {
+        drop = true;
+        break;
+      }
+    if (drop) {
+      const m = mine();
+      for (const [i, v] of [...m.held])
+        if (!w.has(i)) {
+          m.held.delete(i);
+          pinDelta(s, v, -1);
+        }
+    }
     for (const i of w)
       if (!o.held.has(i)) {
         cowBreak(s, -1, o.uptr / PAGE + i);
         const ident = s.mem.get(o.uptr / PAGE + i);
         if (ident === undefined) efault = true;
         else {
-          o.held.set(i, ident);
+          mine().held.set(i, ident);
+          pinDelta(s, ident, 1);
           added[o.mode]++;
         }
       }
@@ -300,7 +346,11 @@ function settle(s: State): string[] | null {
 function gcObjs(s: State): void {
   const used = new Set<number>();
   for (const io of s.ioas) for (const a of io.areas) used.add(a.obj);
-  for (const id of [...s.objs.keys()]) if (!used.has(id)) s.objs.delete(id);
+  for (const [id, o] of [...s.objs])
+    if (!used.has(id)) {
+      for (const v of o.held.values()) pinDelta(s, v, -1);
+      s.objs.delete(id);
+    }
 }
 
 const ZERO_PAGE = new Uint8Array(PAGE);
@@ -321,12 +371,11 @@ function writeContent(s: State, id: number, off: number, len: number, v: number 
   s.content.set(id, b);
 }
 
-/** Append page id's bytes [off, off+len) to out; false when unknown. */
-function readContent(s: State, id: number, off: number, len: number, out: number[]): boolean {
+/** Page id's bytes [off, off+len) into out at `at` (zeros stay zeros); false when unknown. */
+function readContent(s: State, id: number, off: number, len: number, out: Uint8Array, at: number): boolean {
   const cur = s.content.get(id);
   if (cur === null) return false;
-  const b = cur ?? ZERO_PAGE;
-  for (let i = off; i < off + len; i++) out.push(b[i]);
+  if (cur !== undefined) out.set(cur.subarray(off, off + len), at);
   return true;
 }
 
@@ -452,12 +501,11 @@ function newAreaChecks(
 
 function modelCall(s0: State, c: Call): Expect | 'skip' {
   const s = clone(s0);
-  owned = new WeakSet();
   switch (c.k) {
     case 'fork': {
       const held = new Set<number>();
       for (const o of s.objs.values()) for (const id of o.held.values()) held.add(id);
-      const mem = new Map<number, number>();
+      const mem = new CowMap<number>();
       for (const [vpn, id] of s.mem) {
         if (s.shared.has(vpn) || !held.has(id)) {
           mem.set(vpn, id);
@@ -467,16 +515,16 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
         const nid = s.nextIdentity++;
         const bytes = s.content.get(id);
         if (bytes !== undefined) {
-          s.content = own(s.content, copyMap);
+          s.content = own(s, s.content, copyOf);
           s.content.set(nid, bytes);
         }
         mem.set(vpn, nid);
       }
-      s.children.push({ alive: true, mem, shared: new Set(s.shared) });
+      s.children.push({ alive: true, mem, shared: s.shared.copy() });
       return { next: s };
     }
     case 'exit':
-      s.children[c.child] = { alive: false, mem: new Map(), shared: new Set() };
+      s.children[c.child] = { alive: false, mem: new CowMap(), shared: new CowSet() };
       return { next: s };
     case 'mmap': {
       return {
@@ -486,12 +534,12 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
           if (v % (c.thp ? HPAGE : PAGE) !== 0) return `mmap address ${v} misaligned`;
           const np = c.length / PAGE;
           for (let i = 0; i < np; i++) if (s.mem.has(v / PAGE + i)) return `mmap ${v} overlaps a mapping`;
-          s.mem = new Map(s.mem);
+          s.mem = own(s, s.mem, copyOf);
           for (let i = 0; i < np; i++) s.mem.set(v / PAGE + i, s.nextIdentity++);
           s.regions.push({ base: v, pages: np });
           if (c.thp) s.thpEver = true;
           if (c.shared) {
-            s.shared = new Set(s.shared);
+            s.shared = own(s, s.shared, copyOf);
             for (let i = 0; i < np; i++) s.shared.add(v / PAGE + i);
           }
           return null;
@@ -499,8 +547,8 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       };
     }
     case 'munmap': {
-      s.mem = new Map(s.mem);
-      s.shared = new Set(s.shared);
+      s.mem = own(s, s.mem, copyOf);
+      s.shared = own(s, s.shared, copyOf);
       for (let i = 0; i < c.length / PAGE; i++) s.mem.delete(c.uptr / PAGE + i);
       for (let i = 0; i < c.length / PAGE; i++) s.shared.delete(c.uptr / PAGE + i);
       return { next: s };
@@ -510,7 +558,7 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       let ok = true;
       for (let i = 0; i < c.length / PAGE; i++) if (!memOf(s, who).has(c.uptr / PAGE + i)) ok = false;
       for (let i = 0; i < c.length / PAGE; i++) cowBreak(s, who, c.uptr / PAGE + i);
-      s.content = own(s.content, copyMap);
+      s.content = own(s, s.content, copyOf);
       // a failed write may have written some pages: their bytes are unknown
       for (let i = 0; i < c.length / PAGE; i++) {
         const id = memOf(s, who).get(c.uptr / PAGE + i);
@@ -519,25 +567,28 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
       return ok ? { next: s } : { errnos: ['EFAULT'], partial: s };
     }
     case 'pread': {
-      const bytes: number[] = [];
+      const bytes = new Uint8Array(c.length);
+      let at = 0;
       let known = true;
       const mem = memOf(s, c.child ?? -1);
       const ok = byPages(c.uptr, c.length, (page, off, n) => {
         const id = mem.get(page);
         if (id === undefined) return false;
-        known = readContent(s, id, off, n, bytes) && known;
+        known = readContent(s, id, off, n, bytes, at) && known;
+        at += n;
         return true;
       });
       if (!ok) return err('EFAULT');
-      return known ? { next: s, value: digest(Uint8Array.from(bytes)) } : { next: s, check: () => null };
+      return known ? { next: s, value: digest(bytes) } : { next: s, check: () => null };
     }
     case 'rw': {
       const ac = s.accesses[c.access];
       const io = s.ioas[ac.ioas];
       if (c.length === 0) return err('EINVAL');
       const write = c.v !== 0;
-      if (write) s.content = own(s.content, copyMap);
-      const bytes: number[] = [];
+      if (write) s.content = own(s, s.content, copyOf);
+      const bytes = new Uint8Array(write ? 0 : c.length);
+      let at = 0;
       let known = true;
       let cur = c.iova;
       const last = c.iova + BigInt(c.length) - 1n;
@@ -576,11 +627,14 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
         }
         for (const [id, off, len] of ids)
           if (write) writeContent(s, id, off, len, c.v);
-          else known = readContent(s, id, off, len, bytes) && known;
+          else {
+            known = readContent(s, id, off, len, bytes, at) && known;
+            at += len;
+          }
         cur = sliceLast + 1n;
       }
       if (write) return { next: s };
-      return known ? { next: s, value: digest(Uint8Array.from(bytes)) } : { next: s, check: () => null };
+      return known ? { next: s, value: digest(bytes) } : { next: s, check: () => null };
     }
     case 'ioasAlloc':
       s.ioas.push({
@@ -723,7 +777,8 @@ function modelCall(s0: State, c: Call): Expect | 'skip' {
           else stuck = true;
         }
         if (stuck) {
-          a.preventAccess = true;
+          // areas are shared with the state before the op: replaced, not changed
+          io.areas[io.areas.indexOf(a)] = { ...a, preventAccess: true };
           gcObjs(s);
           settle(s);
           return { errnos: ['EDEADLOCK'], partial: s };

@@ -27,7 +27,12 @@ export interface Divergence {
 export interface RunOptions {
   seed: number;
   hook?: CallHook;
-  /** Full comparison (every IOVA page of every domain, every mapped user page) every K ops; 1 = always. */
+  /**
+   * Full comparison (every IOVA page of every domain, every mapped user page,
+   * the engine's invariants) every K ops; 1 = always. Between full checks:
+   * results, items, the first and last page of each area in each domain, pins
+   * of the frames seen there, the mm's pin total and the accounting.
+   */
   fullEvery?: number;
   /** Deep invariant check (every frame) every K ops; 0 = never. */
   deepEvery?: number;
@@ -74,11 +79,16 @@ function runLoop(next: (s: State, i: number) => Op | null, ops: Op[], opts: RunO
   const steps: Step[] = [];
   const deepEvery = opts.deepEvery ?? 64;
   const fullEvery = opts.fullEvery ?? 16;
+  let fullDue = false;
+  let deepDue = false;
   const exec = (c: Call): Outcome => (opts.hook ? opts.hook(c, (x) => d.exec(x), d) : d.exec(c));
   for (let i = 0; ; i++) {
     const op = next(s, i);
     if (op === null) break;
     ops.push(op);
+    // a scheduled check that falls on a skipped op is owed to the next op that runs
+    if (fullEvery <= 1 || i % fullEvery === fullEvery - 1) fullDue = true;
+    if (deepEvery > 0 && i % deepEvery === deepEvery - 1) deepDue = true;
     const call = resolve(s, op);
     if (call === null) {
       steps.push({ call: null, outcome: null, fired: false });
@@ -121,13 +131,9 @@ function runLoop(next: (s: State, i: number) => Op | null, ops: Op[], opts: RunO
         steps,
       };
     s = r.state;
-    const mm = compareState(
-      s,
-      d,
-      mem,
-      fullEvery <= 1 || i % fullEvery === fullEvery - 1,
-      deepEvery > 0 && i % deepEvery === deepEvery - 1,
-    );
+    const mm = compareState(s, d, mem, fullDue, deepDue);
+    fullDue = false;
+    deepDue = false;
     if (mm)
       return {
         divergence: {
