@@ -108,6 +108,7 @@ long parse_ranges(const char *s, uint64_t **pairs);
 int is_name(const char *s);
 /* Append hex of bytes to a malloc'd string ("-" when empty). */
 char *hex_string(const uint8_t *p, size_t n);
+char *hash_string(const uint8_t *p, size_t n);
 
 /* io.c: whole-buffer pipe I/O. */
 int write_all(int fd, const void *p, size_t n);

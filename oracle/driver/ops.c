@@ -42,7 +42,7 @@ struct opdef {
 static const struct opdef defs[] = {
 	{ "mmap", OP_MMAP, 2, " shared thp populate file ro ", " hugetlb " },
 	{ "munmap", OP_MUNMAP, 2, "", "" },
-	{ "read", OP_READ, 2, "", "" },
+	{ "read", OP_READ, 2, " hash ", "" },
 	{ "write", OP_WRITE, 2, "", "" },
 	{ "fork", OP_FORK, 0, "", "" },
 	{ "exit", OP_EXIT, 0, "", "" },
@@ -70,7 +70,7 @@ static const struct opdef defs[] = {
 	{ "access_create", OP_ACCESS_CREATE, 2, " needs_pin ", " unmap " },
 	{ "access_pin", OP_ACCESS_PIN, 3, " write ", " uptr " },
 	{ "access_unpin", OP_ACCESS_UNPIN, 2, "", "" },
-	{ "access_read", OP_ACCESS_READ, 3, " slow ", "" },
+	{ "access_read", OP_ACCESS_READ, 3, " slow hash ", "" },
 	{ "access_write", OP_ACCESS_WRITE, 3, " slow ", "" },
 	{ "access_close", OP_ACCESS_CLOSE, 1, "", "" },
 	{ "temp_memory_limit", OP_TEMP_MEMORY_LIMIT, 2, "", "" },
@@ -767,7 +767,8 @@ int run_op(struct line *l)
 		break;
 	case OP_READ:
 	case OP_ACCESS_READ: {
-		char *h = hex_string(out, rs.len);
+		int hashed = has_flag(l, d->code == OP_READ ? 2 : 3, "hash");
+		char *h = hashed ? hash_string(out, rs.len) : hex_string(out, rs.len);
 
 		printf(" %s", h ? h : "?");
 		free(h);

@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,10 +75,22 @@ long parse_hex(const char *s, uint8_t **buf)
 		*buf = malloc(1);
 		return *buf ? 0 : -1;
 	}
-	n = strlen(s);
-	if (n == 0 || n % 2)
+	/* HEX*N: the bytes of HEX repeated N times (a fill without a huge line) */
+	const char *star = strchr(s, '*');
+	unsigned long long reps = 1;
+
+	n = star ? (size_t)(star - s) : strlen(s);
+	if (star) {
+		char *end;
+
+		errno = 0;
+		reps = strtoull(star + 1, &end, 10);
+		if (errno || *end || star[1] < '0' || star[1] > '9' || reps == 0 || reps > (1ull << 30))
+			return -1;
+	}
+	if (n == 0 || n % 2 || (n / 2) * reps > (1ull << 30))
 		return -1;
-	p = malloc(n / 2);
+	p = malloc((n / 2) * reps);
 	if (!p)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
@@ -89,8 +102,40 @@ long parse_hex(const char *s, uint8_t **buf)
 		}
 		p[i] = (uint8_t)(hi << 4 | lo);
 	}
+	for (unsigned long long r = 1; r < reps; r++)
+		memcpy(p + r * (n / 2), p, n / 2);
 	*buf = p;
-	return (long)(n / 2);
+	return (long)((n / 2) * reps);
+}
+
+/*
+ * `#H,H,...`: FNV-1a 64 of each 4 KiB chunk of the bytes (from the first
+ * byte; the last chunk may be short), 16 hex digits each. What `read` and
+ * `access_read` print with `hash`: a whole read as hex over the guest's
+ * serial port costs more than the op (two characters per byte), and the
+ * per-chunk hashes still say which 4 KiB differs.
+ */
+char *hash_string(const uint8_t *p, size_t n)
+{
+	size_t chunks = n ? (n + 4095) / 4096 : 0;
+	char *s = malloc(chunks * 17 + 2);
+	char *o = s;
+
+	if (!s)
+		return NULL;
+	*o++ = '#';
+	for (size_t c = 0; c < chunks; c++) {
+		uint64_t h = 0xcbf29ce484222325ull;
+		size_t end = (c + 1) * 4096 < n ? (c + 1) * 4096 : n;
+
+		for (size_t i = c * 4096; i < end; i++) {
+			h ^= p[i];
+			h *= 0x100000001b3ull;
+		}
+		o += sprintf(o, "%s%016llx", c ? "," : "", (unsigned long long)h);
+	}
+	*o = 0;
+	return s;
 }
 
 char *hex_string(const uint8_t *p, size_t n)

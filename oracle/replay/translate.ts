@@ -15,7 +15,7 @@
  */
 import type { TimelineEvent } from '../../engine/scenario/timeline';
 import { itemNameOf, type ObjInfo, type RecordedCall, type Recording } from './record';
-import { bytesHex, u64, uint, type ValueKind } from './script-values';
+import { bytesArg, bytesHash, bytesHex, HASH_READS_OVER, u64, uint, type ValueKind } from './script-values';
 
 export interface ExpectValue {
   kind: ValueKind;
@@ -339,7 +339,7 @@ export function translate(rec: Recording, opts: TranslateOptions = {}): Translat
         const u = uint(a[0]);
         if (u === null) return bad('uptr');
         if (e.op === 'process.write') {
-          const hex = bytesHex(o1);
+          const hex = bytesArg(o1);
           if (hex === null) return bad('data');
           return { text: `write ${u64(Number(u))} ${hex} ${at0}`, expect: expectEnd() };
         }
@@ -347,10 +347,10 @@ export function translate(rec: Recording, opts: TranslateOptions = {}): Translat
         if (len === null) return bad('length');
         if (e.op === 'process.munmap')
           return { text: `munmap ${u64(Number(u))} ${u64(Number(len))} ${at0}`, expect: expectEnd() };
-        const hex = bytesHex(call.result);
+        const rd = readValue(call.result, Number(len));
         return {
-          text: `read ${u64(Number(u))} ${len} ${at0}`,
-          expect: failed || hex === null ? expectEnd() : ok([{ kind: 'hex', v: hex, what: 'bytes' }]),
+          text: `read ${u64(Number(u))} ${len}${rd.flag} ${at0}`,
+          expect: failed || rd.v === null ? expectEnd() : ok([{ kind: 'hex', v: rd.v, what: rd.what }]),
         };
       }
       // ---------------------------------------------------------- iommufd
@@ -598,7 +598,7 @@ export function translate(rec: Recording, opts: TranslateOptions = {}): Translat
         if (iova === null) return bad('iova');
         const slow = prop(a[2], 'slowPath') === true ? ' slow' : '';
         if (e.op === 'access.write') {
-          const hex = bytesHex(o1);
+          const hex = bytesArg(o1);
           if (hex === null) return bad('data');
           return {
             text: `access_write ${t.name} ${iova} ${hex}${slow} at=${t.owner}`,
@@ -608,10 +608,10 @@ export function translate(rec: Recording, opts: TranslateOptions = {}): Translat
         }
         const len = uint(o1);
         if (len === null) return bad('length');
-        const hex = bytesHex(call.result);
+        const rd = readValue(call.result, Number(len));
         return {
-          text: `access_read ${t.name} ${iova} ${len}${slow} at=${t.owner}`,
-          expect: failed || hex === null ? expectEnd() : ok([{ kind: 'hex', v: hex, what: 'bytes' }]),
+          text: `access_read ${t.name} ${iova} ${len}${slow}${rd.flag} at=${t.owner}`,
+          expect: failed || rd.v === null ? expectEnd() : ok([{ kind: 'hex', v: rd.v, what: rd.what }]),
           facts,
         };
       }
@@ -736,4 +736,18 @@ function stopReason(e: TimelineEvent, call: RecordedCall | undefined, rec?: Reco
   if (e.op === 'iommufd.createAccess' && prop(call?.args[1], 'onUnmap') === 'ignore')
     return `createAccess({ onUnmap: 'ignore' }) at line ${e.line}: the selftest's access driver always unpins on unmap (no kernel counterpart)`;
   return null;
+}
+
+/**
+ * How a read's result is compared: byte for byte up to HASH_READS_OVER
+ * bytes, longer reads by the driver's per-4 KiB hashes (`hash`), which keep
+ * the guest's serial output small and still name the 4 KiB that differs.
+ */
+function readValue(result: unknown, len: number): { flag: string; v: string | null; what: string } {
+  if (len <= HASH_READS_OVER) return { flag: '', v: bytesHex(result), what: 'bytes' };
+  return {
+    flag: ' hash',
+    v: result instanceof Uint8Array ? bytesHash(result) : null,
+    what: 'bytes (FNV-1a 64 per 4 KiB)',
+  };
 }

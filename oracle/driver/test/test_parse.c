@@ -59,6 +59,29 @@ static void test_hex(void)
 	s = hex_string(NULL, 0);
 	CHECK(strcmp(s, "-") == 0);
 	free(s);
+	/* HEX*N repeats the bytes */
+	CHECK(parse_hex("2f*5", &b) == 5 && b[0] == 0x2f && b[4] == 0x2f);
+	free(b);
+	CHECK(parse_hex("01ab*3", &b) == 6 && b[2] == 0x01 && b[5] == 0xab);
+	free(b);
+	CHECK(parse_hex("2f*0", &b) < 0);
+	CHECK(parse_hex("2f*", &b) < 0);
+	CHECK(parse_hex("2f*x", &b) < 0);
+	CHECK(parse_hex("2f*-1", &b) < 0);
+	CHECK(parse_hex("2f*1073741825", &b) < 0); /* past 1 GiB */
+	/* per-4 KiB FNV-1a 64: the empty string's offset basis, "a", and two chunks */
+	s = hash_string(NULL, 0);
+	CHECK(strcmp(s, "#") == 0);
+	free(s);
+	s = hash_string((const uint8_t *)"a", 1);
+	CHECK(strcmp(s, "#af63dc4c8601ec8c") == 0);
+	free(s);
+	b = calloc(4097, 1);
+	s = hash_string(b, 4097);
+	CHECK(strlen(s) == 1 + 16 + 1 + 16 && s[17] == ',');
+	CHECK(strcmp(s + 18, "af63bd4c8601b7df") == 0); /* one zero byte */
+	free(s);
+	free(b);
 }
 
 static void test_ranges(void)
