@@ -65,7 +65,7 @@ describe.skipIf(headers === null)('oracle driver on the host (process ops)', () 
 
   it('every op of the contract table is known to the driver', () => {
     const doc = readFileSync(join(DRIVER_DIR, '..', '..', 'docs', 'ORACLE-SCRIPT.md'), 'utf8');
-    const ops = [...doc.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    const ops = [...doc.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]);
     expect(ops.length).toBeGreaterThan(30);
     const src = readFileSync(join(DRIVER_DIR, 'ops.c'), 'utf8');
     const missing = ops.filter((op) => !src.includes(`{ "${op}", OP_`));
