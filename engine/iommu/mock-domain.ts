@@ -3,7 +3,11 @@ import { hex } from './align';
 import { DomainBase } from './domain-base';
 import type { IotlbGather } from './gather';
 import { MOCK_CHUNK, MOCK_LAST, MOCK_PRESENT, MOCK_START, MockStorage } from './mock-storage';
+import type { RunCursor, RunSink } from './pagetable/pagetable-domain';
 import type { MappedRange } from './types';
+
+const PAGE = 4096;
+const U32_MAX = 0xffffffff;
 
 /** The selftest mock's IO page: PAGE_SIZE / 2 (§11.1). */
 export const MOCK_IO_PAGE_SIZE = 2048;
@@ -37,14 +41,8 @@ export class MockDomain extends DomainBase {
     const n = (pgsize * pgcount) / MOCK_IO_PAGE_SIZE;
     const key0 = Math.floor(iova / MOCK_IO_PAGE_SIZE);
     const frame0 = Math.floor(paddr / MOCK_IO_PAGE_SIZE);
-    let occupied = 0;
-    let firstOccupied = -1;
-    for (let i = 0; i < n; i++) {
-      const flags = (i === 0 ? MOCK_START : 0) | (i === n - 1 ? MOCK_LAST : 0);
-      if (this.store.store(key0 + i, frame0 + i, flags)) {
-        if (occupied++ === 0) firstOccupied = i;
-      }
-    }
+    const occupied = this.store.storeRun(key0, frame0, n);
+    const firstOccupied = this.store.firstOccupied;
     const added = n - occupied;
     this.counters.mapped(added, added * MOCK_IO_PAGE_SIZE, n);
     if (occupied > 0) {
@@ -60,8 +58,7 @@ export class MockDomain extends DomainBase {
   protected erase(iova: number, size: number): void {
     const key0 = Math.floor(iova / MOCK_IO_PAGE_SIZE);
     const n = size / MOCK_IO_PAGE_SIZE;
-    let erased = 0;
-    for (let i = 0; i < n; i++) if (this.store.erase(key0 + i) !== 0) erased++;
+    const erased = n - this.store.eraseRun(key0, n);
     this.counters.unmapped(erased, erased * MOCK_IO_PAGE_SIZE, erased);
   }
 
@@ -70,18 +67,8 @@ export class MockDomain extends DomainBase {
     const size = pgsize * pgcount;
     const key0 = Math.floor(iova / MOCK_IO_PAGE_SIZE);
     const n = size / MOCK_IO_PAGE_SIZE;
-    let missing = 0;
-    let firstMissing = -1;
-    let firstFlags = 0;
-    let lastFlags = 0;
-    for (let i = 0; i < n; i++) {
-      const old = this.store.erase(key0 + i);
-      if (old === 0) {
-        if (missing++ === 0) firstMissing = i;
-      }
-      if (i === 0) firstFlags = old;
-      if (i === n - 1) lastFlags = old;
-    }
+    const missing = this.store.eraseRun(key0, n);
+    const { firstMissing, firstFlags, lastFlags } = this.store;
     const erased = n - missing;
     this.counters.unmapped(erased, erased * MOCK_IO_PAGE_SIZE, erased);
     if (missing > 0) {
@@ -103,6 +90,62 @@ export class MockDomain extends DomainBase {
     }
     gather.add(iova, size);
     return size;
+  }
+
+  /**
+   * batch_from_domain's per-page iova_to_phys reads of up to npages 4 KiB
+   * pages from iova (PagetableDomain.readPageRuns for the mock): the same
+   * counts, one chunk lookup per chunk, no events. Stops before a page that
+   * is not mapped (the caller's per-page read then warns). Returns the pages
+   * added; cur.full when the sink filled up (the page that did not fit was
+   * read, as batch_from_domain reads it).
+   */
+  readPageRuns(iova: number, npages: number, sink: RunSink, cur: RunCursor): number {
+    cur.full = false;
+    if (this.freed || iova % PAGE !== 0) return 0;
+    const pfns = sink.pfns;
+    const npfns = sink.npfns;
+    let end = sink.end;
+    let added = 0;
+    let reads = 0;
+    let key = iova / MOCK_IO_PAGE_SIZE;
+    walk: while (added < npages) {
+      const ci = Math.floor(key / MOCK_CHUNK);
+      const c = this.store.chunk(ci);
+      if (c === undefined) break;
+      const flags = c.flags;
+      const frames = c.frames;
+      let i = key - ci * MOCK_CHUNK;
+      for (; i < MOCK_CHUNK && added < npages; i += PAGE / MOCK_IO_PAGE_SIZE) {
+        if (!(flags[i] & MOCK_PRESENT)) break walk;
+        reads++;
+        // lookup's phys is frame * 2 KiB; the page's PFN is phys / 4 KiB
+        const pfn = Math.floor(frames[i] / (PAGE / MOCK_IO_PAGE_SIZE));
+        const r = end - 1;
+        if (r >= 0 && pfn === pfns[r] + npfns[r] && npfns[r] !== U32_MAX) {
+          npfns[r]++;
+          added++;
+          continue;
+        }
+        if (end === sink.arraySize) {
+          cur.full = true;
+          break walk;
+        }
+        pfns[end] = pfn;
+        npfns[end] = 1;
+        end++;
+        added++;
+      }
+      key = ci * MOCK_CHUNK + i;
+    }
+    const runs = end - sink.end;
+    sink.end = end;
+    sink.totalPfns += added;
+    this.counters.iovaToPhysCalls += reads;
+    this.kernel.counters.iovaToPhysCalls += reads;
+    this.kernel.counters.batchRuns += runs;
+    this.kernel.counters.batchPfns += added;
+    return added;
   }
 
   protected override checkReadAlignment(iova: number): void {

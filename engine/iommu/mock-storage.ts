@@ -90,6 +90,104 @@ export class MockStorage {
     return old;
   }
 
+  /** Set by storeRun: run index of the first entry that was occupied (-1: none). */
+  firstOccupied = -1;
+  /** Set by eraseRun: run index of the first absent entry (-1: none), old flags of the run's first and last entries. */
+  firstMissing = -1;
+  firstFlags = 0;
+  lastFlags = 0;
+
+  /**
+   * store() of entries key0 + i → frame0 + i, i in [0, n), the first with
+   * MOCK_START and the last with MOCK_LAST; one chunk lookup per chunk.
+   * Returns how many were occupied (firstOccupied: the first).
+   */
+  storeRun(key0: number, frame0: number, n: number): number {
+    let occupied = 0;
+    this.firstOccupied = -1;
+    for (let k = 0; k < n; ) {
+      const key = key0 + k;
+      const ci = Math.floor(key / MOCK_CHUNK);
+      let c = this.chunks.get(ci);
+      if (c === undefined) {
+        c = this.spare ?? new MockChunk();
+        this.spare = null;
+        this.chunks.set(ci, c);
+      }
+      const i0 = key - ci * MOCK_CHUNK;
+      const m = Math.min(n - k, MOCK_CHUNK - i0);
+      if (i0 < c.lo) c.lo = i0;
+      if (i0 + m - 1 > c.hi) c.hi = i0 + m - 1;
+      const flags = c.flags;
+      const frames = c.frames;
+      let added = 0;
+      for (let j = 0; j < m; j++) {
+        const i = i0 + j;
+        const idx = k + j;
+        if (flags[i] & MOCK_PRESENT) {
+          if (occupied++ === 0) this.firstOccupied = idx;
+        } else added++;
+        frames[i] = frame0 + idx;
+        flags[i] = MOCK_PRESENT | (idx === 0 ? MOCK_START : 0) | (idx === n - 1 ? MOCK_LAST : 0);
+      }
+      c.count += added;
+      this.size += added;
+      k += m;
+    }
+    return occupied;
+  }
+
+  /**
+   * erase() of entries key0 .. key0 + n - 1, one chunk lookup per chunk.
+   * Returns how many were absent (firstMissing: the first); firstFlags /
+   * lastFlags are the old flags of the first and last entry (0: absent).
+   */
+  eraseRun(key0: number, n: number): number {
+    let missing = 0;
+    this.firstMissing = -1;
+    this.firstFlags = 0;
+    this.lastFlags = 0;
+    for (let k = 0; k < n; ) {
+      const key = key0 + k;
+      const ci = Math.floor(key / MOCK_CHUNK);
+      const i0 = key - ci * MOCK_CHUNK;
+      const m = Math.min(n - k, MOCK_CHUNK - i0);
+      const c = this.chunks.get(ci);
+      if (c === undefined) {
+        if (missing === 0) this.firstMissing = k;
+        missing += m;
+        k += m;
+        continue;
+      }
+      const flags = c.flags;
+      const frames = c.frames;
+      let erased = 0;
+      for (let j = 0; j < m; j++) {
+        const i = i0 + j;
+        const idx = k + j;
+        const old = flags[i] as number;
+        if (old & MOCK_PRESENT) {
+          flags[i] = 0;
+          frames[i] = 0;
+          erased++;
+        } else if (missing++ === 0) this.firstMissing = idx;
+        if (idx === 0) this.firstFlags = old & MOCK_PRESENT ? old : 0;
+        if (idx === n - 1) this.lastFlags = old & MOCK_PRESENT ? old : 0;
+      }
+      c.count -= erased;
+      this.size -= erased;
+      if (erased > 0 && c.count === 0) {
+        // every entry was zeroed by its erase: keep the chunk for the next store
+        this.chunks.delete(ci);
+        c.lo = MOCK_CHUNK;
+        c.hi = -1;
+        this.spare = c;
+      }
+      k += m;
+    }
+    return missing;
+  }
+
   /** Chunk indexes in ascending order. */
   chunkKeys(): number[] {
     return [...this.chunks.keys()].sort((a, b) => a - b);

@@ -10,6 +10,7 @@
  * the digest of earlier versions; the differential test compares the two.
  */
 import type { MemorySystem } from '../mm';
+import { unfrozen } from '../base/typed';
 import { FRAME_FREE } from '../mm/frames';
 import { forEachHeldSegment } from './invariants';
 import { heldRuns, type IoptPages } from './pages';
@@ -56,23 +57,37 @@ class RunHash {
     this.len = 0;
   }
 
+  reset(): void {
+    this.runs = 0;
+    this.hash = 2166136261;
+    this.start = -1;
+    this.len = 0;
+    this.count = 0;
+  }
+
   result(): PinRuns {
     this.flush();
     return { runs: this.runs, hash: this.hash.toString(16) };
   }
 }
 
-/** The last answer of one machine and what it was computed from (objects and their pinGen). */
+/** The pins part as the digest walk reads it: the FNV-1a hash as a number. */
+export interface KeptPins {
+  runs: number;
+  hashValue: number;
+}
+
+/** The last answer of one machine and what it was computed from (objects and their pinGen), updated in place. */
 interface LastPins {
   pages: IoptPages[];
   gens: number[];
-  result: PinRuns;
+  result: KeptPins;
 }
 
 // per machine (keyed by its MemorySystem), so a finished machine is not kept alive
 const last = new WeakMap<object, LastPins>();
 // Overlay scratch: sort keys 2·pos + 1 for a run start, 2·pos for a run end.
-let keys = new Float64Array(64);
+let keys = unfrozen(new Float64Array(64));
 
 function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
   if (pagesOrder.length !== l.pages.length) return false;
@@ -86,15 +101,20 @@ function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
  * pins.runs / pins.hash); `machine` keys the kept answer (the MemorySystem).
  */
 export function pinRuns(machine: object, pagesOrder: readonly IoptPages[]): PinRuns {
-  return { ...pinRunsKept(machine, pagesOrder) };
+  const k = pinRunsKept(machine, pagesOrder);
+  return { runs: k.runs, hash: k.hashValue.toString(16) };
 }
 
-// the held runs of the objects being overlaid (scratch of pinRunsKept)
+// scratch of pinRunsKept: the held runs being overlaid, the run builder
 const held: ReturnType<typeof heldRuns>[] = [];
+const out = new RunHash();
 
-/** pinRuns without the copy: the kept answer itself (read-only; the digest walk copies its values). */
-export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): Readonly<PinRuns> {
-  const l = last.get(machine);
+/**
+ * pinRuns for the digest walk: the kept answer itself (read-only, valid
+ * until the next call for this machine), no allocation while unchanged.
+ */
+export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): Readonly<KeptPins> {
+  let l = last.get(machine);
   if (l !== undefined && unchanged(l, pagesOrder)) return l.result;
   held.length = 0;
   for (const p of pagesOrder) held.push(heldRuns(p));
@@ -108,11 +128,11 @@ export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): 
       prevEnd = h.runs[2 * k] + h.runs[2 * k + 1];
     }
   }
-  const out = new RunHash();
+  out.reset();
   if (ascending) {
     for (const h of held) for (let k = 0; k < h.count; k++) out.add(h.runs[2 * k], h.runs[2 * k + 1], 1);
   } else {
-    if (keys.length < 2 * total) keys = new Float64Array(4 * total);
+    if (keys.length < 2 * total) keys = unfrozen(new Float64Array(4 * total));
     let n = 0;
     for (const h of held)
       for (let k = 0; k < h.count; k++) {
@@ -131,10 +151,21 @@ export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): 
       level += key - 2 * at === 1 ? 1 : -1;
     }
   }
-  const result = out.result();
+  out.flush();
   held.length = 0;
-  last.set(machine, { pages: pagesOrder.slice(), gens: pagesOrder.map((p) => p.pinGen), result });
-  return result;
+  if (l === undefined) {
+    l = { pages: [], gens: [], result: { runs: 0, hashValue: 0 } };
+    last.set(machine, l);
+  }
+  l.pages.length = pagesOrder.length;
+  l.gens.length = pagesOrder.length;
+  for (let i = 0; i < pagesOrder.length; i++) {
+    l.pages[i] = pagesOrder[i];
+    l.gens[i] = pagesOrder[i].pinGen;
+  }
+  l.result.runs = out.runs;
+  l.result.hashValue = out.hash;
+  return l.result;
 }
 
 /**

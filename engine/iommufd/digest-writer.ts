@@ -16,6 +16,8 @@
  * token of its own).
  */
 
+import { unfrozen } from '../base/typed';
+
 /** What the digest walk writes into. Keys precede each member of an object. */
 export interface DigestWriter {
   /** Start / end an object. */
@@ -31,6 +33,10 @@ export interface DigestWriter {
   nil(): void;
   /** A bigint, written into the JSON as its decimal string. */
   u64(v: bigint): void;
+  /** A safe integer, written into the JSON as its decimal string. */
+  decimal(v: number): void;
+  /** A non-negative safe integer, written into the JSON as its hexadecimal string (no prefix). */
+  hex(v: number): void;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -89,6 +95,12 @@ export class ObjectWriter implements DigestWriter {
   u64(v: bigint): void {
     this.put(v.toString());
   }
+  decimal(v: number): void {
+    this.put(String(v));
+  }
+  hex(v: number): void {
+    this.put(v.toString(16));
+  }
 }
 
 // Token tags (values follow NUM, STR, KEY, U64 tags).
@@ -103,6 +115,7 @@ const T_FALSE = -8;
 const T_NULL = -9;
 const T_KEY = -10;
 const T_U64 = -11;
+const T_HEX = -12;
 /** First token: which walk wrote the stream (a keyless machine stream never equals a keyed one). */
 export const MODE_MACHINE = -100;
 export const MODE_KEYED = -101;
@@ -112,7 +125,8 @@ export const MODE_KEYED = -101;
  * record keys; the machine walk's do not (see the header).
  */
 export class DigestKey implements DigestWriter {
-  tokens = new Float64Array(512);
+  // unfrozen: element stores into a typed array are slow under SES lockdown otherwise (base/typed.ts)
+  tokens = unfrozen(new Float64Array(512));
   /** The tokens' bits (hashing), a view of the same buffer. */
   private words = new Uint32Array(this.tokens.buffer);
   n = 0;
@@ -128,7 +142,7 @@ export class DigestKey implements DigestWriter {
 
   private push(x: number): void {
     if (this.n === this.tokens.length) {
-      const t = new Float64Array(this.tokens.length * 2);
+      const t = unfrozen(new Float64Array(this.tokens.length * 2));
       t.set(this.tokens);
       this.tokens = t;
       this.words = new Uint32Array(t.buffer);
@@ -187,6 +201,20 @@ export class DigestKey implements DigestWriter {
       this.push(T_U64);
       this.push(x);
     } else this.str(v.toString());
+  }
+
+  decimal(v: number): void {
+    // the same token as u64 of the same value: both are the value's decimal string in the JSON
+    if (Number.isSafeInteger(v)) {
+      this.push(T_U64);
+      this.push(v === 0 ? 0 : v);
+    } else this.str(String(v));
+  }
+
+  hex(v: number): void {
+    // its own tag: "10" from hex(16) is not "10" from decimal(10); one value, one text
+    this.push(T_HEX);
+    this.push(v);
   }
 
   /** FNV-1a of the tokens' bits. */

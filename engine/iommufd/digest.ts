@@ -156,13 +156,14 @@ interface MappedCache {
   mapped: number;
   unmapped: number;
   writes: number;
-  ranges: [string, string, number][];
+  /** [iova, length, pageSize] triples. */
+  ranges: number[];
 }
 
 /** Mapped-range runs per domain, kept while no entry was installed, cleared or rewritten. */
 const mappedCache = new WeakMap<object, MappedCache>();
 
-function mappedRanges(d: Domain, st: DomainStats): [string, string, number][] {
+function mappedRanges(d: Domain, st: DomainStats): number[] {
   let c = mappedCache.get(d.hw);
   if (
     c === undefined ||
@@ -170,14 +171,9 @@ function mappedRanges(d: Domain, st: DomainStats): [string, string, number][] {
     c.unmapped !== st.ioPagesUnmapped ||
     c.writes !== st.pteWrites
   ) {
-    c = {
-      mapped: st.ioPagesMapped,
-      unmapped: st.ioPagesUnmapped,
-      writes: st.pteWrites,
-      ranges: d.hw
-        .mappedRanges()
-        .map((m) => [String(m.iova), String(m.length), m.pageSize] as [string, string, number]),
-    };
+    const ranges: number[] = [];
+    for (const m of d.hw.mappedRanges()) ranges.push(m.iova, m.length, m.pageSize);
+    c = { mapped: st.ioPagesMapped, unmapped: st.ioPagesUnmapped, writes: st.pteWrites, ranges };
     mappedCache.set(d.hw, c);
   }
   return c.ranges;
@@ -195,12 +191,11 @@ function writeDomain(d: Domain, w: DigestWriter): void {
   w.str(d.kind);
   w.key('mapped');
   w.list();
-  for (let i = 0; i < ranges.length; i++) {
-    const r = ranges[i] as [string, string, number];
+  for (let i = 0; i < ranges.length; i += 3) {
     w.list();
-    w.str(r[0]);
-    w.str(r[1]);
-    w.num(r[2]);
+    w.decimal(ranges[i] as number);
+    w.decimal(ranges[i + 1] as number);
+    w.num(ranges[i + 2] as number);
     w.end();
   }
   w.end();
@@ -519,7 +514,7 @@ export function writeMachineDigest(memory: MemorySystem, contexts: readonly Iomm
   w.key('runs');
   w.num(pins.runs);
   w.key('hash');
-  w.str(pins.hash);
+  w.hex(pins.hashValue);
   w.close();
   w.close();
 }

@@ -22,6 +22,15 @@ export function notifyUnmap(iopt: IoPagetableState, iova: bigint, length: bigint
   for (const access of [...iopt.accessList]) access.notifyUnmap(iova, length);
 }
 
+type StopErrno = 'ENOENT' | 'EBUSY' | 'EDEADLOCK';
+
+/** unmapRange's error: with the bytes unmapped before it (module level: no function made per call). */
+function stopUnmap(errno: StopErrno, msg: string, unmapped: bigint): never {
+  return fail(errno, unmapped === 0n ? msg : `${msg} (${hex(unmapped)} bytes were unmapped before)`, {
+    unmapped,
+  });
+}
+
 /**
  * iopt_unmap_iova_range: returns bytes unmapped; throws ENOENT when nothing
  * was there or an area straddles the range, EBUSY on a busy area, EDEADLOCK
@@ -30,22 +39,18 @@ export function notifyUnmap(iopt: IoPagetableState, iova: bigint, length: bigint
 export function unmapRange(iopt: IoPagetableState, start: bigint, last: bigint): bigint {
   let unmapped = 0n;
   let tries = 0;
-  function stop(errno: 'ENOENT' | 'EBUSY' | 'EDEADLOCK', msg: string): never {
-    return fail(errno, unmapped === 0n ? msg : `${msg} (${hex(unmapped)} bytes were unmapped before)`, {
-      unmapped,
-    });
-  }
   for (;;) {
     const n = iopt.areaItree.iterFirst(start, last);
     if (n === null) break;
     const area = n.value;
     const areaFirst = area.iova;
     const areaLast = area.lastIova;
-    if (area.pages === null) stop('EBUSY', `the area at ${hex(areaFirst)} is busy`);
+    if (area.pages === null) stopUnmap('EBUSY', `the area at ${hex(areaFirst)} is busy`, unmapped);
     if (areaFirst < start || areaLast > last)
-      stop(
+      stopUnmap(
         'ENOENT',
         `the area [${hex(areaFirst)}, ${hex(areaLast)}] is not fully inside the range [${hex(start)}, ${hex(last)}]; unmap cannot cut an area`,
+        unmapped,
       );
     if (areaFirst !== start) tries = 0;
     if (area.numAccesses !== 0) {
@@ -58,15 +63,16 @@ export function unmapRange(iopt: IoPagetableState, start: bigint, last: bigint):
           'io_pagetable',
           `unmap of [${hex(areaFirst)}, ${hex(areaLast)}]: an access did not release its pins after ${UNMAP_MAX_TRIES} notifications`,
         );
-        stop(
+        stopUnmap(
           'EDEADLOCK',
           `the area [${hex(areaFirst)}, ${hex(areaLast)}] is still pinned by an access after ${UNMAP_MAX_TRIES} unmap notifications`,
+          unmapped,
         );
       }
       continue;
     }
     const pages = area.pages;
-    if (pages === null) return stop('EBUSY', `the area at ${hex(areaFirst)} is busy`);
+    if (pages === null) return stopUnmap('EBUSY', `the area at ${hex(areaFirst)} is busy`, unmapped);
     area.pages = null;
     unfillDomains(area, pages);
     iopt.areaRemove(area);

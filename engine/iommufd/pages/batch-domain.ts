@@ -13,6 +13,7 @@ import {
   iommuMapPfnList,
   iommuReadPfns,
   iommuUnmap,
+  MockDomain,
   PagetableDomain,
   type IommuDomain,
 } from '../../iommu';
@@ -60,7 +61,7 @@ export function batchFromDomain(
     return;
   }
   let i = start;
-  if (off === 0 && runFastPaths.enabled && domain instanceof PagetableDomain) {
+  if (off === 0 && runFastPaths.enabled && (domain instanceof PagetableDomain || domain instanceof MockDomain)) {
     // the per-page reads in one pass over each leaf table; the page it stops
     // before (not mapped) is read the per-page way below, with its warning
     const n = domain.readPageRuns(iova, last - start + 1, batch, cursor);

@@ -10,6 +10,7 @@
  * events.
  */
 import { PAGE_SIZE } from '../../base';
+import { unfrozen } from '../../base/typed';
 import type { IommuDomain } from '../../iommu';
 import type { IoptPages } from '../area-pages';
 import { DoubleSpanIter } from '../ds';
@@ -30,7 +31,7 @@ export function heldRuns(pages: IoptPages): HeldRuns {
   let h = cache.get(pages);
   if (h !== undefined && h.gen === pages.pinGen) return h;
   if (h === undefined) {
-    h = { pages, gen: -1, count: 0, runs: new Float64Array(16) };
+    h = { pages, gen: -1, count: 0, runs: unfrozen(new Float64Array(16)) };
     cache.set(pages, h);
   }
   collect(h);
@@ -47,7 +48,7 @@ export function heldRunsFromFill(pages: IoptPages): HeldRuns | null {
   if (pages.npinned !== 0 || pages.accessItree.size !== 0 || pages.domainsItree.size !== 0) return null;
   let h = cache.get(pages);
   if (h === undefined) {
-    h = { pages, gen: -1, count: 0, runs: new Float64Array(16) };
+    h = { pages, gen: -1, count: 0, runs: unfrozen(new Float64Array(16)) };
     cache.set(pages, h);
   }
   h.gen = -1;
@@ -78,7 +79,7 @@ export function commitHeldRuns(h: HeldRuns): void {
 }
 
 function grow(h: HeldRuns): void {
-  const grown = new Float64Array(h.runs.length * 2);
+  const grown = unfrozen(new Float64Array(h.runs.length * 2));
   grown.set(h.runs);
   h.runs = grown;
 }

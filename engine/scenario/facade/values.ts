@@ -119,8 +119,11 @@ export function jsonSafe(v: unknown, reg?: Registry, lim: JsonLimits = SUMMARY, 
   switch (typeof v) {
     case 'undefined':
       return null;
-    case 'bigint':
-      return `${v}n`;
+    case 'bigint': {
+      // a safe integer's decimal text is its number's (V8 caches those); a bigint's costs a conversion per call
+      const x = Number(v);
+      return Number.isSafeInteger(x) ? `${x}n` : `${v}n`;
+    }
     case 'number':
       return Number.isFinite(v) ? v : String(v);
     case 'boolean':
