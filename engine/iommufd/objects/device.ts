@@ -6,18 +6,15 @@
  * destroys the device, which removes the domain from the IOAS
  * (iopt_table_remove_domain) and frees it.
  */
-import { fail, PAGE_SIZE } from '../../base';
+import { fail } from '../../base';
 import { createDomain, MOCK_IO_PAGE_SIZE, type DomainStats, type IommuDomain } from '../../iommu';
 import { describeValue, enumArg, optsArg, u64Arg, uintArg, boolArg } from './args';
+import { checkMapArgs, checkMapWalk } from './check-map';
 import type { AttachedIoas, IommufdObject } from './types';
 
 /** The reserved-range owner for a device's reserved regions. */
 class DeviceOwner {
   deviceId = 0;
-}
-
-function hex(x: bigint | number): string {
-  return '0x' + x.toString(16);
 }
 
 export class Domain implements IommufdObject {
@@ -61,44 +58,10 @@ export class Domain implements IommufdObject {
    * map the frame behind uptr plus the in-page offset of uptr.
    */
   checkMap(iova: unknown, length: unknown, uptr: unknown, opts?: unknown): void {
-    const start = u64Arg(iova, 'iova');
-    const len = u64Arg(length, 'length');
-    const u = uintArg(uptr, 'uptr');
-    const o = optsArg(opts, 'opts');
-    const ctx = this.ioas.ctx;
-    const proc = ctx.processArg(o.process, 'opts.process');
-    const g = this.checkGranule;
-    const gb = BigInt(g);
-    if (start % gb !== 0n)
-      fail('EINVAL', `iova ${hex(start)} is not aligned to the domain's IO page size ${g}`);
-    if (len % gb !== 0n)
-      fail('EINVAL', `length ${hex(len)} is not a multiple of the domain's IO page size ${g}`);
-    if (u % g !== 0) fail('EINVAL', `uptr ${hex(u)} is not aligned to the domain's IO page size ${g}`);
-    if (!Number.isSafeInteger(u + Number(len))) fail('EINVAL', 'uptr + length overflows');
+    const r = checkMapArgs(this.ioas.ctx, iova, length, uptr, opts, this.checkGranule);
     this.live('checkMap');
-    ctx.getObjectFault('checkMap');
-    const n = Number(len / gb);
-    let cur = start;
-    let ua = u;
-    for (let i = 0; i < n; i++, cur += gb, ua += g) {
-      let pfn = proc.translate(ua);
-      if (pfn < 0) {
-        // get_user_pages_fast faults the page in (EFAULT when unmapped)
-        proc.read(ua - (ua % PAGE_SIZE), 1);
-        pfn = proc.translate(ua);
-        if (pfn < 0) fail('EFAULT', `uptr ${hex(ua)} cannot be faulted in`);
-      }
-      const expect = pfn * PAGE_SIZE + (ua % PAGE_SIZE);
-      const phys = cur > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : this.hw.translate(Number(cur));
-      if (phys !== expect)
-        fail(
-          'EINVAL',
-          phys < 0
-            ? `iova ${hex(cur)} is not mapped in domain ${this.id}`
-            : `iova ${hex(cur)} maps physical ${hex(phys)}, expected ${hex(expect)} (uptr ${hex(ua)})`,
-          { iova: cur, expected: BigInt(expect), actual: phys < 0 ? null : BigInt(phys) },
-        );
-    }
+    this.ioas.ctx.getObjectFault('checkMap');
+    checkMapWalk(this.hw, this.id, r);
   }
 
   /** Physical address mapped at iova, or null. */

@@ -4,14 +4,11 @@
  * iovaToPhys and stats as objects/device.ts; detach hands the domain back
  * to the IOAS, whose strategy unmaps and unpins what it holds.
  */
-import { fail, PAGE_SIZE } from '../../base';
+import { fail } from '../../base';
 import { MOCK_IO_PAGE_SIZE, type DomainStats, type IommuDomain } from '../../iommu';
-import { optsArg, u64Arg, uintArg } from '../objects/args';
+import { u64Arg } from '../objects/args';
+import { checkMapArgs, checkMapWalk } from '../objects/check-map';
 import type { CtxForObjects, CtxObject, StrategyDomainShape } from './types';
-
-function hex(x: bigint | number): string {
-  return '0x' + x.toString(16);
-}
 
 /** What a domain uses of its IOAS (ioas.ts implements it). */
 export interface DomainIoas {
@@ -34,42 +31,12 @@ export class StrategyDomain implements StrategyDomainShape, CtxObject {
   }
 
   checkMap(iova: unknown, length: unknown, uptr: unknown, opts?: unknown): void {
-    const start = u64Arg(iova, 'iova');
-    const len = u64Arg(length, 'length');
-    const u = uintArg(uptr, 'uptr');
-    const o = optsArg(opts, 'opts');
+    const granule = this.kind === 'mock' ? MOCK_IO_PAGE_SIZE : this.hw.minPageSize;
     const ctx = this.ioas.ctx;
-    const proc = ctx.processArg(o.process, 'opts.process');
-    const g = this.kind === 'mock' ? MOCK_IO_PAGE_SIZE : this.hw.minPageSize;
-    const gb = BigInt(g);
-    if (start % gb !== 0n)
-      fail('EINVAL', `iova ${hex(start)} is not aligned to the domain's IO page size ${g}`);
-    if (len % gb !== 0n)
-      fail('EINVAL', `length ${hex(len)} is not a multiple of the domain's IO page size ${g}`);
-    if (u % g !== 0) fail('EINVAL', `uptr ${hex(u)} is not aligned to the domain's IO page size ${g}`);
+    const r = checkMapArgs(ctx, iova, length, uptr, opts, granule);
     ctx.checkOpen('checkMap');
     if (this.detached) fail('ENOENT', `checkMap: domain ${this.id} was detached`);
-    const n = Number(len / gb);
-    let cur = start;
-    let ua = u;
-    for (let i = 0; i < n; i++, cur += gb, ua += g) {
-      let pfn = proc.translate(ua);
-      if (pfn < 0) {
-        proc.read(ua - (ua % PAGE_SIZE), 1);
-        pfn = proc.translate(ua);
-        if (pfn < 0) fail('EFAULT', `uptr ${hex(ua)} cannot be faulted in`);
-      }
-      const expect = pfn * PAGE_SIZE + (ua % PAGE_SIZE);
-      const phys = cur > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : this.hw.translate(Number(cur));
-      if (phys !== expect)
-        fail(
-          'EINVAL',
-          phys < 0
-            ? `iova ${hex(cur)} is not mapped in domain ${this.id}`
-            : `iova ${hex(cur)} maps physical ${hex(phys)}, expected ${hex(expect)} (uptr ${hex(ua)})`,
-          { iova: cur, expected: BigInt(expect), actual: phys < 0 ? null : BigInt(phys) },
-        );
-    }
+    checkMapWalk(this.hw, this.id, r);
   }
 
   iovaToPhys(iova: unknown): bigint | null {
