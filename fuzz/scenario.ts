@@ -212,11 +212,7 @@ export function writeScenario(
     const diverges = div !== null && i === div.index;
     L.push(`// #${i} ${JSON.stringify(op)}`);
     const decl = creates ? `const ${creates} = ` : '';
-    if (op.k === 'inject') {
-      L.push(`lab.failNth(${op.n});`);
-      const type = c.k === 'ioasAlloc' ? 'Ioas' : c.k === 'attach' ? 'Domain' : 'Access';
-      if (creates) L.push(`let ${creates}!: ${type};`);
-    }
+    if (op.k === 'inject') L.push(`lab.failNth(${op.n});`);
     if (diverges && div.kind === 'result') {
       const e = div.expected;
       if (e && 'errnos' in e) L.push(`expectErrno('${what}', ${JSON.stringify(e.errnos)}, () => ${expr});`);
@@ -232,8 +228,17 @@ export function writeScenario(
       break;
     }
     if (op.k === 'inject') {
-      const assign = creates ? `${creates} = ` : '';
-      L.push(`try {\n  ${assign}${expr};\n} catch (e) {\n  if (!lab.faultConsumed()) throw e;\n}`);
+      // a name only for an object the run created: a failed creator made none, and the next
+      // creator of that kind takes the same name (declaring it here too was a duplicate declaration)
+      const made = o.ok && creates !== undefined;
+      if (made) {
+        const type = c.k === 'ioasAlloc' ? 'Ioas' : c.k === 'attach' ? 'Domain' : 'Access';
+        L.push(`let ${creates}!: ${type};`);
+      }
+      const assign = made ? `${creates} = ` : '';
+      // the fault fired (any errno), or the call failed as it did in the run without it
+      const also = o.ok ? '' : ` && (e as { errno?: string }).errno !== '${o.errno}'`;
+      L.push(`try {\n  ${assign}${expr};\n} catch (e) {\n  if (!lab.faultConsumed()${also}) throw e;\n}`);
       L.push('lab.faultConsumed();');
     } else if (!o.ok) L.push(`expectErrno('${what}', ['${o.errno}'], () => ${expr});`);
     else {
