@@ -9,6 +9,7 @@
  */
 import { fail, PAGE_SIZE } from '../../base';
 import type { IoptAccessUser } from '../io-pagetable/io-pagetable';
+import { checkPinnedPages, pinnedItemIndex, unpinItemId } from './access-items';
 import { accessPinPages, accessRw, accessUnpinPages } from './access-pages';
 import { boolArg, describeValue, optsArg, u64Arg, uintArg } from './args';
 import type { AttachedIoas, IommufdObject, ObjectContext } from './types';
@@ -28,6 +29,8 @@ export class AccessItem {
     this.pfns = pfns;
   }
 }
+
+const isAccessItem = (x: unknown): x is AccessItem => x instanceof AccessItem;
 
 function hex(x: bigint | number): string {
   return '0x' + x.toString(16);
@@ -88,7 +91,8 @@ export class Access implements IoptAccessUser, IommufdObject {
     const pfns = new Uint32Array(Math.max(npages, 0));
     accessPinPages(ioas.iopt, start, len, pfns, write, this.ctx.owner);
     try {
-      if (uptr !== undefined) this.checkPages(uptr - Number(start % BigInt(PAGE_SIZE)), pfns);
+      if (uptr !== undefined)
+        checkPinnedPages(this.ctx.owner, uptr - Number(start % BigInt(PAGE_SIZE)), pfns);
       if (kernel.faults.shouldFail('kzalloc')) fail('ENOMEM', 'access item allocation failed');
     } catch (e) {
       accessUnpinPages(ioas.iopt, start, len);
@@ -99,39 +103,11 @@ export class Access implements IoptAccessUser, IommufdObject {
     return item;
   }
 
-  /** iommufd_test_check_pages: the pinned frames must back uptr in the caller's mm. */
-  private checkPages(uptr: number, pfns: Uint32Array): void {
-    const proc = this.ctx.owner;
-    for (let i = 0; i < pfns.length; i++) {
-      const ua = uptr + i * PAGE_SIZE;
-      let pfn = ua < 0 ? -1 : proc.translate(ua);
-      if (pfn < 0) {
-        if (ua < 0) fail('EFAULT', `opts.uptr ${hex(ua)} is not a user address`);
-        proc.read(ua, 1); // get_user_pages_fast faults it in, or EFAULT
-        pfn = proc.translate(ua);
-      }
-      if (pfn !== pfns[i])
-        fail(
-          'EBADE',
-          `page ${i} of the pin is frame ${pfns[i]}, but opts.uptr + ${i * PAGE_SIZE} is backed by frame ${pfn}`,
-          {
-            page: i,
-            pinned: pfns[i],
-            expected: pfn,
-          },
-        );
-    }
-  }
-
   /** IOMMU_TEST_OP_DESTROY_ACCESS_PAGES */
   unpin(item: unknown): void {
-    let id: number;
-    if (item instanceof AccessItem) id = item.id;
-    else if (typeof item === 'number' && Number.isSafeInteger(item)) id = item;
-    else fail('EINVAL', `item must be an AccessItem or an item id, got ${describeValue(item)}`);
+    const id = unpinItemId(item, isAccessItem);
     const ioas = this.live('unpin');
-    const i = this.list.findIndex((it) => it.id === id && (!(item instanceof AccessItem) || it === item));
-    if (i < 0) fail('ENOENT', `item ${id} is not pinned by access ${this.id} (unknown or already released)`);
+    const i = pinnedItemIndex(this.list, id, item, isAccessItem, this.id);
     const it = this.list[i];
     accessUnpinPages(ioas.iopt, it.iova, it.length);
     this.list.splice(i, 1);

@@ -7,6 +7,7 @@
  * naive an item pins its own pages.
  */
 import { fail, PAGE_SIZE } from '../../base';
+import { checkPinnedPages, pinnedItemIndex, unpinItemId } from '../objects/access-items';
 import { boolArg, describeValue, optsArg, u64Arg, uintArg } from '../objects/args';
 import type { CtxForObjects, CtxObject, StrategyAccessItem, StrategyAccessShape } from './types';
 
@@ -32,6 +33,8 @@ export class StrategyAccessItemImpl implements StrategyAccessItem {
     return this.iova - (this.iova % BigInt(PAGE_SIZE));
   }
 }
+
+const isStrategyItem = (x: unknown): x is StrategyAccessItemImpl => x instanceof StrategyAccessItemImpl;
 
 /** What an access uses of its IOAS (ioas.ts implements it). */
 export interface AccessIoas {
@@ -91,7 +94,7 @@ export class StrategyAccess implements StrategyAccessShape, CtxObject {
     const token = this.ioas.accessPin(first, npages, write, pfns);
     if (uptr !== undefined) {
       try {
-        this.checkPages(uptr - Number(start % P), pfns);
+        checkPinnedPages(this.ctx.owner, uptr - Number(start % P), pfns);
       } catch (e) {
         this.ioas.accessUnpin(first, npages, token);
         throw e;
@@ -102,41 +105,10 @@ export class StrategyAccess implements StrategyAccessShape, CtxObject {
     return item;
   }
 
-  /** iommufd_test_check_pages: the pinned frames must back uptr in the caller's mm. */
-  private checkPages(uptr: number, pfns: Uint32Array): void {
-    const proc = this.ctx.owner;
-    for (let i = 0; i < pfns.length; i++) {
-      const ua = uptr + i * PAGE_SIZE;
-      if (ua < 0) fail('EFAULT', `opts.uptr ${hex(ua)} is not a user address`);
-      let pfn = proc.translate(ua);
-      if (pfn < 0) {
-        proc.read(ua, 1);
-        pfn = proc.translate(ua);
-      }
-      if (pfn !== pfns[i])
-        fail(
-          'EBADE',
-          `page ${i} of the pin is frame ${pfns[i]}, but opts.uptr + ${i * PAGE_SIZE} is backed by frame ${pfn}`,
-          {
-            page: i,
-            pinned: pfns[i],
-            expected: pfn,
-          },
-        );
-    }
-  }
-
   unpin(item: unknown): void {
-    let id: number;
-    if (item instanceof StrategyAccessItemImpl) id = item.id;
-    else if (typeof item === 'number' && Number.isSafeInteger(item)) id = item;
-    else fail('EINVAL', `item must be an AccessItem or an item id, got ${describeValue(item)}`);
+    const id = unpinItemId(item, isStrategyItem);
     this.live('unpin');
-    const i = this.list.findIndex(
-      (it) => it.id === id && (!(item instanceof StrategyAccessItemImpl) || it === item),
-    );
-    if (i < 0) fail('ENOENT', `item ${id} is not pinned by access ${this.id} (unknown or already released)`);
-    this.release(i);
+    this.release(pinnedItemIndex(this.list, id, item, isStrategyItem, this.id));
   }
 
   private release(i: number): void {
