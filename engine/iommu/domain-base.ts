@@ -83,7 +83,7 @@ export abstract class DomainBase implements IommuDomain {
   protected abstract releaseAll(): void;
   /** Release table pages queued on the gather (after the flush). */
   protected releaseFreed(gather: IotlbGather): void {
-    gather.freelist.length = 0;
+    if (gather.freelist.length !== 0) gather.freelist.length = 0;
   }
 
   // ---- shared behaviour ----

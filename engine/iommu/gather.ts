@@ -22,6 +22,7 @@ export class IotlbGather {
   reset(): void {
     this.start = Infinity;
     this.end = 0;
-    this.freelist.length = 0;
+    // setting an array's length costs ~100 ns even when it is 0 already
+    if (this.freelist.length !== 0) this.freelist.length = 0;
   }
 }

@@ -163,6 +163,8 @@ export class IoptPages {
    * digest may keep the held PFN runs it computed while pinGen is unchanged.
    */
   pinGen = 0;
+  /** The held PFN runs the digest keeps (pages/held-runs.ts owns it; a field, not a WeakMap entry per object). */
+  heldRunsCache: object | null = null;
   /** User VA aligned down to PAGE_SIZE. */
   readonly uptr: number;
   readonly writable: boolean;

@@ -79,8 +79,10 @@ export interface KeptPins {
 
 /** The last answer of one machine and what it was computed from (objects and their pinGen), updated in place. */
 interface LastPins {
-  pages: IoptPages[];
+  /** pages[0..n) and their pinGen (arrays only grow: setting an array's length costs ~100 ns). */
+  pages: (IoptPages | null)[];
   gens: number[];
+  n: number;
   result: KeptPins;
 }
 
@@ -89,10 +91,9 @@ const last = new WeakMap<object, LastPins>();
 // Overlay scratch: sort keys 2·pos + 1 for a run start, 2·pos for a run end.
 let keys = unfrozen(new Float64Array(64));
 
-function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
-  if (pagesOrder.length !== l.pages.length) return false;
-  for (let i = 0; i < pagesOrder.length; i++)
-    if (pagesOrder[i] !== l.pages[i] || pagesOrder[i].pinGen !== l.gens[i]) return false;
+function unchanged(l: LastPins, pagesOrder: readonly IoptPages[], n: number): boolean {
+  if (n !== l.n) return false;
+  for (let i = 0; i < n; i++) if (pagesOrder[i] !== l.pages[i] || pagesOrder[i].pinGen !== l.gens[i]) return false;
   return true;
 }
 
@@ -101,27 +102,30 @@ function unchanged(l: LastPins, pagesOrder: readonly IoptPages[]): boolean {
  * pins.runs / pins.hash); `machine` keys the kept answer (the MemorySystem).
  */
 export function pinRuns(machine: object, pagesOrder: readonly IoptPages[]): PinRuns {
-  const k = pinRunsKept(machine, pagesOrder);
+  const k = pinRunsKept(machine, pagesOrder, pagesOrder.length);
   return { runs: k.runs, hash: k.hashValue.toString(16) };
 }
 
-// scratch of pinRunsKept: the held runs being overlaid, the run builder
-const held: ReturnType<typeof heldRuns>[] = [];
+// scratch of pinRunsKept: the held runs being overlaid (held[0..nheld)), the run builder
+const held: (ReturnType<typeof heldRuns> | null)[] = [];
+let nheld = 0;
 const out = new RunHash();
 
 /**
- * pinRuns for the digest walk: the kept answer itself (read-only, valid
- * until the next call for this machine), no allocation while unchanged.
+ * pinRuns of pagesOrder[0..n) for the digest walk: the kept answer itself
+ * (read-only, valid until the next call for this machine), no allocation
+ * while unchanged.
  */
-export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): Readonly<KeptPins> {
+export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[], n: number): Readonly<KeptPins> {
   let l = last.get(machine);
-  if (l !== undefined && unchanged(l, pagesOrder)) return l.result;
-  held.length = 0;
-  for (const p of pagesOrder) held.push(heldRuns(p));
+  if (l !== undefined && unchanged(l, pagesOrder, n)) return l.result;
+  nheld = 0;
+  for (let i = 0; i < n; i++) held[nheld++] = heldRuns(pagesOrder[i]);
   let total = 0;
   let ascending = true; // all runs, in order, ascending and disjoint: each frame has one holder
   let prevEnd = -Infinity;
-  for (const h of held) {
+  for (let i = 0; i < nheld; i++) {
+    const h = held[i] as ReturnType<typeof heldRuns>;
     total += h.count;
     for (let k = 0; k < h.count && ascending; k++) {
       if (h.runs[2 * k] < prevEnd) ascending = false;
@@ -130,20 +134,25 @@ export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): 
   }
   out.reset();
   if (ascending) {
-    for (const h of held) for (let k = 0; k < h.count; k++) out.add(h.runs[2 * k], h.runs[2 * k + 1], 1);
+    for (let i = 0; i < nheld; i++) {
+      const h = held[i] as ReturnType<typeof heldRuns>;
+      for (let k = 0; k < h.count; k++) out.add(h.runs[2 * k], h.runs[2 * k + 1], 1);
+    }
   } else {
     if (keys.length < 2 * total) keys = unfrozen(new Float64Array(4 * total));
-    let n = 0;
-    for (const h of held)
+    let nk = 0;
+    for (let i = 0; i < nheld; i++) {
+      const h = held[i] as ReturnType<typeof heldRuns>;
       for (let k = 0; k < h.count; k++) {
         const pfn = h.runs[2 * k];
-        keys[n++] = 2 * pfn + 1;
-        keys[n++] = 2 * (pfn + h.runs[2 * k + 1]);
+        keys[nk++] = 2 * pfn + 1;
+        keys[nk++] = 2 * (pfn + h.runs[2 * k + 1]);
       }
-    const sorted = keys.subarray(0, n).sort();
+    }
+    const sorted = keys.subarray(0, nk).sort();
     let level = 0;
     let pos = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < nk; i++) {
       const key = sorted[i];
       const at = Math.floor(key / 2);
       if (at > pos && level > 0) out.add(pos, at - pos, level);
@@ -152,17 +161,19 @@ export function pinRunsKept(machine: object, pagesOrder: readonly IoptPages[]): 
     }
   }
   out.flush();
-  held.length = 0;
+  // drop the references to the objects overlaid (the kept pages below hold what is needed)
+  for (let i = 0; i < nheld; i++) held[i] = null;
+  nheld = 0;
   if (l === undefined) {
-    l = { pages: [], gens: [], result: { runs: 0, hashValue: 0 } };
+    l = { pages: [], gens: [], n: 0, result: { runs: 0, hashValue: 0 } };
     last.set(machine, l);
   }
-  l.pages.length = pagesOrder.length;
-  l.gens.length = pagesOrder.length;
-  for (let i = 0; i < pagesOrder.length; i++) {
+  for (let i = 0; i < n; i++) {
     l.pages[i] = pagesOrder[i];
     l.gens[i] = pagesOrder[i].pinGen;
   }
+  for (let i = n; i < l.n; i++) l.pages[i] = null; // a dead object is not kept alive
+  l.n = n;
   l.result.runs = out.runs;
   l.result.hashValue = out.hash;
   return l.result;

@@ -301,7 +301,7 @@ export class PagetableDomain extends DomainBase {
       this.pool.release(t);
       this.counters.tables(-TABLE_BYTES);
     }
-    gather.freelist.length = 0;
+    if (gather.freelist.length !== 0) gather.freelist.length = 0;
   }
 
   protected erase(iova: number, size: number): void {

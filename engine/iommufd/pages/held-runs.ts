@@ -10,7 +10,6 @@
  * events.
  */
 import { PAGE_SIZE } from '../../base';
-import { unfrozen } from '../../base/typed';
 import type { IommuDomain } from '../../iommu';
 import type { IoptPages } from '../area-pages';
 import { DoubleSpanIter } from '../ds';
@@ -20,19 +19,24 @@ export interface HeldRuns {
   readonly pages: IoptPages;
   gen: number;
   count: number;
-  runs: Float64Array;
+  /**
+   * [pfn, n] pairs, runs[0 .. 2·count). A plain array: one per live object,
+   * made at its first fill — a typed array would need a prototype of its
+   * own to store fast under lockdown (base/typed.ts), costlier than the fill
+   * of a small mapping.
+   */
+  runs: number[];
 }
 
-const cache = new WeakMap<IoptPages, HeldRuns>();
 const span = new DoubleSpanIter<number>();
 
 /** The held runs of `pages`, from the cache while its pinGen is unchanged. */
 export function heldRuns(pages: IoptPages): HeldRuns {
-  let h = cache.get(pages);
-  if (h !== undefined && h.gen === pages.pinGen) return h;
-  if (h === undefined) {
-    h = { pages, gen: -1, count: 0, runs: unfrozen(new Float64Array(16)) };
-    cache.set(pages, h);
+  let h = pages.heldRunsCache as HeldRuns | null;
+  if (h !== null && h.gen === pages.pinGen) return h;
+  if (h === null) {
+    h = { pages, gen: -1, count: 0, runs: [] };
+    pages.heldRunsCache = h;
   }
   collect(h);
   h.gen = pages.pinGen;
@@ -46,10 +50,10 @@ export function heldRuns(pages: IoptPages): HeldRuns {
  */
 export function heldRunsFromFill(pages: IoptPages): HeldRuns | null {
   if (pages.npinned !== 0 || pages.accessItree.size !== 0 || pages.domainsItree.size !== 0) return null;
-  let h = cache.get(pages);
-  if (h === undefined) {
-    h = { pages, gen: -1, count: 0, runs: unfrozen(new Float64Array(16)) };
-    cache.set(pages, h);
+  let h = pages.heldRunsCache as HeldRuns | null;
+  if (h === null) {
+    h = { pages, gen: -1, count: 0, runs: [] };
+    pages.heldRunsCache = h;
   }
   h.gen = -1;
   h.count = 0;
@@ -66,7 +70,6 @@ export function appendHeldRuns(h: HeldRuns, pfns: Float64Array, npfns: Uint32Arr
       h.runs[2 * c - 1] += n;
       continue;
     }
-    if (2 * c + 2 > h.runs.length) grow(h);
     h.runs[2 * c] = pfns[k];
     h.runs[2 * c + 1] = n;
     h.count = c + 1;
@@ -78,19 +81,12 @@ export function commitHeldRuns(h: HeldRuns): void {
   h.gen = h.pages.pinGen;
 }
 
-function grow(h: HeldRuns): void {
-  const grown = unfrozen(new Float64Array(h.runs.length * 2));
-  grown.set(h.runs);
-  h.runs = grown;
-}
-
 function push(h: HeldRuns, pfn: number): void {
   const n = h.count;
   if (n > 0 && pfn === h.runs[2 * n - 2] + h.runs[2 * n - 1]) {
     h.runs[2 * n - 1]++;
     return;
   }
-  if (2 * n + 2 > h.runs.length) grow(h);
   h.runs[2 * n] = pfn;
   h.runs[2 * n + 1] = 1;
   h.count = n + 1;

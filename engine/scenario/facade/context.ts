@@ -275,15 +275,16 @@ export class FacadeContext {
    * (signatures.ts): an object of known keys, booleans where declared.
    */
   private copyArgs(op: string, raw: unknown[]): unknown[] {
-    const out = new Array<unknown>(raw.length);
+    // the facade's own array (made for this call) stands for itself while every argument is a primitive
+    let out: unknown[] = raw;
     const sig = SIGNATURES[op];
     for (let i = 0; i < raw.length; i++) {
       const a = raw[i];
       const t = typeof a;
-      out[i] =
-        a === null || (t !== 'object' && t !== 'function' && t !== 'symbol')
-          ? a
-          : copyIn(a, this.registry, `${op}: ${paramName(op, i)}`);
+      if (a !== null && (t === 'object' || t === 'function' || t === 'symbol')) {
+        if (out === raw) out = raw.slice();
+        out[i] = copyIn(a, this.registry, `${op}: ${paramName(op, i)}`);
+      }
       if (sig?.options?.[i] !== undefined || sig?.records?.[i] !== undefined) checkOptions(op, i, out[i]);
     }
     return out;
