@@ -156,32 +156,40 @@ interface MappedCache {
   mapped: number;
   unmapped: number;
   writes: number;
-  /** [iova, length, pageSize] triples. */
+  /** [iova, length, pageSize] triples, ranges[0 .. 3·n) (updated in place). */
   ranges: number[];
+  n: number;
 }
 
 /** Mapped-range runs per domain, kept while no entry was installed, cleared or rewritten. */
 const mappedCache = new WeakMap<object, MappedCache>();
 
-function mappedRanges(d: Domain, st: DomainStats): number[] {
+function mappedRanges(d: Domain, st: DomainStats): MappedCache {
   let c = mappedCache.get(d.hw);
-  if (
-    c === undefined ||
-    c.mapped !== st.ioPagesMapped ||
-    c.unmapped !== st.ioPagesUnmapped ||
-    c.writes !== st.pteWrites
-  ) {
-    const ranges: number[] = [];
-    for (const m of d.hw.mappedRanges()) ranges.push(m.iova, m.length, m.pageSize);
-    c = { mapped: st.ioPagesMapped, unmapped: st.ioPagesUnmapped, writes: st.pteWrites, ranges };
+  if (c === undefined) {
+    c = { mapped: -1, unmapped: -1, writes: -1, ranges: [], n: 0 };
     mappedCache.set(d.hw, c);
   }
-  return c.ranges;
+  if (c.mapped !== st.ioPagesMapped || c.unmapped !== st.ioPagesUnmapped || c.writes !== st.pteWrites) {
+    const list = d.hw.mappedRanges();
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i] as (typeof list)[number];
+      c.ranges[3 * i] = m.iova;
+      c.ranges[3 * i + 1] = m.length;
+      c.ranges[3 * i + 2] = m.pageSize;
+    }
+    c.n = list.length;
+    c.mapped = st.ioPagesMapped;
+    c.unmapped = st.ioPagesUnmapped;
+    c.writes = st.pteWrites;
+  }
+  return c;
 }
 
 function writeDomain(d: Domain, w: DigestWriter): void {
   const st = d.hw.stats();
-  const ranges = mappedRanges(d, st);
+  const c = mappedRanges(d, st);
+  const ranges = c.ranges;
   w.open();
   w.key('id');
   w.num(d.id);
@@ -191,7 +199,7 @@ function writeDomain(d: Domain, w: DigestWriter): void {
   w.str(d.kind);
   w.key('mapped');
   w.list();
-  for (let i = 0; i < ranges.length; i += 3) {
+  for (let i = 0; i < 3 * c.n; i += 3) {
     w.list();
     w.decimal(ranges[i] as number);
     w.decimal(ranges[i + 1] as number);

@@ -160,3 +160,16 @@ describe('iopt_alloc_iova: the coverage hint never changes an answer', () => {
     teardown(f);
   });
 });
+
+describe('roundup_pow_of_two', () => {
+  it('is the doubling loop, on both sides of the 32-bit fast path and every power of two', () => {
+    const loop = (x: bigint): bigint => {
+      let p = 1n;
+      while (p < x) p <<= 1n;
+      return p;
+    };
+    const xs: bigint[] = [0n, 0xffffffffn, 2n ** 63n + 1n, U64_MAX];
+    for (let k = 0n; k < 64n; k++) for (const d of [-1n, 0n, 1n]) if ((1n << k) + d > 0n) xs.push((1n << k) + d);
+    for (const x of xs) expect(roundupPow2(x), String(x)).toBe(loop(x));
+  });
+});

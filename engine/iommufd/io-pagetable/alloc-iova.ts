@@ -10,8 +10,15 @@ import type { IoPagetableState } from './io-pagetable-state';
 
 const PAGE = BigInt(PAGE_SIZE);
 
+const U32_TOP = 0x80000000n;
+
 /** roundup_pow_of_two for a bigint >= 1. */
 export function roundupPow2(x: bigint): bigint {
+  // up to 2^31 with 32-bit integer math (one bigint made, not one per doubling)
+  if (x <= U32_TOP) {
+    const n = Number(x);
+    return n <= 1 ? 1n : BigInt(2 ** (32 - Math.clz32(n - 1)));
+  }
   let p = 1n;
   while (p < x) p <<= 1n;
   return p;
@@ -56,6 +63,10 @@ export function checkRange(
   return aligned;
 }
 
+// The span iterators of allocIova / searchWindow, reused (an allocation never nests; first() resets them).
+const allowedScratch = new SpanIter<bigint>();
+const usedScratch = new DoubleSpanIter<bigint>();
+
 /**
  * Returns the chosen IOVA. `addr` is the user address used as the alignment
  * hint (the first list element's uptr + start_byte).
@@ -74,7 +85,7 @@ export function allocIova(iopt: IoPagetableState, addr: number, length: bigint):
   const winFirst = PAGE;
   const winLast = ULONG_MAX - PAGE;
   const allowedEmpty = iopt.allowedItree.isEmpty();
-  const allowed = new SpanIter<bigint>();
+  const allowed = allowedScratch;
   for (allowed.first(iopt.allowedItree, winFirst, winLast); !allowed.done(); allowed.next()) {
     let wStart: bigint;
     let wLast: bigint;
@@ -117,7 +128,7 @@ function searchWindow(
     if (canLearn && wLast + 1n > iopt.coveredUpTo) iopt.coveredUpTo = wLast + 1n;
     return null;
   }
-  const used = new DoubleSpanIter<bigint>();
+  const used = usedScratch;
   let learned = !canLearn;
   for (used.first(iopt.reservedItree, iopt.areaItree, from, wLast); !used.done(); used.next()) {
     if (used.isUsed !== 0) continue;
