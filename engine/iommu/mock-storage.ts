@@ -26,6 +26,8 @@ export class MockChunk {
 
 export class MockStorage {
   private readonly chunks = new Map<number, MockChunk>();
+  /** chunkKeys' answer, null once a chunk was added or dropped. */
+  private keys: number[] | null = null;
   /** An empty, all-zero chunk to reuse. */
   private spare: MockChunk | null = null;
   /** Present entries. */
@@ -53,6 +55,7 @@ export class MockStorage {
       c = this.spare ?? new MockChunk();
       this.spare = null;
       this.chunks.set(ci, c);
+      this.keys = null;
     }
     const i = key % MOCK_CHUNK;
     if (i < c.lo) c.lo = i;
@@ -83,6 +86,7 @@ export class MockStorage {
       // every entry was zeroed by its erase: keep the chunk for the next store
       // (a map/unmap loop would allocate and zero 36 KiB per op otherwise)
       this.chunks.delete(ci);
+      this.keys = null;
       c.lo = MOCK_CHUNK;
       c.hi = -1;
       this.spare = c;
@@ -105,7 +109,7 @@ export class MockStorage {
   storeRun(key0: number, frame0: number, n: number): number {
     let occupied = 0;
     this.firstOccupied = -1;
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const key = key0 + k;
       const ci = Math.floor(key / MOCK_CHUNK);
       let c = this.chunks.get(ci);
@@ -113,6 +117,7 @@ export class MockStorage {
         c = this.spare ?? new MockChunk();
         this.spare = null;
         this.chunks.set(ci, c);
+        this.keys = null;
       }
       const i0 = key - ci * MOCK_CHUNK;
       const m = Math.min(n - k, MOCK_CHUNK - i0);
@@ -147,7 +152,7 @@ export class MockStorage {
     this.firstMissing = -1;
     this.firstFlags = 0;
     this.lastFlags = 0;
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const key = key0 + k;
       const ci = Math.floor(key / MOCK_CHUNK);
       const i0 = key - ci * MOCK_CHUNK;
@@ -179,6 +184,7 @@ export class MockStorage {
       if (erased > 0 && c.count === 0) {
         // every entry was zeroed by its erase: keep the chunk for the next store
         this.chunks.delete(ci);
+        this.keys = null;
         c.lo = MOCK_CHUNK;
         c.hi = -1;
         this.spare = c;
@@ -189,8 +195,10 @@ export class MockStorage {
   }
 
   /** Chunk indexes in ascending order. */
-  chunkKeys(): number[] {
-    return [...this.chunks.keys()].sort((a, b) => a - b);
+  /** Chunk indexes, ascending (kept until a chunk is added or dropped; read-only for the caller). */
+  chunkKeys(): readonly number[] {
+    if (this.keys === null) this.keys = [...this.chunks.keys()].sort((a, b) => a - b);
+    return this.keys;
   }
 
   chunk(ci: number): MockChunk | undefined {
@@ -199,6 +207,7 @@ export class MockStorage {
 
   clear(): void {
     this.chunks.clear();
+    this.keys = null;
     this.size = 0;
   }
 }

@@ -9,7 +9,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../base/rng';
 import { machineDigest } from './digest';
-import { DigestKey, MODE_KEYED, ObjectWriter, writeJson } from './digest-writer';
+import {
+  DigestKey,
+  MODE_KEYED,
+  MODE_MACHINE,
+  ObjectWriter,
+  writeJson,
+  type DigestWriter,
+} from './digest-writer';
 import { Driver, randomOps } from './testing/digest-driver';
 import { machineDigestReference } from './testing/digest-reference';
 
@@ -122,5 +129,93 @@ describe('digest stream', () => {
       expect(JSON.stringify(w.result)).toBe(JSON.stringify(v));
     }
     expectBijection(pairs);
+  });
+
+  it('positional (machine) streams: equal exactly when the JSON is, at the edges of each position type', () => {
+    // one fixed schema, as the machine walk writes: { n: num | null, u: u64 or decimal, l: list of lists, s, b, h }
+    const nums = [0, -0, 1, -1, -2, 2.5, Number.NaN, Infinity, -Infinity, null];
+    const u64s: (bigint | number)[] = [
+      0n,
+      0,
+      5n,
+      5,
+      2n ** 53n,
+      2 ** 53,
+      2n ** 53n + 1n,
+      2n ** 64n - 1n,
+      2n ** 64n - 2n,
+      -1,
+      -2n,
+      1.5,
+    ];
+    const lists: number[][][] = [
+      [],
+      [[]],
+      [[], []],
+      [[], [], []],
+      [[0]],
+      [[0, 0]],
+      [[0], []],
+      [[1]],
+      [[1], []],
+      [[], [1]],
+      [[1, 2]],
+      [[1], [2]],
+      [[-1]],
+    ];
+    const strs = ['', 'a', 'b', '1'];
+    const write = (
+      w: DigestWriter,
+      n: number | null,
+      u: bigint | number,
+      l: number[][],
+      s: string,
+      b: boolean,
+      h: number,
+    ): void => {
+      w.open();
+      w.key('n');
+      if (n === null) w.nil();
+      else w.num(n);
+      w.key('u');
+      if (typeof u === 'bigint') w.u64(u);
+      else w.decimal(u);
+      w.key('l');
+      w.list();
+      for (const inner of l) {
+        w.list();
+        for (const x of inner) w.num(x);
+        w.end();
+      }
+      w.end();
+      w.key('s');
+      w.str(s);
+      w.key('b');
+      w.bool(b);
+      w.key('h');
+      w.hex(h);
+      w.close();
+    };
+    const rng = new Rng(11);
+    const key = new DigestKey();
+    const pairs: [string, string][] = [];
+    const pick = <T>(a: readonly T[]): T => a[rng.int(a.length)] as T;
+    for (let i = 0; i < 3000; i++) {
+      const args = [
+        pick(nums),
+        pick(u64s),
+        pick(lists),
+        pick(strs),
+        rng.int(2) === 1,
+        pick([0, 10, 16]),
+      ] as const;
+      key.reset(MODE_MACHINE);
+      write(key, ...args);
+      const o = new ObjectWriter();
+      write(o, ...args);
+      pairs.push([JSON.stringify(o.result), tokenText(key)]);
+    }
+    expectBijection(pairs);
+    expect(new Set(pairs.map((p) => p[0])).size).toBeGreaterThan(1000);
   });
 });

@@ -8,12 +8,12 @@
  *   digest's identity, compared and hashed without building or serialising
  *   the object (scenario/digest-store.ts dedups on it).
  *
- * Token equality is JSON-text equality of the object: every value is a
- * typed token, arrays and objects are bracketed, and keys are either tokens
- * too (`keyed`: any JSON, writeJson) or, for the fixed-schema machine walk,
- * implied by the position (each object of that walk writes one fixed key
- * list, in one order; an optional member is written as a present or absent
- * token of its own).
+ * Token equality is JSON-text equality of the object. A keyed stream
+ * (`keyed`: any JSON, writeJson) tags every value and brackets arrays and
+ * objects, keys as tokens too. The fixed-schema machine walk writes values
+ * only, their meaning implied by the position (each object of that walk
+ * writes one fixed key list, in one order, each member always of one type),
+ * and frames each list by its length (DigestKey).
  */
 
 import { unfrozen } from '../base/typed';
@@ -103,7 +103,7 @@ export class ObjectWriter implements DigestWriter {
   }
 }
 
-// Token tags (values follow NUM, STR, KEY, U64 tags).
+// Token tags of keyed streams (values follow NUM, STR, KEY, U64 tags).
 const T_OPEN = -1;
 const T_CLOSE = -2;
 const T_LIST = -3;
@@ -116,13 +116,27 @@ const T_NULL = -9;
 const T_KEY = -10;
 const T_U64 = -11;
 const T_HEX = -12;
+/** u64(2^64 - 1), the last IOVA: every reserved range up to the top ends with it (its decimal string is slow to make). */
+const T_U64_MAX = -13;
+const U64_MAX = (1n << 64n) - 1n;
 /** First token: which walk wrote the stream (a keyless machine stream never equals a keyed one). */
 export const MODE_MACHINE = -100;
 export const MODE_KEYED = -101;
 
 /**
- * The token stream of one digest (reset before each). `keyed` streams
- * record keys; the machine walk's do not (see the header).
+ * The token stream of one digest (reset before each).
+ *
+ * A keyed stream (writeJson of any JSON) tags every value and records keys
+ * and brackets. The machine walk's stream is positional: its schema is
+ * fixed (each object one key list in one order, each position one type), so
+ * a value is its token alone and objects write nothing; only lists are
+ * framed, by one token holding the list's token count (written at `end`).
+ * Values by position type: num, hex — the number (-0 as 0), a non-finite
+ * one or nil() as Infinity (both are null in the JSON; nil stands only where
+ * a num could); bool — 1 or 0; str — its interned id; u64, decimal — a safe
+ * non-negative integer as itself, 2^64 - 1 as -1, anything else as
+ * -2 - (the id of its decimal string). Half the tokens of the tagged form,
+ * so half the work to write, hash and compare.
  */
 export class DigestKey implements DigestWriter {
   // unfrozen: element stores into a typed array are slow under SES lockdown otherwise (base/typed.ts)
@@ -131,11 +145,15 @@ export class DigestKey implements DigestWriter {
   private words = new Uint32Array(this.tokens.buffer);
   n = 0;
   private keyed = false;
+  /** Machine streams: indexes of the open lists' count tokens (lists[0..depth)). */
+  private lists = unfrozen(new Int32Array(32));
+  private depth = 0;
   /** Interned strings of this key's lifetime (one run): grows with the distinct strings seen. */
   private readonly ids = new Map<string, number>();
 
   reset(mode: typeof MODE_MACHINE | typeof MODE_KEYED): void {
     this.n = 0;
+    this.depth = 0;
     this.keyed = mode === MODE_KEYED;
     this.push(mode);
   }
@@ -160,16 +178,31 @@ export class DigestKey implements DigestWriter {
   }
 
   open(): void {
-    this.push(T_OPEN);
+    if (this.keyed) this.push(T_OPEN);
   }
   close(): void {
-    this.push(T_CLOSE);
+    if (this.keyed) this.push(T_CLOSE);
   }
   list(): void {
-    this.push(T_LIST);
+    if (this.keyed) {
+      this.push(T_LIST);
+      return;
+    }
+    if (this.depth === this.lists.length) {
+      const l = unfrozen(new Int32Array(2 * this.depth));
+      l.set(this.lists);
+      this.lists = l;
+    }
+    this.lists[this.depth++] = this.n;
+    this.push(0);
   }
   end(): void {
-    this.push(T_END);
+    if (this.keyed) {
+      this.push(T_END);
+      return;
+    }
+    const at = this.lists[--this.depth] as number;
+    this.tokens[at] = this.n - at;
   }
   key(k: string): void {
     if (!this.keyed) return;
@@ -178,52 +211,84 @@ export class DigestKey implements DigestWriter {
   }
   num(v: number): void {
     if (!Number.isFinite(v)) {
-      this.push(T_NULL);
+      this.push(this.keyed ? T_NULL : Infinity);
       return;
     }
-    this.push(T_NUM);
+    if (this.keyed) this.push(T_NUM);
     this.push(v === 0 ? 0 : v); // -0 is "0" in JSON
   }
   str(v: string): void {
-    this.push(T_STR);
+    if (this.keyed) this.push(T_STR);
     this.push(this.id(v));
   }
   bool(v: boolean): void {
-    this.push(v ? T_TRUE : T_FALSE);
+    if (this.keyed) this.push(v ? T_TRUE : T_FALSE);
+    else this.push(v ? 1 : 0);
   }
   nil(): void {
-    this.push(T_NULL);
+    this.push(this.keyed ? T_NULL : Infinity);
   }
   u64(v: bigint): void {
     // a bigint's decimal string is a function of its value: the value itself is the token when exact
     const x = Number(v);
-    if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) {
-      this.push(T_U64);
-      this.push(x);
-    } else this.str(v.toString());
+    if (x > Number.MAX_SAFE_INTEGER && v === U64_MAX) {
+      this.push(this.keyed ? T_U64_MAX : -1);
+      return;
+    }
+    if (this.keyed) {
+      if (x <= Number.MAX_SAFE_INTEGER && x >= -Number.MAX_SAFE_INTEGER) {
+        this.push(T_U64);
+        this.push(x);
+      } else this.str(v.toString());
+    } else if (x >= 0 && x <= Number.MAX_SAFE_INTEGER) this.push(x === 0 ? 0 : x);
+    else this.push(-2 - this.id(v.toString()));
   }
 
   decimal(v: number): void {
     // the same token as u64 of the same value: both are the value's decimal string in the JSON
-    if (Number.isSafeInteger(v)) {
-      this.push(T_U64);
-      this.push(v === 0 ? 0 : v);
-    } else this.str(String(v));
+    if (this.keyed) {
+      if (Number.isSafeInteger(v)) {
+        this.push(T_U64);
+        this.push(v === 0 ? 0 : v);
+      } else this.str(String(v));
+    } else if (v >= 0 && Number.isSafeInteger(v)) this.push(v === 0 ? 0 : v);
+    else this.push(-2 - this.id(String(v)));
   }
 
   hex(v: number): void {
-    // its own tag: "10" from hex(16) is not "10" from decimal(10); one value, one text
-    this.push(T_HEX);
+    // keyed: its own tag ("10" from hex(16) is not "10" from decimal(10)); machine: its position says hex
+    if (this.keyed) this.push(T_HEX);
     this.push(v);
   }
 
-  /** FNV-1a of the tokens' bits. */
+  /**
+   * A hash of the tokens (collisions only cost an equals): FNV-1a steps over
+   * each token's two 32-bit halves folded into one word, in two interleaved
+   * lanes so that the multiply chains overlap (one chain of 2n steps was
+   * most of the cost of finding a digest).
+   */
   hash(): number {
     const words = this.words;
-    const n = 2 * this.n;
-    let h = 2166136261;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ (words[i] as number), 16777619);
-    return h >>> 0;
+    const n = this.n;
+    let a = 2166136261;
+    let b = 0x9e3779b9;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      a = Math.imul(
+        a ^ ((words[2 * i] as number) ^ Math.imul(words[2 * i + 1] as number, 0x85ebca6b)),
+        16777619,
+      );
+      b = Math.imul(
+        b ^ ((words[2 * i + 2] as number) ^ Math.imul(words[2 * i + 3] as number, 0x85ebca6b)),
+        16777619,
+      );
+    }
+    if (i < n)
+      a = Math.imul(
+        a ^ ((words[2 * i] as number) ^ Math.imul(words[2 * i + 1] as number, 0x85ebca6b)),
+        16777619,
+      );
+    return (Math.imul(a ^ (b >>> 15), 0x27d4eb2d) ^ b) >>> 0;
   }
 
   /** Whether `stored` (a copy) holds exactly the current tokens. */

@@ -22,7 +22,7 @@
  */
 import type { DomainStats } from '../iommu';
 import type { MemorySystem } from '../mm';
-import { DoubleSpanIter } from './ds';
+import { DoubleSpanIter, type ItNode } from './ds';
 import { ioasEngineBytes, pagesEngineBytes } from './engine-bytes';
 import { pinRunsKept } from './digest-pins';
 import { ObjectWriter, type DigestWriter } from './digest-writer';
@@ -259,7 +259,8 @@ function numberPages(contexts: readonly IommufdCtx[]): number {
           bytes += pagesEngineBytes(p);
           // a few objects: found by a scan; many: by the map
           if (npages > SCAN_PAGES) {
-            if (pagesIds.size === 0) for (let i = 0; i < npages; i++) pagesIds.set(pagesOrder[i] as IoptPages, i + 1);
+            if (pagesIds.size === 0)
+              for (let i = 0; i < npages; i++) pagesIds.set(pagesOrder[i] as IoptPages, i + 1);
             else pagesIds.set(p, npages);
           }
         }
@@ -314,6 +315,28 @@ function writeArea(a: IoptArea, ioas: Ioas, w: DigestWriter): void {
   w.close();
 }
 
+// Tree visitors of writeIoas (forEachNode: a whole tree without key compares); areaWalk is reset after each walk.
+const areaWalk: { ioas: Ioas | null; w: DigestWriter | null } = { ioas: null, w: null };
+
+function visitArea(n: ItNode<bigint, IoptArea>, c: typeof areaWalk): void {
+  writeArea(n.value, c.ioas as Ioas, c.w as DigestWriter);
+}
+
+function visitReserved(n: ItNode<bigint, { owner: object | null }>, w: DigestWriter): void {
+  w.list();
+  w.u64(n.start);
+  w.u64(n.last);
+  w.str(ownerTagOf(n.value.owner));
+  w.end();
+}
+
+function visitAllowed(n: ItNode<bigint, unknown>, w: DigestWriter): void {
+  w.list();
+  w.u64(n.start);
+  w.u64(n.last);
+  w.end();
+}
+
 function writeIoas(ioas: Ioas, w: DigestWriter): void {
   const iopt = ioas.iopt;
   w.open();
@@ -325,30 +348,19 @@ function writeIoas(ioas: Ioas, w: DigestWriter): void {
   w.bool(iopt.disableLargePages);
   w.key('areas');
   w.list();
-  const at = iopt.areaItree;
-  for (let n = at.iterFirst(U64_FIRST, U64_LAST); n !== null; n = at.iterNext(n, U64_FIRST, U64_LAST))
-    writeArea(n.value, ioas, w);
+  areaWalk.ioas = ioas;
+  areaWalk.w = w;
+  iopt.areaItree.forEachNode(visitArea, areaWalk);
+  areaWalk.ioas = null;
+  areaWalk.w = null;
   w.end();
   w.key('reserved');
   w.list();
-  const rt = iopt.reservedItree;
-  for (let n = rt.iterFirst(U64_FIRST, U64_LAST); n !== null; n = rt.iterNext(n, U64_FIRST, U64_LAST)) {
-    w.list();
-    w.u64(n.start);
-    w.u64(n.last);
-    w.str(ownerTagOf(n.value.owner));
-    w.end();
-  }
+  iopt.reservedItree.forEachNode(visitReserved, w);
   w.end();
   w.key('allowed');
   w.list();
-  const lt = iopt.allowedItree;
-  for (let n = lt.iterFirst(U64_FIRST, U64_LAST); n !== null; n = lt.iterNext(n, U64_FIRST, U64_LAST)) {
-    w.list();
-    w.u64(n.start);
-    w.u64(n.last);
-    w.end();
-  }
+  iopt.allowedItree.forEachNode(visitAllowed, w);
   w.end();
   w.key('domains');
   w.list();
@@ -483,7 +495,11 @@ function writePages(p: IoptPages, w: DigestWriter): void {
 }
 
 /** The MachineDigest of the state, written into `w` (see the header). */
-export function writeMachineDigest(memory: MemorySystem, contexts: readonly IommufdCtx[], w: DigestWriter): void {
+export function writeMachineDigest(
+  memory: MemorySystem,
+  contexts: readonly IommufdCtx[],
+  w: DigestWriter,
+): void {
   const engineBytes = numberPages(contexts);
   w.open();
   w.key('engineBytes');

@@ -57,6 +57,10 @@ describe('IntervalTree', () => {
           for (let n = tree.iterFirst(qs, qs + ql); n !== null; n = tree.iterNext(n, qs, qs + ql))
             got.push(n.value);
           expect(got).toEqual(naiveIntersect(naive, qs, qs + ql));
+          // forEachNode: every node, in the iteration's (tree) order
+          const walked: ItNode<number, number>[] = [];
+          tree.forEachNode((n, out) => out.push(n), walked);
+          expect(walked).toEqual(all);
         },
       ),
       { numRuns: 400 },

@@ -31,6 +31,18 @@ class Node<K extends number | bigint, V> implements ItNode<K, V> {
   }
 }
 
+function walk<K extends number | bigint, V, C>(
+  t: Node<K, V> | null,
+  fn: (n: ItNode<K, V>, ctx: C) => void,
+  ctx: C,
+): void {
+  while (t !== null) {
+    if (t.left !== null) walk(t.left, fn, ctx);
+    fn(t, ctx);
+    t = t.right;
+  }
+}
+
 /** a before b in tree order */
 function before<K extends number | bigint, V>(a: Node<K, V>, b: Node<K, V>): boolean {
   return a.start < b.start || (a.start === b.start && a.seq < b.seq);
@@ -166,6 +178,15 @@ export class IntervalTree<K extends number | bigint, V> {
       t = t.right;
     }
     return null;
+  }
+
+  /**
+   * fn(node, ctx) for every node in tree order: no allocation and no key
+   * compares (iterFirst / iterNext compare keys at every step; bigint
+   * compares are slow), for walks of a whole tree.
+   */
+  forEachNode<C>(fn: (n: ItNode<K, V>, ctx: C) => void, ctx: C): void {
+    walk(this.root, fn, ctx);
   }
 
   *[Symbol.iterator](): IterableIterator<ItNode<K, V>> {
