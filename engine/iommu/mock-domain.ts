@@ -3,11 +3,10 @@ import { hex } from './align';
 import { DomainBase } from './domain-base';
 import type { IotlbGather } from './gather';
 import { MOCK_CHUNK, MOCK_LAST, MOCK_PRESENT, MOCK_START, MockStorage } from './mock-storage';
-import type { RunCursor, RunSink } from './pagetable/pagetable-domain';
+import { appendPfns, type RunCursor, type RunSink } from './run-sink';
 import type { MappedRange } from './types';
 
 const PAGE = 4096;
-const U32_MAX = 0xffffffff;
 
 /** The selftest mock's IO page: PAGE_SIZE / 2 (§11.1). */
 export const MOCK_IO_PAGE_SIZE = 2048;
@@ -103,9 +102,7 @@ export class MockDomain extends DomainBase {
   readPageRuns(iova: number, npages: number, sink: RunSink, cur: RunCursor): number {
     cur.full = false;
     if (this.freed || iova % PAGE !== 0) return 0;
-    const pfns = sink.pfns;
-    const npfns = sink.npfns;
-    let end = sink.end;
+    const end0 = sink.end;
     let added = 0;
     let reads = 0;
     let key = iova / MOCK_IO_PAGE_SIZE;
@@ -121,25 +118,15 @@ export class MockDomain extends DomainBase {
         reads++;
         // lookup's phys is frame * 2 KiB; the page's PFN is phys / 4 KiB
         const pfn = Math.floor(frames[i] / (PAGE / MOCK_IO_PAGE_SIZE));
-        const r = end - 1;
-        if (r >= 0 && pfn === pfns[r] + npfns[r] && npfns[r] !== U32_MAX) {
-          npfns[r]++;
-          added++;
-          continue;
-        }
-        if (end === sink.arraySize) {
+        if (appendPfns(sink, pfn, 1) === 0) {
           cur.full = true;
           break walk;
         }
-        pfns[end] = pfn;
-        npfns[end] = 1;
-        end++;
         added++;
       }
       key = ci * MOCK_CHUNK + i;
     }
-    const runs = end - sink.end;
-    sink.end = end;
+    const runs = sink.end - end0;
     sink.totalPfns += added;
     this.counters.iovaToPhysCalls += reads;
     this.kernel.counters.iovaToPhysCalls += reads;

@@ -14,31 +14,11 @@ import {
   TABLE_BYTES,
   type PagetableFormat,
 } from './formats';
+import { appendPfns, type RunCursor, type RunSink } from '../run-sink';
 import { PTE_CACHE, PTE_CONT, PTE_LEAF, PTE_READ, PTE_VALID, PTE_WRITE, TablePool } from './table-pool';
 
 const TOP = 3; // root level of the 4-level formats
 const PAGE = 4096;
-const U32_MAX = 0xffffffff;
-
-/**
- * Where a run fast path stopped (mapPageRuns / readPageRuns): the next run
- * index and IOVA, and whether the sink ran out of room. Callers keep one and
- * reuse it, so the fast paths allocate nothing.
- */
-export interface RunCursor {
-  k: number;
-  iova: number;
-  full: boolean;
-}
-
-/** PFN runs being filled (struct pfn_batch's arrays; PfnBatch satisfies it). */
-export interface RunSink {
-  readonly pfns: Float64Array;
-  readonly npfns: Uint32Array;
-  end: number;
-  arraySize: number;
-  totalPfns: number;
-}
 
 /**
  * A domain backed by a real 4-level radix IO page table (x86_64 or
@@ -183,9 +163,7 @@ export class PagetableDomain extends DomainBase {
   readPageRuns(iova: number, npages: number, sink: RunSink, cur: RunCursor): number {
     cur.full = false;
     if (this.freed || this.minPageSize !== PAGE || iova % PAGE !== 0) return 0;
-    const pfns = sink.pfns;
-    const npfns = sink.npfns;
-    let end = sink.end;
+    const end0 = sink.end;
     let added = 0;
     let reads = 0;
     let at = iova;
@@ -211,36 +189,20 @@ export class PagetableDomain extends DomainBase {
         if (!(f & PTE_VALID)) break walk;
         if (!(f & PTE_LEAF)) continue walk; // a table below: walk down from the root
         const off = at % s;
-        let pfn = (vals[e] + off) / PAGE;
-        let n = Math.min(npages - added, (s - off) / PAGE);
-        while (n > 0) {
-          reads++;
-          const r = end - 1;
-          if (r >= 0 && pfn === pfns[r] + npfns[r] && npfns[r] !== U32_MAX) {
-            const m = Math.min(n, U32_MAX - npfns[r]);
-            npfns[r] += m;
-            reads += m - 1;
-            added += m;
-            pfn += m;
-            n -= m;
-            continue;
-          }
-          if (end === sink.arraySize) {
-            cur.full = true;
-            break walk;
-          }
-          pfns[end] = pfn;
-          npfns[end] = 1;
-          end++;
-          added++;
-          pfn++;
-          n--;
+        const pfn = (vals[e] + off) / PAGE;
+        const n = Math.min(npages - added, (s - off) / PAGE);
+        const placed = appendPfns(sink, pfn, n);
+        reads += placed;
+        added += placed;
+        if (placed < n) {
+          reads++; // the page that did not fit was read
+          cur.full = true;
+          break walk;
         }
         at = iova + added * PAGE;
       }
     }
-    const runs = end - sink.end;
-    sink.end = end;
+    const runs = sink.end - end0;
     sink.totalPfns += added;
     this.counters.iovaToPhysCalls += reads;
     this.kernel.counters.iovaToPhysCalls += reads;
@@ -348,7 +310,10 @@ export class PagetableDomain extends DomainBase {
             const base = t * PTES_PER_TABLE;
             const stop = Math.min(PTES_PER_TABLE, li + (end - cur) / PAGE);
             let j = li;
-            while (j < stop && (flags[base + j] & (PTE_VALID | PTE_LEAF | PTE_CONT)) === (PTE_VALID | PTE_LEAF)) {
+            while (
+              j < stop &&
+              (flags[base + j] & (PTE_VALID | PTE_LEAF | PTE_CONT)) === (PTE_VALID | PTE_LEAF)
+            ) {
               flags[base + j] = 0;
               vals[base + j] = 0;
               j++;

@@ -12,7 +12,8 @@ import { Rng } from '../../base/rng';
 import { iommuIovaToPhys, iommuMap, iommuUnmap } from '../core';
 import { createDomain } from '../create';
 import { IOMMU_READ, IOMMU_WRITE } from '../types';
-import type { PagetableDomain, RunCursor, RunSink } from './pagetable-domain';
+import type { PagetableDomain } from './pagetable-domain';
+import type { RunCursor, RunSink } from '../run-sink';
 
 const PAGE = 4096;
 const MiB = 2 ** 20;
