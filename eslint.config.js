@@ -155,6 +155,42 @@ export default tseslint.config(
   },
   ...LAYERS.flatMap(layerRules),
   {
+    // The engine's hot paths run under SES lockdown, where V8 takes slow paths
+    // (10-35x) for a spread into an array, Array.from and new Array(n) filled
+    // by index (the frozen Array.prototype); slice() and push do not
+    // (docs/STACK.md, "SES lockdown and array growth").
+    files: [
+      'engine/iommufd/pages/**/*.ts',
+      'engine/iommufd/io-pagetable/**/*.ts',
+      'engine/iommufd/ds/**/*.ts',
+      'engine/iommufd/objects/**/*.ts',
+      'engine/iommufd/digest*.ts',
+      'engine/iommu/**/*.ts',
+      'engine/mm/**/*.ts',
+      'engine/scenario/facade/**/*.ts',
+      'engine/scenario/digest-store.ts',
+      'engine/scenario/timeline.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ArrayExpression > SpreadElement',
+          message: 'Slow under SES lockdown: copy an array with slice(), an iterable with a push loop.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Array'][callee.property.name='from']",
+          message: 'Slow under SES lockdown: build the array with push.',
+        },
+        {
+          selector: "NewExpression[callee.name='Array']",
+          message: 'new Array(n) filled by index is slow under SES lockdown: build the array with push.',
+        },
+      ],
+    },
+  },
+  {
     // The worker runs in Electron's main process but must never load electron.
     files: ['engine/worker/**/*.ts'],
     rules: {

@@ -5,3 +5,4 @@ export * from './faults';
 export * from './events';
 export * from './rng';
 export * from './kernel';
+export * from './arrays';

@@ -1,4 +1,4 @@
-import { fail, type Kernel } from '../base';
+import { fail, toArray, type Kernel } from '../base';
 import { MockDomain } from './mock-domain';
 import { FORMATS, isFormatName } from './pagetable/formats';
 import { PagetableDomain } from './pagetable/pagetable-domain';
@@ -22,7 +22,7 @@ export function createDomain(kernel: Kernel, id: number, opts: CreateDomainOptio
   const formatName = opts.format ?? 'x86_64';
   if (!isFormatName(formatName)) fail('EINVAL', `format: unknown page-table format ${String(formatName)}`);
   const fmt = FORMATS[formatName];
-  let sizes: number[] = [...fmt.leafSizes];
+  let sizes: number[] = fmt.leafSizes.slice();
   if (opts.pageSizes !== undefined) {
     const ps: unknown = opts.pageSizes;
     if (!Array.isArray(ps) || ps.length === 0) fail('EINVAL', 'pageSizes: must be a non-empty array');
@@ -36,7 +36,7 @@ export function createDomain(kernel: Kernel, id: number, opts: CreateDomainOptio
       }
       seen.add(s);
     }
-    sizes = [...seen].sort((a, b) => a - b);
+    sizes = toArray(seen).sort((a, b) => a - b);
   }
   return new PagetableDomain(kernel, id, fmt, sizes, batchApi);
 }

@@ -45,7 +45,7 @@ export abstract class DomainBase implements IommuDomain {
     readonly kind: DomainKind,
     geo: DomainGeometry,
   ) {
-    this.pageSizes = [...geo.pageSizes].sort((a, b) => a - b);
+    this.pageSizes = geo.pageSizes.slice().sort((a, b) => a - b);
     let bitmap = 0;
     for (const s of this.pageSizes) bitmap = (bitmap | s) >>> 0;
     this.pgsizeBitmap = bitmap;

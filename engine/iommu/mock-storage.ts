@@ -197,7 +197,12 @@ export class MockStorage {
   /** Chunk indexes in ascending order. */
   /** Chunk indexes, ascending (kept until a chunk is added or dropped; read-only for the caller). */
   chunkKeys(): readonly number[] {
-    if (this.keys === null) this.keys = [...this.chunks.keys()].sort((a, b) => a - b);
+    if (this.keys === null) {
+      // a loop, not [...keys()]: spreading an iterator is ~7x slower under SES lockdown
+      const keys: number[] = [];
+      for (const k of this.chunks.keys()) keys.push(k);
+      this.keys = keys.sort((a, b) => a - b);
+    }
     return this.keys;
   }
 

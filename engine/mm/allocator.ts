@@ -1,4 +1,4 @@
-import { Rng } from '../base';
+import { filled, Rng } from '../base';
 import { FRAME_FREE, NIL, type FrameArrays } from './frames';
 
 /** Largest buddy block: 2^10 frames = 4 MiB (the kernel's MAX_PAGE_ORDER). */
@@ -31,8 +31,8 @@ export class BuddyAllocator {
   private readonly f: FrameArrays;
   /** Frames managed: [0, end). */
   readonly end: number;
-  private readonly head = new Array<number>(MAX_ORDER + 1).fill(NIL);
-  private readonly count = new Array<number>(MAX_ORDER + 1).fill(0);
+  private readonly head = filled(MAX_ORDER + 1, NIL);
+  private readonly count = filled(MAX_ORDER + 1, 0);
   /** Whole blocks not yet in the free lists: first pfn and order, ascending. */
   private readonly wholePfn: Float64Array;
   private readonly wholeOrder: Uint8Array;

@@ -6,6 +6,7 @@
  * so that a fault never finds the pool empty; an mmap that cannot reserve
  * fails with ENOMEM.
  */
+import { toArray } from '../base/arrays';
 export class HugetlbPool {
   readonly order: number;
   /** Pages in the pool (free or in use). */
@@ -59,6 +60,6 @@ export class HugetlbPool {
 
   /** For invariant checks: the heads of free pages. */
   freeHeads(): number[] {
-    return Array.from(this.stack.subarray(0, this.top));
+    return toArray(this.stack.subarray(0, this.top));
   }
 }

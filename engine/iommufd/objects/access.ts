@@ -66,7 +66,7 @@ export class Access implements IoptAccessUser, IommufdObject {
   }
 
   get items(): AccessItem[] {
-    return [...this.list];
+    return this.list.slice();
   }
 
   /** IOMMU_TEST_OP_ACCESS_PAGES */
@@ -154,7 +154,7 @@ export class Access implements IoptAccessUser, IommufdObject {
 
   private unpinRange(start: bigint, last: bigint): void {
     if (this.ioas === null) return;
-    for (const it of [...this.list]) {
+    for (const it of this.list.slice()) {
       if (start > it.iova + it.length - 1n || last < it.iova) continue;
       accessUnpinPages(this.ioas.iopt, it.iova, it.length);
       this.list.splice(this.list.indexOf(it), 1);

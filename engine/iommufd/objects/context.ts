@@ -6,7 +6,7 @@
  * Method names, argument shapes and errnos are those of SCENARIO-API.md
  * (interface Iommufd). Every argument is validated before any state change.
  */
-import { fail, type Kernel } from '../../base';
+import { fail, toArray, type Kernel } from '../../base';
 import type { IommuDomain } from '../../iommu';
 import type { Process } from '../../mm';
 import { type Access, createAccessObject } from './access';
@@ -92,7 +92,9 @@ export class IommufdCtx implements ObjectContext {
   /** Live objects (reserved ids too: obj null) by id, ascending; read-only, kept until the next change. */
   byId(): readonly { readonly id: number; readonly entry: IommufdObjectEntry }[] {
     if (this.sorted === null)
-      this.sorted = [...this.objects.entries()].sort((a, b) => a[0] - b[0]).map(([id, entry]) => ({ id, entry }));
+      this.sorted = toArray(this.objects.entries())
+        .sort((a, b) => a[0] - b[0])
+        .map(([id, entry]) => ({ id, entry }));
     return this.sorted;
   }
 
@@ -103,7 +105,9 @@ export class IommufdCtx implements ObjectContext {
 
   /** Live objects by id, ascending. */
   objectList(): { id: number; kind: IommufdObjectKind }[] {
-    return [...this.objects.entries()].sort((a, b) => a[0] - b[0]).map(([id, e]) => ({ id, kind: e.kind }));
+    return toArray(this.objects.entries())
+      .sort((a, b) => a[0] - b[0])
+      .map(([id, e]) => ({ id, kind: e.kind }));
   }
 
   /** The context must be open (every ioctl on a closed fd fails). */
@@ -176,9 +180,9 @@ export class IommufdCtx implements ObjectContext {
   /** Destroy every object and release every pin (iommufd_fops_release). */
   close(): void {
     if (this.closed) return;
-    for (const e of [...this.objects.values()]) if (e.kind === 'access') e.obj.destroyForClose();
-    for (const e of [...this.objects.values()]) if (e.kind === 'selftest') e.obj.destroyForClose();
-    for (const e of [...this.objects.values()]) if (e.kind === 'ioas') e.obj.destroyForClose();
+    for (const e of toArray(this.objects.values())) if (e.kind === 'access') e.obj.destroyForClose();
+    for (const e of toArray(this.objects.values())) if (e.kind === 'selftest') e.obj.destroyForClose();
+    for (const e of toArray(this.objects.values())) if (e.kind === 'ioas') e.obj.destroyForClose();
     this.objects.clear();
     this.sorted = null;
     this.closed = true;
@@ -200,7 +204,7 @@ export class IommufdCtx implements ObjectContext {
   }
 
   private objs(kind: IommufdObjectKind): IommufdObject[] {
-    return [...this.objects.entries()]
+    return toArray(this.objects.entries())
       .filter(([, e]) => e.kind === kind && e.obj !== null)
       .sort((a, b) => a[0] - b[0])
       .map(([, e]) => e.obj);

@@ -71,7 +71,7 @@ export class StrategyAccess implements StrategyAccessShape, CtxObject {
   }
 
   get items(): StrategyAccessItemImpl[] {
-    return [...this.list];
+    return this.list.slice();
   }
 
   pin(iova: unknown, length: unknown, opts?: unknown): StrategyAccessItemImpl {

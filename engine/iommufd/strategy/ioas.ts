@@ -202,7 +202,7 @@ export abstract class StrategyIoas<M extends Mapping>
       if (m.iova !== start) tries = 0;
       if (this.hasAccessPins(m)) {
         start = m.iova;
-        for (const a of [...this.accs]) a.notifyUnmap(m.iova, m.length);
+        for (const a of this.accs.slice()) a.notifyUnmap(m.iova, m.length);
         if (++tries > UNMAP_MAX_TRIES)
           stop(
             'EDEADLOCK',

@@ -72,7 +72,11 @@ export function copyIn(v: unknown, reg: Registry, where: string, depth = 0): unk
   if (engine !== undefined) return engine;
   if (depth >= MAX_DEPTH) throw new LabError('EINVAL', `${where} is nested too deeply`);
   if (v instanceof Uint8Array) return new Uint8Array(v);
-  if (Array.isArray(v)) return Array.from(v, (x, i) => copyIn(x, reg, `${where}[${i}]`, depth + 1));
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(copyIn(v[i], reg, `${where}[${i}]`, depth + 1));
+    return out;
+  }
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {

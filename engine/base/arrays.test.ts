@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { filled, toArray } from './arrays';
+
+describe('arrays built by push', () => {
+  it('toArray keeps the order of any iterable', () => {
+    expect(toArray(new Set([3, 1, 2]))).toEqual([3, 1, 2]);
+    expect(
+      toArray(
+        new Map([
+          [2, 'b'],
+          [1, 'a'],
+        ]).entries(),
+      ),
+    ).toEqual([
+      [2, 'b'],
+      [1, 'a'],
+    ]);
+    expect(toArray(new Float64Array([1.5, 2]).subarray(1))).toEqual([2]);
+    expect(toArray([])).toEqual([]);
+  });
+
+  it('filled makes n copies, none for n <= 0', () => {
+    expect(filled(3, -1)).toEqual([-1, -1, -1]);
+    expect(filled(0, 7)).toEqual([]);
+  });
+});
