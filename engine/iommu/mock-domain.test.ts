@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../base/rng';
 import { iommuIovaToPhys, iommuMap, iommuUnmap } from './core';
 import { MOCK_APERTURE_LAST, MOCK_APERTURE_START, MOCK_IO_PAGE_SIZE, MockDomain } from './mock-domain';
 import { MiB, newDomain, probes, warnings } from './test-helpers';
@@ -141,5 +142,48 @@ describe('mock mappedRanges', () => {
       { iova: A + 64 * 1024, length: 2048, pageSize: 2048 },
       { iova: A + 8 * MiB - 4096, length: 8192, pageSize: 2048 },
     ]);
+  });
+
+  it('equals the per-entry reading after random maps and unmaps (runs across chunks, holes, long runs)', () => {
+    const rng = new Rng(9);
+    const E = MOCK_IO_PAGE_SIZE;
+    for (let trial = 0; trial < 30; trial++) {
+      const { d } = newDomain();
+      // entry keys in a window that spans three 8 MiB storage chunks
+      const window = (3 * 8 * MiB) / E;
+      const present = new Uint8Array(window);
+      for (let op = 0; op < 40; op++) {
+        const start = rng.int(window - 1);
+        const n = 1 + rng.int(rng.int(2) === 0 ? 8 : 6000);
+        const len = Math.min(n, window - start);
+        let free = true;
+        for (let i = start; i < start + len; i++) if (present[i]) free = false;
+        if (free && rng.int(3) !== 0) {
+          iommuMap(d, A + start * E, 0x40000000 + start * E, len * E, RW);
+          present.fill(1, start, start + len);
+        } else {
+          // unmap a whole mapped run found at or after start, if any
+          let s0 = present.indexOf(1, start);
+          if (s0 < 0) continue;
+          while (s0 > 0 && present[s0 - 1]) s0--;
+          let e0 = present.indexOf(0, s0);
+          if (e0 < 0) e0 = window;
+          iommuUnmap(d, A + s0 * E, (e0 - s0) * E);
+          present.fill(0, s0, e0);
+        }
+      }
+      const want: { iova: number; length: number; pageSize: number }[] = [];
+      for (let i = 0; i < window; ) {
+        if (!present[i]) {
+          i++;
+          continue;
+        }
+        let j = present.indexOf(0, i);
+        if (j < 0) j = window;
+        want.push({ iova: A + i * E, length: (j - i) * E, pageSize: E });
+        i = j;
+      }
+      expect(d.mappedRanges(), `trial ${trial}`).toEqual(want);
+    }
   });
 });

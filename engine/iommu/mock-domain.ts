@@ -170,16 +170,23 @@ export class MockDomain extends DomainBase {
       const c = this.store.chunk(ci);
       if (c === undefined) continue;
       const base = ci * MOCK_CHUNK;
-      for (let i = c.lo; i <= c.hi; i++) {
-        if (!(c.flags[i] & MOCK_PRESENT)) continue;
-        const key = base + i;
-        if (key === runEnd) {
-          runEnd++;
+      const flags = c.flags;
+      // an entry's flags are 0 exactly when it is absent (erase zeroes them, a store sets PRESENT):
+      // the end of a present run is the native indexOf(0), not a loop per entry
+      for (let i = c.lo; i <= c.hi; ) {
+        if (flags[i] === 0) {
+          i++;
           continue;
         }
-        if (runStart >= 0) out.push(range(runStart, runEnd));
-        runStart = key;
-        runEnd = key + 1;
+        let j = flags.indexOf(0, i);
+        if (j < 0) j = MOCK_CHUNK;
+        if (base + i === runEnd) runEnd = base + j;
+        else {
+          if (runStart >= 0) out.push(range(runStart, runEnd));
+          runStart = base + i;
+          runEnd = base + j;
+        }
+        i = j;
       }
     }
     if (runStart >= 0) out.push(range(runStart, runEnd));
