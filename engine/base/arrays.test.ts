@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filled, toArray } from './arrays';
+import { filled, storeAt, toArray } from './arrays';
 
 describe('arrays built by push', () => {
   it('toArray keeps the order of any iterable', () => {
@@ -22,5 +22,12 @@ describe('arrays built by push', () => {
   it('filled makes n copies, none for n <= 0', () => {
     expect(filled(3, -1)).toEqual([-1, -1, -1]);
     expect(filled(0, 7)).toEqual([]);
+  });
+
+  it('storeAt overwrites inside the array and appends at its end', () => {
+    const a = [1, 2];
+    storeAt(a, 0, 9);
+    storeAt(a, 2, 3);
+    expect(a).toEqual([9, 2, 3]);
   });
 });

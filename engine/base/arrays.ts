@@ -4,7 +4,7 @@
  * array grown by stores past its end, because Array.prototype is frozen;
  * push and slice keep their speed. The engine's hot folders may not use the
  * slow forms (an ESLint rule, eslint.config.js); these are the replacements
- * for iterables and fills.
+ * for iterables, fills and stores that may grow an array.
  */
 
 /** The elements of an iterable (a Set, a Map's keys / values / entries, a typed array), in order. */
@@ -12,6 +12,12 @@ export function toArray<T>(items: Iterable<T>): T[] {
   const out: T[] = [];
   for (const x of items) out.push(x);
   return out;
+}
+
+/** a[i] = v for i <= a.length: by push when it grows the array (a store past the end is the slow path). */
+export function storeAt<T>(a: T[], i: number, v: T): void {
+  if (i === a.length) a.push(v);
+  else a[i] = v;
 }
 
 /** n copies of v. */

@@ -103,6 +103,11 @@ export class ObjectWriter implements DigestWriter {
   }
 }
 
+/** Token i's two 32-bit halves folded into one word (hash). */
+function tokenWord(words: Uint32Array, i: number): number {
+  return (words[2 * i] as number) ^ Math.imul(words[2 * i + 1] as number, 0x85ebca6b);
+}
+
 // Token tags of keyed streams (values follow NUM, STR, KEY, U64 tags).
 const T_OPEN = -1;
 const T_CLOSE = -2;
@@ -274,20 +279,10 @@ export class DigestKey implements DigestWriter {
     let b = 0x9e3779b9;
     let i = 0;
     for (; i + 1 < n; i += 2) {
-      a = Math.imul(
-        a ^ ((words[2 * i] as number) ^ Math.imul(words[2 * i + 1] as number, 0x85ebca6b)),
-        16777619,
-      );
-      b = Math.imul(
-        b ^ ((words[2 * i + 2] as number) ^ Math.imul(words[2 * i + 3] as number, 0x85ebca6b)),
-        16777619,
-      );
+      a = Math.imul(a ^ tokenWord(words, i), 16777619);
+      b = Math.imul(b ^ tokenWord(words, i + 1), 16777619);
     }
-    if (i < n)
-      a = Math.imul(
-        a ^ ((words[2 * i] as number) ^ Math.imul(words[2 * i + 1] as number, 0x85ebca6b)),
-        16777619,
-      );
+    if (i < n) a = Math.imul(a ^ tokenWord(words, i), 16777619);
     return (Math.imul(a ^ (b >>> 15), 0x27d4eb2d) ^ b) >>> 0;
   }
 

@@ -9,7 +9,7 @@
  * live runs) instead of O(held pages). Inspection only: no counters, no
  * events.
  */
-import { PAGE_SIZE } from '../../base';
+import { PAGE_SIZE, storeAt } from '../../base';
 import type { IommuDomain } from '../../iommu';
 import type { IoptPages } from '../area-pages';
 import { DoubleSpanIter } from '../ds';
@@ -75,17 +75,10 @@ export function appendHeldRuns(h: HeldRuns, pfns: Float64Array, npfns: Uint32Arr
   }
 }
 
-/**
- * runs[2c], runs[2c+1] = pfn, n. At the end of the array by push: under SES
- * lockdown a store that grows a plain array takes a slow path (~20x, the
- * frozen Array.prototype), push does not.
- */
+/** runs[2c], runs[2c+1] = pfn, n (storeAt: growing a plain array by index is slow under SES lockdown). */
 function storeRun(h: HeldRuns, c: number, pfn: number, n: number): void {
-  if (2 * c === h.runs.length) h.runs.push(pfn, n);
-  else {
-    h.runs[2 * c] = pfn;
-    h.runs[2 * c + 1] = n;
-  }
+  storeAt(h.runs, 2 * c, pfn);
+  storeAt(h.runs, 2 * c + 1, n);
 }
 
 /** The fill succeeded: the runs are the object's held runs at its current pinGen. */

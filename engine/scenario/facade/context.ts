@@ -7,6 +7,7 @@
  */
 import { isLabError, LabError } from '../../base/errno';
 import { COUNTER_NAMES, readCounters, type CounterName, type Counters } from '../../base/counters';
+import { storeAt } from '../../base/arrays';
 import { unfrozen } from '../../base/typed';
 import type { EngineEvent } from '../../base/events';
 import type { Kernel } from '../../base/kernel';
@@ -253,12 +254,7 @@ export class FacadeContext {
       }
     }
     if (this.pendingWarnings.length > 0) ev.warnings = this.pendingWarnings;
-    const stepLog = this.opts.stepLog;
-    if (stepLog) {
-      // push when it grows: a store past the end is ~20x slower under SES lockdown
-      if (seq === stepLog.length) stepLog.push(faults.steps);
-      else stepLog[seq] = faults.steps;
-    }
+    if (this.opts.stepLog) storeAt(this.opts.stepLog, seq, faults.steps);
     if (this.opts.digests && (kind === 'write' || failed || this.lastDigest < 0)) {
       this.lastDigest = tl.digests.addFrom(this.machine);
     }
