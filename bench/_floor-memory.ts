@@ -12,12 +12,13 @@ const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 const DOMAINS = 4;
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('_floor-memory.ts: run with node --expose-gc');
+const maybeGc = (globalThis as { gc?: () => void }).gc;
+if (maybeGc === undefined) throw new Error('_floor-memory.ts: run with node --expose-gc');
+const gc = maybeGc;
 
 function heapBytes(): number {
-  gc?.();
-  gc?.(); // a second pass collects what the first one's finalizers released
+  gc();
+  gc(); // a second pass collects what the first one's finalizers released
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }

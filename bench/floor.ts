@@ -147,13 +147,18 @@ function mapTargets(floor: number): void {
   }
 }
 
-function labTargets(): void {
+/** Run a bench child (a file beside this one) under tsx; its last line is a JSON object of figures. */
+function childJson(file: string, nodeArgs: string[]): Record<string, number | boolean> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, '_floor-lab.ts')], {
+  const out = execFileSync(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, file)], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number | boolean>;
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number | boolean>;
+}
+
+function labTargets(): void {
+  const r = childJson('_floor-lab.ts', []);
   const callUs = r.callUs as number;
   target('lab call overhead (domain.iovaToPhys)', `${fmt(callUs, 2)} µs`, '', '<= 2 µs/call', callUs <= 2);
   console.log(
@@ -185,16 +190,7 @@ function labTargets(): void {
  * anything from -10 to 68 MiB).
  */
 function memoryTarget(): void {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(here, '_floor-memory.ts')],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
-  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+  const r = childJson('_floor-memory.ts', ['--expose-gc']);
   const own = r.ownBytes as number;
   target(
     '16 GiB THP into 4 domains: engine memory',
