@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm run oracle:test`: the tests that build the oracle kernel (when the
- * cache is cold) and boot it under QEMU, or run the driver on the host. Not part of `npm test`; `.ci/run`
- * runs it after. One file at a time: each boot wants the whole machine.
+ * cache is cold) and boot it under QEMU, or run the driver on the host.
+ * Not part of `npm test`; `.ci/run` runs it after. One file at a time: each boot wants the whole machine.
  */
 export default defineConfig({
   test: {

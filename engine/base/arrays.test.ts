@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filled, storeAt, toArray } from './arrays';
+import { filled, sortedKeys, storeAt, toArray } from './arrays';
 
 describe('arrays built by push', () => {
   it('toArray keeps the order of any iterable', () => {
@@ -22,6 +22,19 @@ describe('arrays built by push', () => {
   it('filled makes n copies, none for n <= 0', () => {
     expect(filled(3, -1)).toEqual([-1, -1, -1]);
     expect(filled(0, 7)).toEqual([]);
+  });
+
+  it("sortedKeys gives a map's number keys ascending, whatever the insertion order", () => {
+    expect(
+      sortedKeys(
+        new Map([
+          [10, 'a'],
+          [2, 'b'],
+          [7, 'c'],
+        ]),
+      ),
+    ).toEqual([2, 7, 10]);
+    expect(sortedKeys(new Map())).toEqual([]);
   });
 
   it('storeAt overwrites inside the array and appends at its end', () => {

@@ -14,6 +14,11 @@ export function toArray<T>(items: Iterable<T>): T[] {
   return out;
 }
 
+/** A map's number keys, ascending. */
+export function sortedKeys(m: ReadonlyMap<number, unknown>): number[] {
+  return toArray(m.keys()).sort((a, b) => a - b);
+}
+
 /** a[i] = v for i <= a.length: by push when it grows the array (a store past the end is the slow path). */
 export function storeAt<T>(a: T[], i: number, v: T): void {
   if (i === a.length) a.push(v);

@@ -5,7 +5,7 @@
  * 1 GiB mapping is 128 chunks, not half a million objects. Empty chunks are
  * dropped.
  */
-import { toArray } from '../base/arrays';
+import { sortedKeys } from '../base/arrays';
 import { unfrozen } from '../base/typed';
 export const MOCK_PRESENT = 1;
 /** First entry of a map call. */
@@ -191,7 +191,7 @@ export class MockStorage {
 
   /** Chunk indexes in ascending order. */
   chunkKeys(): number[] {
-    return toArray(this.chunks.keys()).sort((a, b) => a - b);
+    return sortedKeys(this.chunks);
   }
 
   chunk(ci: number): MockChunk | undefined {

@@ -6,7 +6,7 @@
  * nodes of XA_NODE_BYTES, one per populated chunk at every level up to the
  * root. A single entry at index 0 lives in the head and costs no node.
  */
-import { toArray } from '../../base/arrays';
+import { sortedKeys } from '../../base/arrays';
 import { unfrozen } from '../../base/typed';
 export const XA_CHUNK_SHIFT = 6;
 export const XA_CHUNK_SIZE = 1 << XA_CHUNK_SHIFT;
@@ -76,7 +76,7 @@ export class Xarray {
     if (this.n === 0 || last < start) return 0;
     if ((last - start) / XA_CHUNK_SIZE > this.leaves.size) {
       // sparse: visit only the populated leaves in range
-      const keys = toArray(this.leaves.keys()).sort((a, b) => a - b);
+      const keys = sortedKeys(this.leaves);
       for (const key of keys) {
         const base = key * XA_CHUNK_SIZE;
         if (base + XA_CHUNK_SIZE - 1 < start || base > last) continue;
@@ -108,7 +108,7 @@ export class Xarray {
 
   /** Present entries in [start, last], ascending. */
   *entries(start = 0, last = Number.MAX_SAFE_INTEGER): IterableIterator<[number, number]> {
-    const keys = toArray(this.leaves.keys()).sort((a, b) => a - b);
+    const keys = sortedKeys(this.leaves);
     for (const key of keys) {
       const base = key * XA_CHUNK_SIZE;
       if (base + XA_CHUNK_SIZE - 1 < start || base > last) continue;
